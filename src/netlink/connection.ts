@@ -1,0 +1,307 @@
+// A netlink conversation with the kernel over one socket: requests with sequence numbers,
+// acknowledgements matched back to their requests, multi-part dumps, and batches of many
+// requests per send. Connections are passed explicitly; there is no global handle.
+import { Socket } from '../native/socket.js';
+import { netlinkAddress, parseSocketAddress } from '../native/sockaddr.js';
+import { isSystemError } from '../errors.js';
+import {
+  NETLINK_CAP_ACK,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_ADD_MEMBERSHIP,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+  SOL_NETLINK,
+} from './constants.js';
+import { encodeHeader, splitMessages, type NetlinkMessage } from './header.js';
+import { decodeAcknowledgement, netlinkError, type NetlinkError } from './message.js';
+import { NLMSG_HDRLEN, align4 } from './constants.js';
+import { readS32Host } from '../native/bytes.js';
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOL_SOCKET = 1;
+const SO_RCVBUF = 8;
+const SO_RCVBUFFORCE = 33;
+const MSG_TRUNC = 0x20;
+
+export interface NetlinkRequest {
+  type: number;
+  /** Extra flags; NLM_F_REQUEST is always added, and NLM_F_ACK to all but dumps. */
+  flags?: number;
+  payload: Buffer;
+}
+
+export type RequestOutcome =
+  | { ok: true; replies: NetlinkMessage[] }
+  | { ok: false; error: NetlinkError; replies: NetlinkMessage[] };
+
+export interface ConnectionOptions {
+  /** Multicast groups to join at once (group numbers, not a bitmask). */
+  groups?: number[];
+  /** Ask the kernel to check dump requests strictly (rtnetlink filtering). */
+  strictChecking?: boolean;
+  /** Receive buffer size in bytes; root may exceed the system limit. */
+  receiveBuffer?: number;
+  /** How long to wait for the kernel's answer, in milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface BatchOptions {
+  /** Requests per send; their acknowledgements must fit the receive buffer. */
+  chunkSize?: number;
+  /** Called after each chunk with the number of requests answered so far. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stop sending further chunks after the first refused request. */
+  stopOnError?: boolean;
+}
+
+interface Pending {
+  seq: number;
+  dump: boolean;
+  replies: NetlinkMessage[];
+  interrupted: boolean;
+  outcome?: RequestOutcome;
+}
+
+const RECEIVE_BUFFER_LENGTH = 1 << 16;
+const DUMP_ATTEMPTS = 4;
+
+export class NetlinkConnection {
+  private seq: number;
+  private notificationHandler: ((message: NetlinkMessage) => void) | undefined;
+  readonly portId: number;
+  private readonly timeoutMs: number;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly protocol: number,
+    options: ConnectionOptions,
+  ) {
+    const local = parseSocketAddress(socket.localAddress());
+    this.portId = local.family === 'netlink' ? local.portId : 0;
+    this.seq = (Math.floor(Math.random() * 0x7fffffff) | 1) >>> 0;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  static open(protocol: number, options: ConnectionOptions = {}): NetlinkConnection {
+    const socket = Socket.open(AF_NETLINK, SOCK_RAW, protocol);
+    try {
+      socket.bind(netlinkAddress(0, 0));
+      // Extended acks give the kernel's reason in words; capped acks keep error replies
+      // small so that a large batch's answers fit the receive buffer. Both are optional
+      // features of the kernel, so a refusal is not an error.
+      trySetOption(socket, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+      trySetOption(socket, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+      if (options.strictChecking) trySetOption(socket, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+      const receiveBuffer = options.receiveBuffer ?? 8 << 20;
+      if (!trySetOption(socket, SOL_SOCKET, SO_RCVBUFFORCE, receiveBuffer)) {
+        trySetOption(socket, SOL_SOCKET, SO_RCVBUF, receiveBuffer);
+      }
+      for (const group of options.groups ?? []) socket.setOption(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+      return new NetlinkConnection(socket, protocol, options);
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+  }
+
+  /** Joins a multicast group (e.g. a generic-netlink family's group id). */
+  joinGroup(group: number): void {
+    this.socket.setOption(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+  }
+
+  /** One request; resolves to its replies, rejects with a NetlinkError if refused. */
+  async request(request: NetlinkRequest): Promise<NetlinkMessage[]> {
+    const [outcome] = await this.exchange([request]);
+    if (!outcome) throw new Error('netlink: no outcome for request');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.replies;
+  }
+
+  /**
+   * A multi-part dump. If the kernel flags it as interrupted (the table changed while it
+   * was read, NLM_F_DUMP_INTR), it is read again; after several attempts the error says so.
+   */
+  async dump(type: number, payload: Buffer, flags = 0): Promise<NetlinkMessage[]> {
+    for (let attempt = 1; ; attempt++) {
+      const [outcome] = await this.exchange([{ type, flags: flags | NLM_F_DUMP, payload }]);
+      if (!outcome) throw new Error('netlink: no outcome for dump');
+      if (!outcome.ok) throw outcome.error;
+      const interrupted = outcome.replies.some((m) => m.header.flags & NLM_F_DUMP_INTR);
+      if (!interrupted) return outcome.replies;
+      if (attempt >= DUMP_ATTEMPTS) {
+        const error = netlinkError(4, { message: `the table kept changing while it was read (${attempt} attempts)` });
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Many requests, several per send, each acknowledgement matched to its request by
+   * sequence number. The kernel goes on after a refused request, so every outcome is
+   * returned in request order (unless stopOnError ends the batch early: then the outcomes
+   * cover only the chunks sent).
+   */
+  async batch(requests: NetlinkRequest[], options: BatchOptions = {}): Promise<RequestOutcome[]> {
+    const chunkSize = options.chunkSize ?? 200;
+    const outcomes: RequestOutcome[] = [];
+    for (let start = 0; start < requests.length; start += chunkSize) {
+      const chunk = await this.exchange(requests.slice(start, start + chunkSize));
+      outcomes.push(...chunk);
+      options.onProgress?.(outcomes.length, requests.length);
+      if (options.stopOnError && chunk.some((o) => !o.ok)) break;
+    }
+    return outcomes;
+  }
+
+  /** Receives multicast notifications (messages that answer no request of ours). */
+  onNotification(handler: ((message: NetlinkMessage) => void) | undefined): void {
+    this.notificationHandler = handler;
+    if (handler) {
+      this.socket.listen((error) => {
+        if (error) return;
+        try {
+          this.drain(new Map());
+        } catch {
+          // An overrun on a notification socket loses events; the listener sees the gap
+          // through a later resynchronising dump, not through an exception here.
+        }
+      });
+    } else {
+      this.socket.stopListening();
+    }
+  }
+
+  /** Lets the process exit while this connection is idle. */
+  unref(): void {
+    this.socket.unref();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  private async exchange(requests: NetlinkRequest[]): Promise<RequestOutcome[]> {
+    const pending = new Map<number, Pending>();
+    const order: Pending[] = [];
+    let total = 0;
+    for (const request of requests) total += align4(NLMSG_HDRLEN + request.payload.length);
+    const datagram = Buffer.alloc(total);
+    let offset = 0;
+    for (const request of requests) {
+      const seq = this.nextSeq();
+      // Dumps end with NLMSG_DONE; every other request asks for an acknowledgement.
+      const isDump = ((request.flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
+      const flags = (request.flags ?? 0) | NLM_F_REQUEST | (isDump ? 0 : NLM_F_ACK);
+      const length = NLMSG_HDRLEN + request.payload.length;
+      encodeHeader({ length, type: request.type, flags, seq, portId: this.portId }, datagram, offset);
+      request.payload.copy(datagram, offset + NLMSG_HDRLEN);
+      offset += align4(length);
+      const entry: Pending = { seq, dump: isDump, replies: [], interrupted: false };
+      pending.set(seq, entry);
+      order.push(entry);
+    }
+    this.socket.send(datagram, netlinkAddress(0, 0));
+
+    while (pending.size > 0) {
+      let received;
+      try {
+        received = this.socket.receiveNow({ bufferLength: RECEIVE_BUFFER_LENGTH, maxMessages: 64 });
+      } catch (error) {
+        if (isSystemError(error) && error.code === 'ENOBUFS') {
+          throw netlinkError(105, {
+            message: 'the kernel dropped replies because the receive buffer was full; nothing is known of their outcome',
+          });
+        }
+        throw error;
+      }
+      if (received.length === 0) {
+        await this.socket.readable(this.timeoutMs);
+        continue;
+      }
+      for (const datagramIn of received) {
+        if (datagramIn.flags & MSG_TRUNC) throw netlinkError(90, { message: 'a netlink reply was larger than the receive buffer' });
+        this.deliver(datagramIn.data, pending);
+      }
+    }
+    return order.map((entry) => entry.outcome ?? { ok: false, error: netlinkError(5), replies: entry.replies });
+  }
+
+  private drain(pending: Map<number, Pending>): void {
+    for (;;) {
+      const received = this.socket.receiveNow({ bufferLength: RECEIVE_BUFFER_LENGTH, maxMessages: 64 });
+      if (received.length === 0) return;
+      for (const datagram of received) this.deliver(datagram.data, pending);
+    }
+  }
+
+  private deliver(datagram: Buffer, pending: Map<number, Pending>): void {
+    const { messages, problem } = splitMessages(datagram);
+    if (problem) throw netlinkError(71, { message: problem });
+    for (const message of messages) {
+      const { header } = message;
+      const entry = header.portId === this.portId ? pending.get(header.seq) : undefined;
+      if (!entry) {
+        if (header.type !== NLMSG_NOOP) this.notificationHandler?.(message);
+        continue;
+      }
+      if (header.flags & NLM_F_DUMP_INTR) entry.interrupted = true;
+      switch (header.type) {
+        case NLMSG_NOOP:
+        case NLMSG_OVERRUN:
+          break;
+        case NLMSG_ERROR: {
+          const ack = decodeAcknowledgement(message.payload, header.flags);
+          entry.outcome =
+            ack.error === 0
+              ? { ok: true, replies: entry.replies }
+              : { ok: false, error: netlinkError(ack.error, ack.extended, entry.seq), replies: entry.replies };
+          pending.delete(entry.seq);
+          break;
+        }
+        case NLMSG_DONE: {
+          // A dump may end with an error code (and extended ack) in its DONE message.
+          const error = message.payload.length >= 4 ? readS32Host(message.payload, 0) : 0;
+          if (error < 0) {
+            const ack = decodeAcknowledgement(message.payload, header.flags);
+            entry.outcome = { ok: false, error: netlinkError(error, ack.extended, entry.seq), replies: entry.replies };
+          } else {
+            entry.outcome = { ok: true, replies: entry.replies };
+          }
+          pending.delete(entry.seq);
+          break;
+        }
+        default:
+          entry.replies.push({ header, payload: Buffer.from(message.payload) });
+          // A non-dump request with NLM_F_ACK still ends with an ACK; a dump ends with DONE.
+          if (!(header.flags & NLM_F_MULTI) && entry.dump) {
+            entry.outcome = { ok: true, replies: entry.replies };
+            pending.delete(entry.seq);
+          }
+      }
+    }
+  }
+}
+
+function trySetOption(socket: Socket, level: number, name: number, value: number): boolean {
+  try {
+    socket.setOption(level, name, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
