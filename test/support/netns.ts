@@ -18,6 +18,11 @@ export function inNamespace(namespace: string, command: string, args: string[]):
   return run('ip', ['netns', 'exec', namespace, command, ...args]);
 }
 
+/** Turns off IPv6 duplicate address detection for links created in the namespace from now on. */
+export function noDad(namespace: string): void {
+  inNamespace(namespace, 'sysctl', ['-q', '-w', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.all.accept_dad=0']);
+}
+
 export interface NamespacePair {
   a: string;
   b: string;
@@ -46,6 +51,8 @@ export function namespacePair(options: { addressA?: string[]; addressB?: string[
   try {
     run('ip', ['netns', 'add', a]);
     run('ip', ['netns', 'add', b]);
+    // No duplicate address detection: addresses are usable at once, so tests never race it.
+    for (const ns of [a, b]) noDad(ns);
     // The pair is created directly inside the namespaces: the host's own link list is never touched.
     run('ip', ['-n', a, 'link', 'add', tmpA, 'type', 'veth', 'peer', 'name', tmpB, 'netns', b]);
     inNamespace(a, 'ip', ['link', 'set', tmpA, 'name', ifA]);
