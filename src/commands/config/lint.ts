@@ -1,0 +1,102 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../base-command.js';
+import { ExitCode, VipctlError } from '../../errors.js';
+import { lintCluster } from '../../lint/cluster.js';
+import { formatGithub } from '../../lint/formatters/github.js';
+import { formatJson, toJsonReport, type JsonReport } from '../../lint/formatters/json.js';
+import { formatSarif } from '../../lint/formatters/sarif.js';
+import { formatText } from '../../lint/formatters/text.js';
+import { lintFile, parseRuleOverrides } from '../../lint/lint.js';
+import { RULES } from '../../lint/rules/index.js';
+import type { Finding } from '../../lint/types.js';
+
+export default class ConfigLint extends BaseCommand {
+  static override summary = 'Check keepalived.conf files for what keepalived -t catches and what it lets through.';
+  static override description = `Reads each FILE exactly as keepalived 2.2.7 does (includes, @id lines, $VARIABLES, ~SEQ) and reports
+syntax and value errors, misplaced and unknown keywords with a did-you-mean, and real defects keepalived
+accepts silently: priority 255 on a BACKUP, '#' cutting a password, one VIP in two instances, a
+virtual_server without protocol (UDP!), HTTP_GET without url, undefined track_script, unrendered templates.
+
+With --cluster, the files (or one file under several --config-id values) are the nodes of one cluster and
+every VRID is compared across them: VIPs, advert_int, version, authentication, priorities, one MASTER.
+
+Suppress a finding with a comment: "# vipctl-lint-disable RULE" on the line before (or at the end of the
+line), "# vipctl-lint-disable-file RULE" anywhere for the whole file. Rule ids: docs/rules/.`;
+  static override examples = [
+    { command: '<%= config.bin %> config lint', description: 'Check /etc/keepalived/keepalived.conf.' },
+    { command: '<%= config.bin %> config lint lb1.conf lb2.conf --format github', description: 'Annotations for a GitHub Actions run.' },
+    { command: '<%= config.bin %> config lint --cluster master.conf backup.conf', description: 'Find split-brain mismatches between nodes.' },
+    { command: '<%= config.bin %> config lint keepalived.conf --cluster --config-id lb1 --config-id lb2', description: 'One templated file, two nodes.' },
+    { command: '<%= config.bin %> config lint --rule unused-vrrp-script=off --max-warnings 0 keepalived.conf', description: 'Fail on any warning, ignoring one rule.' },
+  ];
+  static override strict = false;
+  static override usage = 'config lint [FILE...] [FLAGS]';
+  static override exitCodes = {
+    [ExitCode.Failure]: 'findings at error level, or more warnings than --max-warnings',
+    [ExitCode.Usage]: 'bad command line, or a FILE that cannot be read (keepalived -t would exit 0)',
+  };
+  static override flags = {
+    format: Flags.string({ char: 'f', description: 'Output format.', options: ['text', 'json', 'sarif', 'github'], default: 'text' }),
+    'config-id': Flags.string({ char: 'i', description: 'Config id for @id lines (keepalived -i); default: the host name up to its first dot. Repeat with --cluster to evaluate one file as several nodes.', multiple: true }),
+    cluster: Flags.boolean({ description: 'Treat the files (or the --config-id values) as the nodes of one VRRP cluster and compare them.' }),
+    'max-warnings': Flags.integer({ description: 'Exit 1 when there are more warnings than this (default: no limit).', min: 0 }),
+    rule: Flags.string({ description: 'Set a rule\'s severity: ID=error|warning|info|off (repeatable).', multiple: true }),
+    'keepalived-version': Flags.string({ description: 'keepalived version whose keyword schema to check against.', options: ['2.2.7'], default: '2.2.7' }),
+  };
+
+  async run(): Promise<JsonReport> {
+    const { flags, argv } = await this.parse(ConfigLint);
+    const files = (argv as string[]).length > 0 ? (argv as string[]) : ['/etc/keepalived/keepalived.conf'];
+    const severities = parseRuleOverrides(flags.rule ?? []);
+    const configIds = flags['config-id'] ?? [];
+    if (configIds.length > 1 && !flags.cluster) {
+      throw new VipctlError('several --config-id values need --cluster', { exitCode: ExitCode.Usage, hint: 'without --cluster give at most one --config-id' });
+    }
+    const findings: Finding[] = [];
+    const sources = new Map<string, string[]>();
+    const runs = [];
+    const ids: (string | undefined)[] = configIds.length > 0 ? configIds : [undefined];
+    for (const file of files) {
+      for (const configId of ids) {
+        const result = lintFile(file, { ...(configId === undefined ? {} : { configId }), keepalivedVersion: flags['keepalived-version'], severities });
+        runs.push(result);
+        for (const [name, lines] of result.loaded.sources) sources.set(name, lines);
+      }
+    }
+    const seen = new Set<string>();
+    for (const run of runs) {
+      for (const f of run.findings) {
+        const key = `${f.file}:${f.line}:${f.column}:${f.rule}:${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(f);
+      }
+    }
+    if (flags.cluster) findings.push(...lintCluster(runs.map((r) => ({ name: configIds.length > 1 ? `${r.file} (id ${r.configId})` : r.file, config: r.loaded.config })), severities));
+
+    const cwd = process.cwd();
+    const color = Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined && flags.format === 'text';
+    if (!this.jsonEnabled()) {
+      let output: string;
+      switch (flags.format) {
+        case 'json':
+          output = formatJson(findings);
+          break;
+        case 'sarif':
+          output = formatSarif(findings, RULES, cwd, this.config.version);
+          break;
+        case 'github':
+          output = formatGithub(findings, cwd);
+          break;
+        default:
+          output = formatText(findings, { color, sources, cwd });
+      }
+      if (output) this.log(output);
+    }
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const maxWarnings = flags['max-warnings'];
+    if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) process.exitCode = ExitCode.Failure;
+    return toJsonReport(findings);
+  }
+}

@@ -1,0 +1,234 @@
+// The typed model of a keepalived configuration: what `vrrp run`, the IPVS apply and the linter
+// consume. Defaults are applied as keepalived 2.2.7 applies them, and every object keeps where
+// it was written (`at`) so consumers can point at the source. `*Set` flags say whether a value
+// was written or defaulted, because some defaults (protocol UDP!) are traps worth reporting.
+
+export interface SourceRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type AddressFamily = 4 | 6;
+
+/** A command keepalived runs: notify scripts, vrrp_script, MISC_CHECK misc_path, quorum_up. */
+export interface ScriptCommand {
+  /** The command as written (after keepalived's quoting rules). */
+  command: string;
+  /** The words keepalived execs (it runs no shell). */
+  argv: string[];
+  user?: string;
+  group?: string;
+  at: SourceRef;
+}
+
+export interface IpAddressEntry {
+  address: string;
+  /** Prefix length (32 or 128 when not written). */
+  prefix: number;
+  family: AddressFamily;
+  device?: string;
+  label?: string;
+  scope?: string;
+  /** The rest of the line (brd, peer, no_track, ...). */
+  options: string[];
+  at: SourceRef;
+}
+
+export interface TrackReference {
+  name: string;
+  /** Weight as written; undefined means the tracked object's own weight. */
+  weight?: number;
+  reverse: boolean;
+  at: SourceRef;
+}
+
+export interface Authentication {
+  type: 'PASS' | 'AH' | undefined;
+  /** The password as written after comment stripping. */
+  password?: string;
+  /** What goes on the wire: the first 8 characters. */
+  effectivePassword?: string;
+  at: SourceRef;
+}
+
+export type VrrpState = 'MASTER' | 'BACKUP';
+
+export interface VrrpInstance {
+  name: string;
+  at: SourceRef;
+  /** Initial state; anything but MASTER/BACKUP is BACKUP (keepalived: "defaulting to BACKUP"). */
+  state: VrrpState;
+  stateSet: boolean;
+  interface?: string;
+  virtualRouterId?: number;
+  /** 1..255, default 100. */
+  priority: number;
+  prioritySet: boolean;
+  /** Seconds; default 1. Under VRRPv2 keepalived rounds to whole seconds. */
+  advertInt: number;
+  /** The instance's version (2 or 3); default the global vrrp_version (2). */
+  version: 2 | 3;
+  nopreempt: boolean;
+  /** Seconds; 0 when not set. */
+  preemptDelay: number;
+  strictMode: boolean;
+  authentication?: Authentication;
+  virtualIpAddresses: IpAddressEntry[];
+  excludedIpAddresses: IpAddressEntry[];
+  unicastSrcIp?: string;
+  unicastPeers: { address: string; at: SourceRef }[];
+  mcastSrcIp?: string;
+  useVmac: boolean;
+  trackScripts: TrackReference[];
+  trackInterfaces: TrackReference[];
+  trackFiles: TrackReference[];
+  trackProcesses: TrackReference[];
+  notify: Partial<Record<'master' | 'backup' | 'fault' | 'stop' | 'deleted' | 'any' | 'masterRxLowerPri', ScriptCommand>>;
+  garpMasterDelay: number;
+  garpMasterRepeat: number;
+}
+
+export interface SyncGroup {
+  name: string;
+  at: SourceRef;
+  members: { name: string; at: SourceRef }[];
+  notify: Partial<Record<'master' | 'backup' | 'fault' | 'stop' | 'any', ScriptCommand>>;
+}
+
+export interface VrrpScript {
+  name: string;
+  at: SourceRef;
+  script?: ScriptCommand;
+  /** Seconds, default 1. */
+  interval: number;
+  timeout?: number;
+  /** Default 0. */
+  weight: number;
+  reverse: boolean;
+  rise: number;
+  fall: number;
+  user?: string;
+  group?: string;
+  initFail: boolean;
+}
+
+export type CheckerType = 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'MISC_CHECK' | 'SMTP_CHECK' | 'DNS_CHECK' | 'UDP_CHECK' | 'PING_CHECK' | 'FILE_CHECK' | 'BFD_CHECK';
+
+export interface HttpUrl {
+  path?: string;
+  digest?: string;
+  /** Status code ranges; default 200-299. */
+  statusCodes: [number, number][];
+  virtualhost?: string;
+  at: SourceRef;
+}
+
+export interface Checker {
+  type: CheckerType;
+  at: SourceRef;
+  connectIp?: string;
+  connectPort?: number;
+  bindTo?: string;
+  /** Seconds; inherited from the real/virtual server, default 5. */
+  connectTimeout: number;
+  /** Default 1 (3 for MISC/HTTP in older versions is not 2.2.7 behaviour). */
+  retry: number;
+  delayBeforeRetry: number;
+  delayLoop: number;
+  urls: HttpUrl[];
+  miscPath?: ScriptCommand;
+  miscTimeout?: number;
+  miscDynamic: boolean;
+  /** Everything else written in the block, keyword -> arguments. */
+  options: Record<string, string[]>;
+}
+
+export interface RealServer {
+  address: string;
+  port?: number;
+  at: SourceRef;
+  /** 0..2147483647, default 1. */
+  weight: number;
+  inhibitOnFailure: boolean;
+  notifyUp?: ScriptCommand;
+  notifyDown?: ScriptCommand;
+  checkers: Checker[];
+}
+
+export type LvsProtocol = 'TCP' | 'UDP' | 'SCTP';
+export type LvsMethod = 'NAT' | 'DR' | 'TUN';
+
+export interface VirtualServer {
+  /** How the service is named: address + port, firewall mark or a virtual_server_group. */
+  kind: 'address' | 'fwmark' | 'group';
+  address?: string;
+  port?: number;
+  fwmark?: number;
+  group?: string;
+  family?: AddressFamily;
+  at: SourceRef;
+  /** keepalived 2.2.7 defaults to UDP when protocol is missing. */
+  protocol: LvsProtocol;
+  protocolSet: boolean;
+  /** Default wlc. */
+  scheduler: string;
+  schedulerSet: boolean;
+  /** Default NAT. */
+  method: LvsMethod;
+  methodSet: boolean;
+  persistenceTimeout?: number;
+  /** Seconds; default 60. */
+  delayLoop: number;
+  connectTimeout: number;
+  retry: number;
+  delayBeforeRetry: number;
+  quorum: number;
+  hysteresis: number;
+  quorumUp?: ScriptCommand;
+  quorumDown?: ScriptCommand;
+  sorryServer?: { address: string; port?: number; at: SourceRef };
+  realServers: RealServer[];
+}
+
+export interface VirtualServerGroupEntry {
+  kind: 'range' | 'fwmark';
+  address?: string;
+  /** For a.b.c.d-e ranges: the last octet (or last address). */
+  rangeEnd?: string;
+  prefix?: number;
+  port?: number;
+  fwmark?: number;
+  at: SourceRef;
+}
+
+export interface VirtualServerGroup {
+  name: string;
+  at: SourceRef;
+  entries: VirtualServerGroupEntry[];
+}
+
+export interface GlobalDefs {
+  routerId?: string;
+  /** Default 2. */
+  vrrpVersion: 2 | 3;
+  vrrpStrict: boolean;
+  enableScriptSecurity: boolean;
+  scriptUser?: string;
+  notificationEmails: string[];
+  vrrpMcastGroup4: string;
+  vrrpMcastGroup6: string;
+  at?: SourceRef;
+}
+
+export interface KeepalivedConfig {
+  /** The main file, then every included file. */
+  files: string[];
+  configId: string;
+  global: GlobalDefs;
+  vrrpScripts: VrrpScript[];
+  vrrpInstances: VrrpInstance[];
+  syncGroups: SyncGroup[];
+  virtualServers: VirtualServer[];
+  virtualServerGroups: VirtualServerGroup[];
+}

@@ -1,0 +1,195 @@
+// The second stage: logical lines -> a syntax tree, with the schema deciding (as keepalived
+// does) which keywords a block knows and which of them open a block. Error recovery is at block
+// boundaries: an unknown keyword followed by `{` skips its whole block with ONE diagnostic, where
+// keepalived would read the inner lines in the enclosing block and close that block early.
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import type { LogicalLine, Token } from './reader.js';
+import type { KeywordSpec, Schema } from './schema.js';
+
+export interface ConfigNode extends Position {
+  /** The keyword (for value lines: the first word). */
+  keyword: string;
+  args: Token[];
+  /** 'keywords' / 'values' for blocks, 'value' for a line of a value block, 'leaf' otherwise. */
+  kind: 'keywords' | 'values' | 'value' | 'leaf';
+  children: ConfigNode[];
+  /** The schema entry (undefined for unknown keywords and value lines). */
+  spec: KeywordSpec | undefined;
+  /** The logical line the keyword is on (for values re-read with script quoting). */
+  source: LogicalLine;
+  /** Where the block ends (its `}`), for blocks. */
+  end?: Position;
+}
+
+export interface SyntaxTree {
+  nodes: ConfigNode[];
+  diagnostics: Diagnostic[];
+}
+
+type Item =
+  | { type: 'stmt'; tokens: Token[]; line: LogicalLine }
+  | { type: 'open'; token: Token; line: LogicalLine }
+  | { type: 'close'; token: Token; line: LogicalLine };
+
+/** Statements and braces in order: braces split lines, as in keepalived. */
+function items(lines: LogicalLine[]): Item[] {
+  const result: Item[] = [];
+  for (const line of lines) {
+    let current: Token[] = [];
+    for (const token of line.tokens) {
+      if (!token.quoted && (token.text === '{' || token.text === '}')) {
+        if (current.length > 0) result.push({ type: 'stmt', tokens: current, line });
+        current = [];
+        result.push({ type: token.text === '{' ? 'open' : 'close', token, line });
+      } else {
+        current.push(token);
+      }
+    }
+    if (current.length > 0) result.push({ type: 'stmt', tokens: current, line });
+  }
+  return result;
+}
+
+class Parser {
+  private index = 0;
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    private readonly items: Item[],
+    private readonly schema: Schema,
+  ) {}
+
+  parseTop(): ConfigNode[] {
+    const nodes: ConfigNode[] = [];
+    while (this.index < this.items.length) {
+      const item = this.items[this.index] as Item;
+      if (item.type === 'close') {
+        this.diagnostics.push(diagnostic(item.token, 'unbalanced-braces', "'}' closes no block: there is an extra '}' or a missing '{'"));
+        this.index += 1;
+        continue;
+      }
+      this.parseItem(undefined, nodes);
+    }
+    return nodes;
+  }
+
+  /** Parses the inside of a keywords block up to its `}`; returns where it closed. */
+  private parseBlockBody(parent: KeywordSpec, open: Token, into: ConfigNode[]): Position | undefined {
+    while (this.index < this.items.length) {
+      const item = this.items[this.index] as Item;
+      if (item.type === 'close') {
+        this.index += 1;
+        return item.token;
+      }
+      this.parseItem(parent, into);
+    }
+    this.diagnostics.push(diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is never closed: a '}' is missing`));
+    return undefined;
+  }
+
+  private parseValueBody(owner: ConfigNode, open: Token): Position | undefined {
+    while (this.index < this.items.length) {
+      const item = this.items[this.index] as Item;
+      this.index += 1;
+      if (item.type === 'close') return item.token;
+      if (item.type === 'open') {
+        this.diagnostics.push(diagnostic(item.token, 'unexpected-brace', `'{' inside the value block '${owner.keyword}': value blocks do not nest; the nested block is skipped`));
+        this.skipBlock();
+        continue;
+      }
+      const [first, ...rest] = item.tokens;
+      if (!first) continue;
+      owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: rest, kind: 'value', children: [], spec: undefined, source: item.line });
+    }
+    this.diagnostics.push(diagnostic(open, 'unbalanced-braces', `'${owner.keyword}' block opened here is never closed: a '}' is missing`));
+    return undefined;
+  }
+
+  /** Skips a `{ ... }` whose `{` was just consumed, nested braces included. */
+  private skipBlock(): void {
+    let depth = 1;
+    while (this.index < this.items.length && depth > 0) {
+      const item = this.items[this.index] as Item;
+      if (item.type === 'open') depth += 1;
+      else if (item.type === 'close') depth -= 1;
+      this.index += 1;
+    }
+  }
+
+  private nextIsOpen(): Item | undefined {
+    const next = this.items[this.index];
+    return next && next.type === 'open' ? next : undefined;
+  }
+
+  private parseItem(parent: KeywordSpec | undefined, into: ConfigNode[]): void {
+    const item = this.items[this.index] as Item;
+    this.index += 1;
+    if (item.type === 'open') {
+      this.diagnostics.push(diagnostic(item.token, 'unexpected-brace', "'{' opens no block here (keepalived: \"Unexpected '{' - ignoring\"); the block is skipped"));
+      this.skipBlock();
+      return;
+    }
+    if (item.type === 'close') return;
+    const [keywordToken, ...args] = item.tokens;
+    if (!keywordToken) return;
+    const keyword = keywordToken.text;
+    const spec = keywordToken.quoted ? undefined : this.schema.lookup(parent, keyword);
+    const at: Position = { file: keywordToken.file, line: keywordToken.line, column: keywordToken.column };
+    if (!spec) {
+      this.unknownKeyword(parent, keywordToken);
+      if (this.nextIsOpen()) {
+        this.index += 1;
+        this.skipBlock();
+      }
+      return;
+    }
+    const node: ConfigNode = { ...at, keyword, args, kind: spec.block ?? 'leaf', children: [], spec, source: item.line };
+    into.push(node);
+    if (!spec.block) {
+      const open = this.nextIsOpen();
+      if (open && open.type === 'open') {
+        this.diagnostics.push(diagnostic(open.token, 'unexpected-brace', `'${keyword}' takes no block (keepalived: "Unexpected '{' - ignoring"); the block is skipped`));
+        this.index += 1;
+        this.skipBlock();
+      }
+      return;
+    }
+    const open = this.nextIsOpen();
+    if (!open || open.type !== 'open') {
+      this.diagnostics.push(diagnostic(at, 'missing-brace', `'${keyword}' must be followed by '{'`));
+      return;
+    }
+    this.index += 1;
+    const end = spec.block === 'values' ? this.parseValueBody(node, open.token) : this.parseBlockBody(spec, open.token, node.children);
+    if (end) node.end = { file: end.file, line: end.line, column: end.column };
+  }
+
+  private unknownKeyword(parent: KeywordSpec | undefined, token: Token): void {
+    const keyword = token.text;
+    const where = parent ? `in ${parent.keyword}` : 'at the top level';
+    const retired = this.schema.retiredKeyword(keyword, parent);
+    if (retired) {
+      this.diagnostics.push(diagnostic(token, retired.status === 'removed' ? 'removed-keyword' : 'deprecated-keyword', retired.message));
+      return;
+    }
+    const places = this.schema.placesOf(keyword);
+    if (places.length > 0) {
+      const names = [...new Set(places.map((p) => (p.length === 0 ? 'the top level' : p[p.length - 1])))];
+      this.diagnostics.push(diagnostic(token, 'misplaced-keyword', `'${keyword}' is not valid ${where}; it belongs in ${names.slice(0, 4).join(', ')}`));
+      return;
+    }
+    const suggestion = this.schema.suggest(keyword, parent);
+    const hint = suggestion ? `; did you mean '${suggestion}'?` : '';
+    this.diagnostics.push(diagnostic(token, 'unknown-keyword', `unknown keyword '${printable(keyword)}' ${where}${hint}`));
+  }
+}
+
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function parseLines(lines: LogicalLine[], schema: Schema): SyntaxTree {
+  const parser = new Parser(items(lines), schema);
+  const nodes = parser.parseTop();
+  return { nodes, diagnostics: parser.diagnostics };
+}

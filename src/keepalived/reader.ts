@@ -1,0 +1,473 @@
+// The first stage of reading keepalived.conf, as keepalived 2.2.7 does it: physical lines
+// (CRLF, byte-order mark, 1023-byte line limit), `@id` / `@^id` conditional lines, comments
+// (`#` and `!` anywhere outside double quotes), `$NAME=VALUE` definitions (multi-line with a
+// trailing backslash) and their substitution, the ~SEQ / ~SEQx / ~LST generators, `include`
+// and its variants (globs and csh braces relative to the including file), and finally tokens
+// with `{` and `}` split off. The result is a flat list of logical lines, each token knowing
+// its file, line and column. Nothing here throws on bad input: problems become diagnostics.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+
+/** keepalived reads with a 1024-byte buffer: a physical line of 1023 bytes or more is split. */
+export const MAX_LINE_BYTES = 1023;
+const MAX_INCLUDE_DEPTH = 32;
+/** Text put in place of an unrendered template so the structure around it stays intact. */
+export const TEMPLATE_PLACEHOLDER = '\u0000template\u0000';
+
+export interface Token extends Position {
+  text: string;
+  /** Written in double quotes (so `{`, `}`, `#` and `!` inside were literal). */
+  quoted: boolean;
+  /** Offset of the token in its logical line's text, for values re-read with script quoting. */
+  offset: number;
+}
+
+export interface LogicalLine {
+  file: string;
+  line: number;
+  /** The line after conditionals, comments and substitution: what keepalived tokenises. */
+  text: string;
+  tokens: Token[];
+}
+
+export interface ReadOptions {
+  /** The `-i` config id for @id lines; defaults to the host name's first label. */
+  configId?: string;
+  /** Replaceable for tests and for linting content that is not on disk. */
+  readFile?: (file: string) => Buffer;
+}
+
+export interface ReadResult {
+  lines: LogicalLine[];
+  diagnostics: Diagnostic[];
+  /** Physical lines of every file read, for showing source lines with findings. */
+  sources: Map<string, string[]>;
+  /** Files read, in order (the main file first). */
+  files: string[];
+  configId: string;
+}
+
+/** The id keepalived uses when -i is not given: the host name up to its first dot. */
+export function defaultConfigId(): string {
+  return os.hostname().split('.')[0] ?? '';
+}
+
+const INCLUDE_KEYWORDS = new Set(['include', 'includer', 'includem', 'includew', 'includeb', 'includea']);
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const DEFINITION = new RegExp(`^\\s*\\$(${NAME})\\s*=(.*)$`);
+const GENERATOR = /^\s*~(SEQx?|LST)\(([^)]*)\)(.*)$/;
+/** Template syntaxes that must be rendered before keepalived sees the file. */
+const TEMPLATE_PATTERNS: { pattern: RegExp; name: string }[] = [
+  { pattern: /\{\{.*?\}\}|\{\{/, name: 'Jinja/Go/Mustache {{ }}' },
+  { pattern: /\{%.*?%\}|\{%/, name: 'Jinja {% %}' },
+  { pattern: /\{#.*?#\}/, name: 'Jinja comment {# #}' },
+  { pattern: /<%.*?%>|<%/, name: 'ERB/EJS <% %>' },
+  { pattern: /@@[A-Za-z_][A-Za-z0-9_.]*@@/, name: '@@PLACEHOLDER@@' },
+  { pattern: /%%[A-Za-z_][A-Za-z0-9_.]*%%/, name: '%%PLACEHOLDER%%' },
+  { pattern: /__[A-Z][A-Z0-9_]*__/, name: '__PLACEHOLDER__' },
+];
+
+class Reader {
+  readonly lines: LogicalLine[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly sources = new Map<string, string[]>();
+  readonly files: string[] = [];
+  private readonly definitions = new Map<string, string>();
+  private readonly includeStack: string[] = [];
+  private readonly templateFiles = new Set<string>();
+  private readonly readFile: (file: string) => Buffer;
+
+  constructor(readonly configId: string, readFile?: (file: string) => Buffer) {
+    this.readFile = readFile ?? ((file) => readFileSync(file));
+  }
+
+  readMain(file: string): void {
+    this.readOne(path.resolve(file), undefined);
+  }
+
+  private readOne(file: string, includedAt: Position | undefined): boolean {
+    if (this.includeStack.includes(file)) {
+      if (includedAt) this.diagnostics.push(diagnostic(includedAt, 'include-error', `'${file}' includes itself (include loop); skipped`));
+      return false;
+    }
+    if (this.includeStack.length >= MAX_INCLUDE_DEPTH) {
+      if (includedAt) this.diagnostics.push(diagnostic(includedAt, 'include-error', `includes nested more than ${MAX_INCLUDE_DEPTH} deep; '${file}' skipped`));
+      return false;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = this.readFile(file);
+    } catch (error) {
+      if (includedAt) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        this.diagnostics.push(diagnostic(includedAt, 'include-error', `cannot read included file '${file}' (${code})`));
+        return false;
+      }
+      throw error;
+    }
+    this.files.push(file);
+    this.includeStack.push(file);
+    try {
+      this.readBytes(file, bytes);
+    } finally {
+      this.includeStack.pop();
+    }
+    return true;
+  }
+
+  private readBytes(file: string, bytes: Buffer): void {
+    let start = 0;
+    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      // keepalived reads the BOM as part of the first keyword, which then is unknown.
+      this.diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'byte-order-mark', 'the file starts with a UTF-8 byte-order mark: keepalived reads it as part of the first keyword; save the file without BOM'));
+      start = 3;
+    }
+    const text = bytes.subarray(start).toString('utf8');
+    const physical = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+    if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
+    this.sources.set(file, physical);
+
+    for (let index = 0; index < physical.length; index += 1) {
+      const lineNumber = index + 1;
+      let raw = physical[index] ?? '';
+      const pieces = splitLongLine(raw);
+      if (pieces.length > 1) {
+        this.diagnostics.push(diagnostic({ file, line: lineNumber, column: MAX_LINE_BYTES + 1 }, 'line-too-long', `line is ${Buffer.byteLength(raw)} bytes: keepalived splits lines of ${MAX_LINE_BYTES} bytes or more, so the rest becomes a separate line`));
+      }
+      for (let p = 0; p < pieces.length; p += 1) {
+        raw = pieces[p] ?? '';
+        const columnBase = p === 0 ? 0 : MAX_LINE_BYTES * p;
+        // A $NAME= definition continues over lines ending in a backslash.
+        const definitionMatch = DEFINITION.exec(stripComment(raw).code);
+        if (definitionMatch) {
+          const name = definitionMatch[1] ?? '';
+          let value = (definitionMatch[2] ?? '').trim();
+          const parts: string[] = [];
+          while (value.endsWith('\\') && index + 1 < physical.length) {
+            const head = value.slice(0, -1).trim();
+            if (head) parts.push(head);
+            index += 1;
+            value = stripComment(physical[index] ?? '').code.trim();
+          }
+          if (value.endsWith('\\')) value = value.slice(0, -1).trim();
+          if (value) parts.push(value);
+          this.definitions.set(name, parts.map((part) => this.substitute(part)).join('\n'));
+          continue;
+        }
+        this.processLine(file, lineNumber, raw, columnBase);
+      }
+    }
+  }
+
+  private processLine(file: string, line: number, raw: string, columnBase: number): void {
+    let text = raw;
+    let column = columnBase;
+    // @ID keeps the line only for that config id; @^ID only for every other id.
+    const conditional = /^(\s*)@(\^?)(\S+)\s?/.exec(text);
+    if (conditional) {
+      const negated = conditional[2] === '^';
+      const matches = conditional[3] === this.configId;
+      if (matches === negated) return;
+      column += conditional[0].length;
+      text = text.slice(conditional[0].length);
+    }
+    const { code, commentAt } = stripComment(text);
+    if (commentAt >= 0 && commentAt > 0 && /\S/.test(text[commentAt - 1] ?? '') && !this.isTemplate(text)) {
+      const previous = text.slice(0, commentAt).trimStart();
+      // Only a comment character glued to a value (auth_pass ab#cd) truncates something.
+      if (previous.length > 0) {
+        const character = text[commentAt];
+        this.diagnostics.push(diagnostic({ file, line, column: column + commentAt + 1 }, 'comment-in-value', `'${character}' starts a comment even inside a word: the value is cut to '${lastWord(previous)}'; put the value in double quotes if '${character}' is part of it`));
+      }
+    }
+    text = this.neutraliseTemplates(file, line, column, code, text);
+
+    const generator = GENERATOR.exec(text);
+    if (generator) {
+      for (const expanded of this.expandGenerator(file, line, column, generator)) this.emit(file, line, column, expanded);
+      return;
+    }
+    this.emit(file, line, column, text);
+  }
+
+  private isTemplate(text: string): boolean {
+    return TEMPLATE_PATTERNS.some((t) => t.pattern.test(text));
+  }
+
+  /** Reports the first unrendered template of a file once and blanks every template span. */
+  private neutraliseTemplates(file: string, line: number, column: number, code: string, fullText: string): string {
+    let result = code;
+    let found: { index: number; name: string } | undefined;
+    for (const { pattern, name } of TEMPLATE_PATTERNS) {
+      // {# ... #} starts with a comment character, so look at the text before comments.
+      const source = name.startsWith('Jinja comment') ? fullText : result;
+      const global = new RegExp(pattern.source, 'g');
+      let match: RegExpExecArray | null;
+      while ((match = global.exec(source)) !== null) {
+        if (!found || match.index < found.index) found = { index: match.index, name };
+        if (source === result) {
+          result = result.slice(0, match.index) + TEMPLATE_PLACEHOLDER + result.slice(match.index + match[0].length);
+          global.lastIndex = match.index + TEMPLATE_PLACEHOLDER.length;
+        } else {
+          result = fullText.slice(0, match.index) + TEMPLATE_PLACEHOLDER + stripComment(fullText.slice(match.index + match[0].length)).code;
+          break;
+        }
+        if (match[0].length === 0) global.lastIndex += 1;
+      }
+    }
+    // ${NAME} with no definition stays verbatim in keepalived: a shell/envsubst template.
+    const dollar = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+    let m: RegExpExecArray | null;
+    while ((m = dollar.exec(result)) !== null) {
+      const name = m[1] ?? '';
+      if (this.definitions.has(name) || BUILTIN_NAMES.has(name)) continue;
+      if (!found || m.index < found.index) found = { index: m.index, name: `\${${name}}` };
+      result = result.slice(0, m.index) + TEMPLATE_PLACEHOLDER + result.slice(m.index + m[0].length);
+      dollar.lastIndex = m.index + TEMPLATE_PLACEHOLDER.length;
+    }
+    if (found && !this.templateFiles.has(file)) {
+      this.templateFiles.add(file);
+      this.diagnostics.push(diagnostic({ file, line, column: column + found.index + 1 }, 'unrendered-template', `unrendered template (${found.name}): this file must be rendered before keepalived reads it; other findings in template lines are not reported`));
+    }
+    return result;
+  }
+
+  private expandGenerator(file: string, line: number, column: number, match: RegExpExecArray): string[] {
+    const kind = match[1] ?? 'SEQ';
+    const args = (match[2] ?? '').split(',').map((a) => this.substitute(a.trim()));
+    const body = match[3] ?? '';
+    const variable = args[0] ?? '';
+    const at = { file, line, column: column + 1 };
+    if (!new RegExp(`^${NAME}$`).test(variable)) {
+      this.diagnostics.push(diagnostic(at, 'generator-syntax', `~${kind} needs a variable name as its first argument`));
+      return [];
+    }
+    let values: string[];
+    if (kind === 'LST') {
+      values = args.slice(1);
+    } else {
+      const numbers = args.slice(1).map((a) => (/^-?\d+$/.test(a) ? Number(a) : Number.NaN));
+      let startValue = 0;
+      let step = 1;
+      let end: number;
+      if (numbers.length === 1) [end] = numbers as [number];
+      else if (numbers.length === 2) [startValue, end] = numbers as [number, number];
+      else if (numbers.length === 3) [startValue, step, end] = numbers as [number, number, number];
+      else end = Number.NaN;
+      if (![startValue, step, end].every(Number.isFinite) || step === 0) {
+        this.diagnostics.push(diagnostic(at, 'generator-syntax', `~${kind}(var, [start, [step,]] end) needs whole numbers and a non-zero step`));
+        return [];
+      }
+      values = [];
+      for (let v = startValue; step > 0 ? v <= end : v >= end; v += step) {
+        values.push(kind === 'SEQx' ? v.toString(16) : String(v));
+        if (values.length > 100000) break;
+      }
+    }
+    const saved = this.definitions.get(variable);
+    const lines: string[] = [];
+    for (const value of values) {
+      this.definitions.set(variable, value);
+      lines.push(this.substitute(body));
+    }
+    if (saved === undefined) this.definitions.delete(variable);
+    else this.definitions.set(variable, saved);
+    return lines;
+  }
+
+  /** Replaces $NAME and ${NAME} with their definitions; unknown names stay as written. */
+  substitute(text: string): string {
+    if (!text.includes('$')) return text;
+    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, bare?: string) => {
+      const name = braced ?? bare ?? '';
+      const value = this.definitions.get(name) ?? this.builtin(name);
+      return value ?? whole;
+    });
+  }
+
+  private builtin(name: string): string | undefined {
+    if (name === '_PWD') return path.dirname(this.includeStack[this.includeStack.length - 1] ?? '.');
+    if (name === '_INSTANCE') return this.configId;
+    return undefined;
+  }
+
+  private emit(file: string, line: number, column: number, text: string): void {
+    const substituted = this.substitute(text);
+    // A multi-line definition turns one line into several.
+    for (const part of substituted.split('\n')) {
+      const tokens = tokenize(part, file, line, column, this.diagnostics);
+      if (tokens.length === 0) continue;
+      const first = tokens[0];
+      if (first && !first.quoted && INCLUDE_KEYWORDS.has(first.text)) {
+        this.include(first, tokens.slice(1));
+        continue;
+      }
+      this.lines.push({ file, line, text: part, tokens });
+    }
+  }
+
+  private include(keyword: Token, args: Token[]): void {
+    const pattern = args[0];
+    if (!pattern) {
+      this.diagnostics.push(diagnostic(keyword, 'missing-argument', `'${keyword.text}' needs a file name or pattern`));
+      return;
+    }
+    const base = path.dirname(keyword.file);
+    const matches: string[] = [];
+    for (const alternative of expandBraces(pattern.text)) {
+      const absolute = path.isAbsolute(alternative) ? alternative : path.join(base, alternative);
+      matches.push(...globFiles(absolute));
+    }
+    if (matches.length === 0) {
+      this.diagnostics.push(diagnostic(pattern, 'include-error', `'${keyword.text} ${pattern.text}' matches no file (keepalived -e fails; without -e it only logs "Config files missing")`));
+      return;
+    }
+    for (const file of [...new Set(matches)]) this.readOne(file, pattern);
+  }
+}
+
+const BUILTIN_NAMES = new Set(['_PWD', '_INSTANCE']);
+
+function lastWord(text: string): string {
+  const words = text.trim().split(/\s+/);
+  return words[words.length - 1] ?? '';
+}
+
+/** Splits a physical line as keepalived's 1024-byte read buffer does. */
+function splitLongLine(line: string): string[] {
+  if (line.length < MAX_LINE_BYTES && Buffer.byteLength(line) < MAX_LINE_BYTES) return [line];
+  const bytes = Buffer.from(line, 'utf8');
+  const pieces: string[] = [];
+  for (let offset = 0; offset < bytes.length; offset += MAX_LINE_BYTES) pieces.push(bytes.subarray(offset, offset + MAX_LINE_BYTES).toString('utf8'));
+  return pieces;
+}
+
+/** The line without its comment: `#` or `!` outside double quotes ends it. */
+export function stripComment(line: string): { code: string; commentAt: number } {
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '#' || c === '!')) return { code: line.slice(0, i), commentAt: i };
+  }
+  return { code: line, commentAt: -1 };
+}
+
+/**
+ * Splits a line into tokens: whitespace separates, a token starting with `"` runs to the next
+ * `"` (quotes removed), and `{` / `}` outside quotes are tokens of their own.
+ */
+export function tokenize(text: string, file: string, line: number, columnBase: number, diagnostics?: Diagnostic[]): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] ?? '';
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\v' || c === '\f') {
+      i += 1;
+      continue;
+    }
+    const start = i;
+    if (c === '{' || c === '}') {
+      tokens.push({ file, line, column: columnBase + i + 1, text: c, quoted: false, offset: i });
+      i += 1;
+      continue;
+    }
+    if (c === '"') {
+      const close = text.indexOf('"', i + 1);
+      if (close < 0) {
+        diagnostics?.push(diagnostic({ file, line, column: columnBase + i + 1 }, 'unterminated-quote', 'double quote is not closed on this line: the value runs to the end of the line'));
+        tokens.push({ file, line, column: columnBase + i + 1, text: text.slice(i + 1), quoted: true, offset: start });
+        break;
+      }
+      tokens.push({ file, line, column: columnBase + i + 1, text: text.slice(i + 1, close), quoted: true, offset: start });
+      i = close + 1;
+      continue;
+    }
+    while (i < text.length && !/[\s{}]/.test(text[i] ?? '')) i += 1;
+    tokens.push({ file, line, column: columnBase + start + 1, text: text.slice(start, i), quoted: false, offset: start });
+  }
+  return tokens;
+}
+
+/** csh brace expansion: a{b,c}d -> abd acd (nested braces allowed). */
+export function expandBraces(pattern: string): string[] {
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i];
+    if (c === '{') {
+      if (depth === 0) open = i;
+      depth += 1;
+    } else if (c === '}' && depth > 0) {
+      depth -= 1;
+      if (depth === 0 && open >= 0) {
+        const inner = pattern.slice(open + 1, i);
+        const alternatives: string[] = [];
+        let level = 0;
+        let last = 0;
+        for (let j = 0; j < inner.length; j += 1) {
+          if (inner[j] === '{') level += 1;
+          else if (inner[j] === '}') level -= 1;
+          else if (inner[j] === ',' && level === 0) {
+            alternatives.push(inner.slice(last, j));
+            last = j + 1;
+          }
+        }
+        alternatives.push(inner.slice(last));
+        const prefix = pattern.slice(0, open);
+        const suffix = pattern.slice(i + 1);
+        return alternatives.flatMap((alt) => expandBraces(prefix + alt + suffix));
+      }
+    }
+  }
+  return [pattern];
+}
+
+/** Files matching a glob (`*`, `?`, `[...]` per path segment), sorted like glob(3). */
+export function globFiles(pattern: string): string[] {
+  const segments = pattern.split('/');
+  let current: string[] = [pattern.startsWith('/') ? '/' : '.'];
+  for (let s = pattern.startsWith('/') ? 1 : 0; s < segments.length; s += 1) {
+    const segment = segments[s] ?? '';
+    if (segment === '') continue;
+    const next: string[] = [];
+    if (!/[*?[]/.test(segment)) {
+      for (const dir of current) next.push(path.join(dir, segment));
+    } else {
+      const isMatch = picomatch(segment, { dot: false, nobrace: true, noextglob: true });
+      for (const dir of current) {
+        let entries: string[];
+        try {
+          entries = readdirSync(dir);
+        } catch {
+          continue;
+        }
+        for (const entry of entries.sort()) if (isMatch(entry)) next.push(path.join(dir, entry));
+      }
+    }
+    current = next;
+  }
+  return current.filter((file) => {
+    try {
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Reads a configuration and everything it includes into logical lines. */
+export function readConfig(file: string, options: ReadOptions = {}): ReadResult {
+  const reader = new Reader(options.configId ?? defaultConfigId(), options.readFile);
+  reader.readMain(file);
+  return {
+    lines: reader.lines,
+    diagnostics: reader.diagnostics,
+    sources: reader.sources,
+    files: reader.files,
+    configId: reader.configId,
+  };
+}

@@ -1,0 +1,99 @@
+// Value checks driven by the schema: argument counts, numbers (decimal only, ranges), enums
+// with their case rules, booleans, deprecated keywords. keepalived's own wording is echoed
+// where it helps people match our findings to its log lines.
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { ConfigNode } from './parser.js';
+import { TEMPLATE_PLACEHOLDER, type Token } from './reader.js';
+import type { KeywordSpec, NumericSpec, Schema } from './schema.js';
+
+const BOOLEANS = new Set(['on', 'off', 'true', 'false', 'yes', 'no']);
+
+export function hasTemplate(tokens: Token[]): boolean {
+  return tokens.some((t) => t.text.includes(TEMPLATE_PLACEHOLDER));
+}
+
+/** Parses a number as keepalived does: decimal digits only, optional sign, optional fraction. */
+export function parseNumber(text: string, type: NumericSpec['type']): number | undefined {
+  const pattern = type === 'uint' ? /^\+?\d+$/ : type === 'int' ? /^[-+]?\d+$/ : /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
+  if (!pattern.test(text)) return undefined;
+  return Number(text);
+}
+
+export function checkNumber(token: Token, spec: NumericSpec, keyword: string): Diagnostic | undefined {
+  const value = parseNumber(token.text, spec.type);
+  if (value === undefined) {
+    if (spec.type === 'uint' && /^-\d+$/.test(token.text)) return diagnostic(token, 'out-of-range', `'${keyword}': negative number '${token.text}' (must be ${describeRange(spec)})`);
+    const kind = spec.type === 'uint' || spec.type === 'int' ? 'a whole decimal number' : 'a decimal number';
+    return diagnostic(token, 'invalid-number', `'${keyword}': invalid number '${token.text}' (must be ${kind}${spec.min > Number.NEGATIVE_INFINITY ? `, ${describeRange(spec)}` : ''})`);
+  }
+  const max = spec.type === 'uint' || spec.type === 'int' ? Math.floor(spec.max) : spec.max;
+  if (value < spec.min || value > max) return diagnostic(token, 'out-of-range', `'${keyword}': number '${token.text}' outside range ${describeRange(spec)}`);
+  if (spec.decimalPlaces !== undefined) {
+    const fraction = token.text.split('.')[1] ?? '';
+    if (fraction.length > spec.decimalPlaces) return diagnostic(token, 'invalid-number', `'${keyword}': '${token.text}' has more than ${spec.decimalPlaces} decimal places`);
+  }
+  return undefined;
+}
+
+function describeRange(spec: NumericSpec): string {
+  const max = spec.max === Number.POSITIVE_INFINITY ? 'unbounded' : String(spec.type === 'uint' || spec.type === 'int' ? Math.floor(spec.max) : spec.max);
+  return `[${spec.min}, ${max}]`;
+}
+
+function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Schema, out: Diagnostic[]): void {
+  const spec = node.spec;
+  if (!spec) return;
+  const retired = schema.retiredKeyword(node.keyword, parent);
+  if (retired && retired.status === 'deprecated') out.push(diagnostic(node, 'deprecated-keyword', retired.message));
+  if (spec.block) {
+    if (spec.block === 'keywords') for (const child of node.children) checkNode(child, spec, schema, out);
+    return;
+  }
+  if (hasTemplate(node.args)) return;
+  if (node.args.length < spec.minArgs) {
+    out.push(diagnostic(node, 'missing-argument', `'${node.keyword}' needs an argument (${spec.args ?? spec.manSyntax[0] ?? 'see keepalived.conf(5)'}); keepalived stops with exit status 2`));
+    return;
+  }
+  const first = node.args[0];
+  if (spec.enum && first) {
+    const allowed = spec.enum;
+    const ok = spec.caseSensitive === false ? allowed.some((a) => a.toLowerCase() === first.text.toLowerCase()) : allowed.includes(first.text);
+    if (!ok) {
+      const caseHint = allowed.find((a) => a.toLowerCase() === first.text.toLowerCase());
+      const hint = caseHint ? ` (keywords are case-sensitive: write '${caseHint}')` : '';
+      out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not one of ${allowed.join(', ')}${hint}`));
+      return;
+    }
+  }
+  if (spec.boolArg && first && !BOOLEANS.has(first.text.toLowerCase()) && !(spec.literals ?? []).includes(first.text)) {
+    out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not a boolean (on, off, true, false, yes, no)`));
+    return;
+  }
+  for (const numeric of spec.numeric) {
+    if (typeof numeric.arg !== 'number') continue;
+    const token = node.args[numeric.arg - 1];
+    if (!token) continue;
+    // An option word where a number may also stand (vrrp_rx_bufs_policy MTU|ADVERT|NUMBER).
+    if (numeric.arg === 1 && (spec.literals ?? []).includes(token.text)) continue;
+    if (spec.enum?.includes(token.text)) continue;
+    const problem = checkNumber(token, numeric, node.keyword);
+    if (problem) {
+      out.push(problem);
+      return;
+    }
+  }
+  if (spec.maxLen !== undefined && first && first.text.length > spec.maxLen) {
+    out.push(diagnostic(first, 'value-too-long', `'${node.keyword}' is ${first.text.length} characters: keepalived uses only the first ${spec.maxLen} ('${first.text.slice(0, spec.maxLen)}')`, 'warning'));
+  }
+  if (spec.range && first && spec.numeric.length === 0 && /^[-+]?\d+$/.test(first.text)) {
+    const value = Number(first.text);
+    if (value < spec.range[0] || value > spec.range[1]) out.push(diagnostic(first, 'out-of-range', `'${node.keyword}': number '${first.text}' outside range [${spec.range[0]}, ${spec.range[1]}]`));
+  }
+}
+
+/** Schema checks over the whole tree. */
+export function validateTree(nodes: ConfigNode[], schema: Schema): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const node of nodes) checkNode(node, undefined, schema, out);
+  return out;
+}

@@ -1,0 +1,129 @@
+// Runs the rules over loaded configurations: applies inline suppressions
+// (`# vipctl-lint-disable ID[,ID]` for the next line, `# vipctl-lint-disable-file ID` for the
+// whole file, no ID = every rule), per-rule severity overrides, and a stable order.
+import { statSync } from 'node:fs';
+import type { LoadedConfig } from '../keepalived/load.js';
+import type { SourceRef } from '../keepalived/model.js';
+import { TEMPLATE_PLACEHOLDER } from '../keepalived/reader.js';
+import { RULES } from './rules/index.js';
+import type { Finding, Rule, Severity } from './types.js';
+
+export type SeverityOverride = Severity | 'off';
+
+export interface LintOptions {
+  /** rule id -> severity (or off). */
+  severities?: Record<string, SeverityOverride>;
+  rules?: Rule[];
+}
+
+const SUPPRESS = /vipctl-lint-disable(-file|-next-line)?(?:\s+([A-Za-z0-9_,\s-]+))?/;
+
+interface Suppressions {
+  file: Map<string, Set<string> | 'all'>;
+  /** file -> line -> rules. */
+  lines: Map<string, Map<number, Set<string> | 'all'>>;
+}
+
+function parseIds(text: string | undefined): Set<string> | 'all' {
+  const ids = (text ?? '').split(/[\s,]+/).filter((id) => /^[a-z0-9-]+$/.test(id));
+  return ids.length === 0 ? 'all' : new Set(ids);
+}
+
+function merge(existing: Set<string> | 'all' | undefined, added: Set<string> | 'all'): Set<string> | 'all' {
+  if (existing === 'all' || added === 'all') return 'all';
+  return new Set([...(existing ?? []), ...added]);
+}
+
+function collectSuppressions(sources: Map<string, string[]>): Suppressions {
+  const result: Suppressions = { file: new Map(), lines: new Map() };
+  for (const [file, lines] of sources) {
+    lines.forEach((text, index) => {
+      if (!text.includes('vipctl-lint-disable')) return;
+      const comment = /[#!]\s*(vipctl-lint-disable.*)$/.exec(text);
+      if (!comment) return;
+      const match = SUPPRESS.exec(comment[1] ?? '');
+      if (!match) return;
+      const ids = parseIds(match[2]);
+      if (match[1] === '-file') {
+        result.file.set(file, merge(result.file.get(file), ids));
+      } else {
+        const perFile = result.lines.get(file) ?? new Map<number, Set<string> | 'all'>();
+        // A comment alone on its line covers the next line; after a statement, its own line.
+        const target = /^\s*[#!]/.test(text) ? index + 2 : index + 1;
+        perFile.set(target, merge(perFile.get(target), ids));
+        result.lines.set(file, perFile);
+      }
+    });
+  }
+  return result;
+}
+
+function suppressed(s: Suppressions, finding: Finding): boolean {
+  const whole = s.file.get(finding.file);
+  if (whole === 'all' || whole?.has(finding.rule)) return true;
+  const line = s.lines.get(finding.file)?.get(finding.line);
+  return line === 'all' || (line?.has(finding.rule) ?? false);
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Finding[] {
+  const rules = options.rules ?? RULES;
+  const suppressions = collectSuppressions(loaded.sources);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const modes = new Map<string, number | undefined>();
+  const templateFiles = new Set(loaded.diagnostics.filter((d) => d.rule === 'unrendered-template').map((d) => d.file));
+  for (const rule of rules) {
+    const override = options.severities?.[rule.id];
+    if (override === 'off') continue;
+    const report = (at: SourceRef, message: string, severity?: Severity): void => {
+      // In a file with unrendered templates only the template finding and syntax problems count:
+      // everything else would be a cascade from the placeholder values.
+      if (templateFiles.has(at.file) && rule.id !== 'unrendered-template' && (rule.category !== 'syntax' || message.includes(TEMPLATE_PLACEHOLDER))) return;
+      const finding: Finding = {
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        severity: override ?? severity ?? rule.severity,
+        rule: rule.id,
+        message: message.split(TEMPLATE_PLACEHOLDER).join('{{…}}'),
+      };
+      // Host-dependent rules never exceed warning unless the user asks.
+      if (rule.hostDependent && !override && finding.severity === 'error') finding.severity = 'warning';
+      const key = `${finding.file}:${finding.line}:${finding.column}:${finding.rule}:${finding.message}`;
+      if (seen.has(key) || suppressed(suppressions, finding)) return;
+      seen.add(key);
+      findings.push(finding);
+    };
+    rule.check({
+      loaded,
+      config: loaded.config,
+      diagnostics: loaded.diagnostics,
+      fileMode(file) {
+        if (!modes.has(file)) {
+          try {
+            modes.set(file, statSync(file).mode);
+          } catch {
+            modes.set(file, undefined);
+          }
+        }
+        return modes.get(file);
+      },
+      report,
+    });
+  }
+  const fileOrder = new Map(loaded.config.files.map((file, index) => [file, index]));
+  return findings.sort(
+    (a, b) =>
+      (fileOrder.get(a.file) ?? 1e9) - (fileOrder.get(b.file) ?? 1e9) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.rule.localeCompare(b.rule),
+  );
+}
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((rule) => rule.id === id);
+}

@@ -1,0 +1,20 @@
+import type { Rule } from '../types.js';
+
+// keepalived 2.2.7 -t crashes (SIGSEGV, exit 139) on this; the daemon ignores the checker.
+export default {
+  id: 'http-check-without-url',
+  severity: 'error',
+  category: 'lvs',
+  description: 'An HTTP_GET or SSL_GET checker without any url block.',
+  check({ config, report }) {
+    for (const vs of config.virtualServers) {
+      for (const rs of vs.realServers) {
+        for (const checker of rs.checkers) {
+          if ((checker.type === 'HTTP_GET' || checker.type === 'SSL_GET') && checker.urls.length === 0) {
+            report(checker.at, `${checker.type} for real_server ${rs.address} has no url { path ... }: the checker is ignored (and keepalived 2.2.7 -t crashes on it)`);
+          }
+        }
+      }
+    }
+  },
+} satisfies Rule;

@@ -1,0 +1,17 @@
+import type { Rule } from '../types.js';
+
+export default {
+  id: 'unused-vrrp-script',
+  severity: 'warning',
+  category: 'scripts',
+  description: 'A vrrp_script that no instance or sync group tracks.',
+  check({ config, loaded, report }) {
+    const used = new Set(config.vrrpInstances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    // Sync groups can track scripts too.
+    for (const node of loaded.tree) {
+      if (node.keyword !== 'vrrp_sync_group') continue;
+      for (const child of node.children) if (child.keyword === 'track_script') for (const line of child.children) used.add(line.keyword);
+    }
+    for (const script of config.vrrpScripts) if (!used.has(script.name)) report(script.at, `vrrp_script ${script.name} is never tracked: it runs but changes nothing (add it to a track_script block or delete it)`);
+  },
+} satisfies Rule;

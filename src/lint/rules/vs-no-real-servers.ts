@@ -1,0 +1,14 @@
+import type { Rule } from '../types.js';
+import { serviceName } from '../helpers.js';
+
+export default {
+  id: 'vs-no-real-servers',
+  severity: 'warning',
+  category: 'lvs',
+  description: 'A virtual_server with no real_server and no sorry_server (keepalived ignores it).',
+  check({ config, report }) {
+    for (const vs of config.virtualServers) {
+      if (vs.realServers.length === 0 && !vs.sorryServer) report(vs.at, `${serviceName(vs)} has no real_server: keepalived ignores it`);
+    }
+  },
+} satisfies Rule;
