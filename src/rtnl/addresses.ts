@@ -4,7 +4,20 @@ import { bytesToIPv4, bytesToIPv6 } from '../native/ip.js';
 import { AttributeDecoder, AttributeWriter } from '../netlink/attributes.js';
 import type { NetlinkConnection } from '../netlink/connection.js';
 import type { NetlinkMessage } from '../netlink/header.js';
-import { IFA_ADDRESS, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, RTM_GETADDR, RTM_NEWADDR } from './constants.js';
+import {
+  IFA_ADDRESS,
+  IFA_BROADCAST,
+  IFA_FLAGS,
+  IFA_LABEL,
+  IFA_LOCAL,
+  IFA_PROTO,
+  RTM_DELADDR,
+  RTM_GETADDR,
+  RTM_NEWADDR,
+} from './constants.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
+import { ipToBytes } from '../native/ip.js';
+import { isIPv6 } from 'node:net';
 
 export interface InterfaceAddress {
   family: 4 | 6;
@@ -16,6 +29,9 @@ export interface InterfaceAddress {
   label?: string;
   /** For point-to-point links the peer; otherwise equal to address. */
   peer?: string;
+  broadcast?: string;
+  /** IFA_PROTO: who added the address (see VIPCTL_ADDRESS_PROTO). */
+  proto?: number;
   problem?: string;
 }
 
@@ -59,6 +75,10 @@ export function decodeAddress(message: NetlinkMessage): InterfaceAddress | undef
     scope: payload.readUInt8(3),
     flags: attributes.u32(IFA_FLAGS) ?? payload.readUInt8(2),
   };
+  const broadcast = addressText(familyNumber, attributes.raw(IFA_BROADCAST));
+  if (broadcast) result.broadcast = broadcast;
+  const proto = attributes.u8(IFA_PROTO);
+  if (proto !== undefined) result.proto = proto;
   const label = attributes.string(IFA_LABEL);
   if (label !== undefined) result.label = label;
   if (peer && peer !== address) result.peer = peer;
@@ -74,4 +94,42 @@ export async function listAddresses(connection: NetlinkConnection, family: 0 | 4
     .filter((m) => m.header.type === RTM_NEWADDR)
     .map(decodeAddress)
     .filter((a): a is InterfaceAddress => a !== undefined);
+}
+
+export interface AddressSpec {
+  ifindex: number;
+  address: string;
+  prefixLength: number;
+  scope?: number;
+  broadcast?: string;
+  /** IPv4 only: the interface label (must start with the interface name). */
+  label?: string;
+  flags?: number;
+  proto?: number;
+}
+
+/** The RTM_NEWADDR / RTM_DELADDR body for an address. */
+export function encodeAddressRequest(spec: AddressSpec): Buffer {
+  const v6 = isIPv6(spec.address);
+  const writer = new AttributeWriter(64).header(
+    encodeIfaddrmsg(v6 ? AF_INET6 : AF_INET, spec.prefixLength, spec.ifindex, spec.scope ?? 0, spec.flags ?? 0),
+  );
+  const bytes = ipToBytes(spec.address);
+  if (!v6) writer.bytes(IFA_LOCAL, bytes);
+  writer.bytes(IFA_ADDRESS, bytes);
+  if (spec.broadcast && !v6) writer.bytes(IFA_BROADCAST, ipToBytes(spec.broadcast));
+  if (spec.label && !v6) writer.string(IFA_LABEL, spec.label);
+  if (spec.flags !== undefined && spec.flags > 0xff) writer.u32(IFA_FLAGS, spec.flags);
+  if (spec.proto !== undefined) writer.u8(IFA_PROTO, spec.proto);
+  return writer.toBuffer();
+}
+
+/** Adds an address; EEXIST if it is already there. */
+export async function addAddress(connection: NetlinkConnection, spec: AddressSpec): Promise<void> {
+  await connection.request({ type: RTM_NEWADDR, flags: NLM_F_CREATE | NLM_F_EXCL, payload: encodeAddressRequest(spec) });
+}
+
+/** Removes an address; EADDRNOTAVAIL if it is not there. */
+export async function deleteAddress(connection: NetlinkConnection, spec: AddressSpec): Promise<void> {
+  await connection.request({ type: RTM_DELADDR, payload: encodeAddressRequest({ ...spec, proto: undefined }) });
 }

@@ -33,3 +33,21 @@ export const RTNLGRP_IPV6_IFADDR = 9;
 
 /** IF_OPER_* (RFC 2863 operational states) */
 export const OPERSTATES = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'] as const;
+
+export const IFA_PROTO = 11;
+/** ifa_flags */
+export const IFA_F_NODAD = 0x02;
+export const IFA_F_PERMANENT = 0x80;
+/** Scopes (rtm_scope / ifa_scope) */
+export const RT_SCOPE_UNIVERSE = 0;
+export const RT_SCOPE_SITE = 200;
+export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_HOST = 254;
+export const RT_SCOPE_NOWHERE = 255;
+
+/**
+ * The address protocol (IFA_PROTO, Linux 6.1+) vipctl puts on every VIP it adds, so a later
+ * run can find and remove VIPs a killed run left behind without touching anyone else's.
+ * Values 0-3 are the kernel's; this one is ours ('v').
+ */
+export const VIPCTL_ADDRESS_PROTO = 0x76;
