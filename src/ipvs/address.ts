@@ -1,0 +1,83 @@
+// Addresses as IPVS carries them (16 bytes, IPv4 in the first 4) and as people and
+// ipvsadm write them. Text output follows glibc's inet_ntop exactly, because ipvsadm's
+// listings are compared byte for byte.
+import ipaddr from 'ipaddr.js';
+import { bytesToIPv4, bytesToIPv6 } from '../native/ip.js';
+import { AF_INET, AF_INET6 } from './constants.js';
+
+/** 16 bytes for IPVS_*_ATTR_ADDR. Throws on text that is not an address of the family. */
+export function addressToBytes(af: number, address: string): Buffer {
+  const out = Buffer.alloc(16);
+  if (af === AF_INET) {
+    Buffer.from(ipaddr.IPv4.parse(address).toByteArray()).copy(out, 0);
+  } else {
+    Buffer.from(ipaddr.IPv6.parse(address).toByteArray()).copy(out, 0);
+  }
+  return out;
+}
+
+/** Text for the address bytes of a family; never throws (short input is zero-filled). */
+export function bytesToAddress(af: number, bytes: Buffer): string {
+  const full = bytes.length >= 16 ? bytes : Buffer.concat([bytes, Buffer.alloc(16 - bytes.length)]);
+  if (af === AF_INET6) return ntop6(full);
+  return bytesToIPv4(full, 0);
+}
+
+/** glibc inet_ntop for IPv6, including its "::a.b.c.d" form for IPv4-compatible addresses. */
+export function ntop6(bytes: Buffer): string {
+  let zeroHead = true;
+  for (let i = 0; i < 12; i++) if (bytes[i] !== 0) zeroHead = false;
+  const word6 = ((bytes[12] ?? 0) << 8) | (bytes[13] ?? 0);
+  if (zeroHead && word6 !== 0) return `::${bytesToIPv4(bytes, 12)}`;
+  return bytesToIPv6(bytes, 0);
+}
+
+/** Canonical text of an address of either family, or undefined when it is not one. */
+export function canonicalAddress(text: string): { af: number; address: string } | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { af: AF_INET, address: ipaddr.IPv4.parse(text).toString() };
+  if (ipaddr.IPv6.isValid(text) && !text.includes('%')) {
+    return { af: AF_INET6, address: ntop6(Buffer.from(ipaddr.IPv6.parse(text).toByteArray())) };
+  }
+  return undefined;
+}
+
+/** IPv4 addresses in the loose forms inet_aton accepts ("10.1" = 10.0.0.1, hex, octal). */
+export function inetAton(text: string): string | undefined {
+  if (!/^[0-9a-fA-FxX.]+$/.test(text)) return undefined;
+  const parts = text.split('.');
+  if (parts.length > 4) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    let value: number;
+    if (/^0[xX][0-9a-fA-F]*$/.test(part)) value = part.length === 2 ? 0 : parseInt(part.slice(2), 16);
+    else if (/^0[0-7]*$/.test(part)) value = parseInt(part, 8);
+    else if (/^[1-9][0-9]*$/.test(part)) value = parseInt(part, 10);
+    else return undefined;
+    values.push(value);
+  }
+  const last = values.pop();
+  if (last === undefined) return undefined;
+  for (const value of values) if (value > 255) return undefined;
+  const room = 4 - values.length;
+  if (last >= 2 ** (8 * room)) return undefined;
+  const bytes = [...values];
+  for (let i = room - 1; i >= 0; i--) bytes.push(Math.floor(last / 2 ** (8 * i)) % 256);
+  return bytes.join('.');
+}
+
+/** Compares two addresses of the same family by their bytes (for a sort that cannot overflow). */
+export function compareAddresses(afA: number, a: string, afB: number, b: string): number {
+  if (afA !== afB) return afA - afB;
+  const bytesA = addressToBytes(afA, a);
+  const bytesB = addressToBytes(afB, b);
+  return Buffer.compare(bytesA, bytesB);
+}
+
+/** The IPv4 mask a 32-bit number stands for, as dotted text. */
+export function maskText(mask: number): string {
+  return [24, 16, 8, 0].map((shift) => (mask >>> shift) & 0xff).join('.');
+}
+
+export function isAf(value: number): value is typeof AF_INET | typeof AF_INET6 {
+  return value === AF_INET || value === AF_INET6;
+}

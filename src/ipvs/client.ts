@@ -1,0 +1,199 @@
+// Talking to IPVS over one generic-netlink socket: reads (dumps of services, destinations,
+// daemons; timeouts), single changes, and batches of changes with one outcome each.
+// Errors keep the kernel's errno (for --debug) and get words a user can act on (errors.ts).
+import type { AttributeWriter } from '../netlink/attributes.js';
+import type { NetlinkRequest, RequestOutcome, BatchOptions } from '../netlink/connection.js';
+import { decodeGenl, type GenlClient } from '../netlink/genl.js';
+import {
+  IPVS_CMD_DEL_DAEMON,
+  IPVS_CMD_DEL_DEST,
+  IPVS_CMD_DEL_SERVICE,
+  IPVS_CMD_FLUSH,
+  IPVS_CMD_GET_CONFIG,
+  IPVS_CMD_GET_DAEMON,
+  IPVS_CMD_GET_DEST,
+  IPVS_CMD_GET_SERVICE,
+  IPVS_CMD_NEW_DAEMON,
+  IPVS_CMD_NEW_DEST,
+  IPVS_CMD_NEW_SERVICE,
+  IPVS_CMD_SET_CONFIG,
+  IPVS_CMD_SET_DEST,
+  IPVS_CMD_SET_SERVICE,
+  IPVS_CMD_ZERO,
+} from './constants.js';
+import {
+  daemonAttributes,
+  daemonNest,
+  decodeDaemon,
+  decodeDestination,
+  decodeService,
+  decodeTimeouts,
+  destinationAttributes,
+  destinationNest,
+  serviceAttributes,
+  serviceNest,
+  timeoutAttributes,
+} from './codec.js';
+import { ipvsError, type IpvsOperation } from './errors.js';
+import { openIpvs } from './info.js';
+import type { Daemon, Destination, Service, ServiceEntry, ServiceKey, Timeouts } from './model.js';
+
+/** One change to the table, as a batch or a restore plan holds it. */
+export type Change =
+  | { op: 'add-service' | 'edit-service'; service: Service }
+  | { op: 'delete-service'; service: ServiceKey }
+  | { op: 'add-real' | 'edit-real' | 'delete-real'; service: ServiceKey; destination: Destination }
+  | { op: 'flush' }
+  | { op: 'zero'; service?: ServiceKey }
+  | { op: 'timeout'; timeouts: Timeouts }
+  | { op: 'start-daemon' | 'stop-daemon'; daemon: Daemon };
+
+export class IpvsClient {
+  /** Problems met while decoding replies (malformed attributes); empty in normal operation. */
+  readonly problems: string[] = [];
+
+  constructor(readonly genl: GenlClient) {}
+
+  static async open(): Promise<IpvsClient> {
+    return new IpvsClient(await openIpvs());
+  }
+
+  close(): void {
+    this.genl.close();
+  }
+
+  private request(command: number, attributes?: AttributeWriter): NetlinkRequest {
+    return { type: this.genl.family.id, payload: this.genl.payload(command, attributes) };
+  }
+
+  async services(): Promise<Service[]> {
+    const replies = await this.guard('list', () => this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_SERVICE)));
+    const services: Service[] = [];
+    for (const reply of replies) {
+      const nest = serviceNest(decodeGenl(reply, 'ipvs service').attributes);
+      if (!nest) continue;
+      const { value, problems } = decodeService(nest);
+      this.problems.push(...problems);
+      services.push(value);
+    }
+    return services;
+  }
+
+  async service(key: ServiceKey): Promise<Service> {
+    const replies = await this.guard('get-service', () =>
+      this.genl.connection.request(this.request(IPVS_CMD_GET_SERVICE, serviceAttributes(key, false))),
+    );
+    for (const reply of replies) {
+      const nest = serviceNest(decodeGenl(reply, 'ipvs service').attributes);
+      if (!nest) continue;
+      const { value, problems } = decodeService(nest);
+      this.problems.push(...problems);
+      return value;
+    }
+    throw ipvsError('get-service', Object.assign(new Error('no reply'), { code: 'ESRCH', errno: -3, syscall: 'netlink' }));
+  }
+
+  async destinations(service: ServiceKey): Promise<Destination[]> {
+    const replies = await this.guard('list', () =>
+      this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_DEST, serviceAttributes(service, false))),
+    );
+    const destinations: Destination[] = [];
+    for (const reply of replies) {
+      const nest = destinationNest(decodeGenl(reply, 'ipvs dest').attributes);
+      if (!nest) continue;
+      const { value, problems } = decodeDestination(nest, service.af);
+      this.problems.push(...problems);
+      destinations.push(value);
+    }
+    return destinations;
+  }
+
+  /** Every service with its destinations, in the kernel's order. */
+  async snapshot(): Promise<ServiceEntry[]> {
+    const services = await this.services();
+    const entries: ServiceEntry[] = [];
+    for (const service of services) entries.push({ service, destinations: await this.destinations(service) });
+    return entries;
+  }
+
+  async timeouts(): Promise<Timeouts> {
+    const replies = await this.guard('list', () => this.genl.connection.request(this.request(IPVS_CMD_GET_CONFIG)));
+    const reply = replies[0];
+    if (!reply) return { tcp: 0, tcpFin: 0, udp: 0 };
+    const { value, problems } = decodeTimeouts(decodeGenl(reply, 'ipvs config').attributes);
+    this.problems.push(...problems);
+    return value;
+  }
+
+  async daemons(): Promise<Daemon[]> {
+    const replies = await this.guard('list', () => this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_DAEMON)));
+    const daemons: Daemon[] = [];
+    for (const reply of replies) {
+      const nest = daemonNest(decodeGenl(reply, 'ipvs daemon').attributes);
+      if (!nest) continue;
+      const { value, problems } = decodeDaemon(nest);
+      this.problems.push(...problems);
+      daemons.push(value);
+    }
+    return daemons;
+  }
+
+  /** The netlink request that makes one change. */
+  requestFor(change: Change): NetlinkRequest {
+    switch (change.op) {
+      case 'add-service':
+        return this.request(IPVS_CMD_NEW_SERVICE, serviceAttributes(change.service, true));
+      case 'edit-service':
+        return this.request(IPVS_CMD_SET_SERVICE, serviceAttributes(change.service, true));
+      case 'delete-service':
+        return this.request(IPVS_CMD_DEL_SERVICE, serviceAttributes(change.service, false));
+      case 'add-real':
+        return this.request(IPVS_CMD_NEW_DEST, destinationAttributes(change.service, change.destination, true));
+      case 'edit-real':
+        return this.request(IPVS_CMD_SET_DEST, destinationAttributes(change.service, change.destination, true));
+      case 'delete-real':
+        return this.request(IPVS_CMD_DEL_DEST, destinationAttributes(change.service, change.destination, false));
+      case 'flush':
+        return this.request(IPVS_CMD_FLUSH);
+      case 'zero':
+        return this.request(IPVS_CMD_ZERO, change.service ? serviceAttributes(change.service, false) : undefined);
+      case 'timeout':
+        return this.request(IPVS_CMD_SET_CONFIG, timeoutAttributes(change.timeouts));
+      case 'start-daemon':
+        return this.request(IPVS_CMD_NEW_DAEMON, daemonAttributes(change.daemon));
+      case 'stop-daemon':
+        return this.request(IPVS_CMD_DEL_DAEMON, daemonAttributes(change.daemon, true));
+    }
+  }
+
+  /** One change; a refusal becomes a VipctlError that names the object and the reason. */
+  async apply(change: Change): Promise<void> {
+    await this.guard(change.op, () => this.genl.connection.request(this.requestFor(change)), change);
+  }
+
+  /** Many changes over this socket, several per send; one outcome per change, in order. */
+  async applyAll(changes: Change[], options: BatchOptions = {}): Promise<RequestOutcome[]> {
+    return this.genl.connection.batch(
+      changes.map((change) => this.requestFor(change)),
+      options,
+    );
+  }
+
+  private async guard<T>(op: IpvsOperation, run: () => Promise<T>, change?: Change): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw ipvsError(op, error, change);
+    }
+  }
+}
+
+/** Opens IPVS, runs `work`, and closes the socket whatever happens. */
+export async function withIpvs<T>(work: (client: IpvsClient) => Promise<T>): Promise<T> {
+  const client = await IpvsClient.open();
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}

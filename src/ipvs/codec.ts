@@ -1,0 +1,320 @@
+// Generic-netlink encoding and decoding of IPVS objects (linux/ip_vs.h): services,
+// destinations, counters, sync daemons and timeouts. Encoders build the attribute trees
+// the kernel's NEW/SET/DEL commands expect; decoders read GET dumps and never throw:
+// a malformed attribute becomes a default value and a line in `problems`.
+import type { AttributeDecoder} from '../netlink/attributes.js';
+import { AttributeWriter } from '../netlink/attributes.js';
+import { readU16Host, readU32Host, writeU32Host } from '../native/bytes.js';
+import { addressToBytes, bytesToAddress } from './address.js';
+import {
+  AF_INET,
+  IPVS_CMD_ATTR_DAEMON,
+  IPVS_CMD_ATTR_DEST,
+  IPVS_CMD_ATTR_SERVICE,
+  IPVS_CMD_ATTR_TIMEOUT_TCP,
+  IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
+  IPVS_CMD_ATTR_TIMEOUT_UDP,
+  IPVS_DAEMON_ATTR_MCAST_GROUP,
+  IPVS_DAEMON_ATTR_MCAST_GROUP6,
+  IPVS_DAEMON_ATTR_MCAST_IFN,
+  IPVS_DAEMON_ATTR_MCAST_PORT,
+  IPVS_DAEMON_ATTR_MCAST_TTL,
+  IPVS_DAEMON_ATTR_STATE,
+  IPVS_DAEMON_ATTR_SYNC_ID,
+  IPVS_DAEMON_ATTR_SYNC_MAXLEN,
+  IPVS_DEST_ATTR_ACTIVE_CONNS,
+  IPVS_DEST_ATTR_ADDR,
+  IPVS_DEST_ATTR_ADDR_FAMILY,
+  IPVS_DEST_ATTR_FWD_METHOD,
+  IPVS_DEST_ATTR_INACT_CONNS,
+  IPVS_DEST_ATTR_L_THRESH,
+  IPVS_DEST_ATTR_PERSIST_CONNS,
+  IPVS_DEST_ATTR_PORT,
+  IPVS_DEST_ATTR_STATS,
+  IPVS_DEST_ATTR_STATS64,
+  IPVS_DEST_ATTR_TUN_FLAGS,
+  IPVS_DEST_ATTR_TUN_PORT,
+  IPVS_DEST_ATTR_TUN_TYPE,
+  IPVS_DEST_ATTR_U_THRESH,
+  IPVS_DEST_ATTR_WEIGHT,
+  IPVS_STATS_ATTR_CONNS,
+  IPVS_STATS_ATTR_CPS,
+  IPVS_STATS_ATTR_INBPS,
+  IPVS_STATS_ATTR_INBYTES,
+  IPVS_STATS_ATTR_INPKTS,
+  IPVS_STATS_ATTR_INPPS,
+  IPVS_STATS_ATTR_OUTBPS,
+  IPVS_STATS_ATTR_OUTBYTES,
+  IPVS_STATS_ATTR_OUTPKTS,
+  IPVS_STATS_ATTR_OUTPPS,
+  IPVS_SVC_ATTR_ADDR,
+  IPVS_SVC_ATTR_AF,
+  IPVS_SVC_ATTR_FLAGS,
+  IPVS_SVC_ATTR_FWMARK,
+  IPVS_SVC_ATTR_NETMASK,
+  IPVS_SVC_ATTR_PE_NAME,
+  IPVS_SVC_ATTR_PORT,
+  IPVS_SVC_ATTR_PROTOCOL,
+  IPVS_SVC_ATTR_SCHED_NAME,
+  IPVS_SVC_ATTR_STATS,
+  IPVS_SVC_ATTR_STATS64,
+  IPVS_SVC_ATTR_TIMEOUT,
+  IP_VS_SVC_F_HASHED,
+} from './constants.js';
+import { STATS_FIELDS, zeroStats, type Daemon, type Destination, type Service, type ServiceKey, type Stats, type Timeouts } from './model.js';
+
+// Counter attribute types in STATS_FIELDS order.
+const STATS_TYPES = [
+  IPVS_STATS_ATTR_CONNS,
+  IPVS_STATS_ATTR_INPKTS,
+  IPVS_STATS_ATTR_OUTPKTS,
+  IPVS_STATS_ATTR_INBYTES,
+  IPVS_STATS_ATTR_OUTBYTES,
+  IPVS_STATS_ATTR_CPS,
+  IPVS_STATS_ATTR_INPPS,
+  IPVS_STATS_ATTR_OUTPPS,
+  IPVS_STATS_ATTR_INBPS,
+  IPVS_STATS_ATTR_OUTBPS,
+] as const;
+
+// ---------------------------------------------------------------------------------------
+// Encoding
+
+/** The key of a service (what DEL_SERVICE, the dest commands and GET_DEST need). */
+export function writeServiceKey(writer: AttributeWriter, key: ServiceKey): void {
+  writer.u16(IPVS_SVC_ATTR_AF, key.af);
+  if (key.fwmark) {
+    writer.u32(IPVS_SVC_ATTR_FWMARK, key.fwmark);
+  } else {
+    writer.u16(IPVS_SVC_ATTR_PROTOCOL, key.protocol);
+    writer.bytes(IPVS_SVC_ATTR_ADDR, addressToBytes(key.af, key.address));
+    writer.be16(IPVS_SVC_ATTR_PORT, key.port);
+  }
+}
+
+/** A whole service (NEW_SERVICE, SET_SERVICE): key, scheduler, flags with a full mask, timeout, netmask. */
+export function writeServiceFull(writer: AttributeWriter, service: Service): void {
+  writeServiceKey(writer, service);
+  writer.string(IPVS_SVC_ATTR_SCHED_NAME, service.scheduler);
+  if (service.peName) writer.string(IPVS_SVC_ATTR_PE_NAME, service.peName);
+  writer.bytes(IPVS_SVC_ATTR_FLAGS, flagsBytes(service.flags & ~IP_VS_SVC_F_HASHED, 0xffffffff));
+  writer.u32(IPVS_SVC_ATTR_TIMEOUT, service.timeout);
+  writeNetmask(writer, service.af, service.netmask);
+}
+
+/** IPv4 masks travel in network order (__be32); IPv6 "masks" are a prefix length in host order. */
+function writeNetmask(writer: AttributeWriter, af: number, netmask: number): void {
+  if (af === AF_INET) writer.be32(IPVS_SVC_ATTR_NETMASK, netmask);
+  else writer.u32(IPVS_SVC_ATTR_NETMASK, netmask);
+}
+
+/** struct ip_vs_flags: two u32 in host order. */
+function flagsBytes(flags: number, mask: number): Buffer {
+  const data = Buffer.alloc(8);
+  writeU32Host(data, flags >>> 0, 0);
+  writeU32Host(data, mask >>> 0, 4);
+  return data;
+}
+
+/** The key of a destination (DEL_DEST): address, port, and its family. */
+export function writeDestinationKey(writer: AttributeWriter, dest: Pick<Destination, 'af' | 'address' | 'port'>): void {
+  writer.u16(IPVS_DEST_ATTR_ADDR_FAMILY, dest.af);
+  writer.bytes(IPVS_DEST_ATTR_ADDR, addressToBytes(dest.af, dest.address));
+  writer.be16(IPVS_DEST_ATTR_PORT, dest.port);
+}
+
+/** A whole destination (NEW_DEST, SET_DEST). */
+export function writeDestinationFull(writer: AttributeWriter, dest: Destination): void {
+  writeDestinationKey(writer, dest);
+  writer.u32(IPVS_DEST_ATTR_FWD_METHOD, dest.forward);
+  writer.u32(IPVS_DEST_ATTR_WEIGHT, dest.weight);
+  writer.u8(IPVS_DEST_ATTR_TUN_TYPE, dest.tunnelType);
+  writer.be16(IPVS_DEST_ATTR_TUN_PORT, dest.tunnelPort);
+  writer.u16(IPVS_DEST_ATTR_TUN_FLAGS, dest.tunnelFlags);
+  writer.u32(IPVS_DEST_ATTR_U_THRESH, dest.upperThreshold);
+  writer.u32(IPVS_DEST_ATTR_L_THRESH, dest.lowerThreshold);
+}
+
+/** Attributes (after the genl header) of a service command. */
+export function serviceAttributes(service: Service | ServiceKey, full: boolean): AttributeWriter {
+  const writer = new AttributeWriter(128);
+  writer.nested(IPVS_CMD_ATTR_SERVICE, (w) => (full ? writeServiceFull(w, service as Service) : writeServiceKey(w, service)));
+  return writer;
+}
+
+/** Attributes of a destination command: the service's key and the destination. */
+export function destinationAttributes(service: ServiceKey, dest: Destination, full: boolean): AttributeWriter {
+  const writer = new AttributeWriter(192);
+  writer.nested(IPVS_CMD_ATTR_SERVICE, (w) => writeServiceKey(w, service));
+  writer.nested(IPVS_CMD_ATTR_DEST, (w) => (full ? writeDestinationFull(w, dest) : writeDestinationKey(w, dest)));
+  return writer;
+}
+
+export function timeoutAttributes(timeouts: Timeouts): AttributeWriter {
+  return new AttributeWriter(32)
+    .u32(IPVS_CMD_ATTR_TIMEOUT_TCP, timeouts.tcp)
+    .u32(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, timeouts.tcpFin)
+    .u32(IPVS_CMD_ATTR_TIMEOUT_UDP, timeouts.udp);
+}
+
+/** NEW_DAEMON / DEL_DAEMON. Optional fields (0 or "") are left out, as the kernel then uses its defaults. */
+export function daemonAttributes(daemon: Daemon, stop = false): AttributeWriter {
+  const writer = new AttributeWriter(96);
+  writer.nested(IPVS_CMD_ATTR_DAEMON, (w) => {
+    w.u32(IPVS_DAEMON_ATTR_STATE, daemon.state);
+    if (stop) return;
+    w.string(IPVS_DAEMON_ATTR_MCAST_IFN, daemon.interface);
+    w.u32(IPVS_DAEMON_ATTR_SYNC_ID, daemon.syncId);
+    if (daemon.syncMaxLen) w.u16(IPVS_DAEMON_ATTR_SYNC_MAXLEN, daemon.syncMaxLen);
+    if (daemon.port) w.u16(IPVS_DAEMON_ATTR_MCAST_PORT, daemon.port);
+    if (daemon.ttl) w.u8(IPVS_DAEMON_ATTR_MCAST_TTL, daemon.ttl);
+    if (daemon.group.includes(':')) w.bytes(IPVS_DAEMON_ATTR_MCAST_GROUP6, addressToBytes(10, daemon.group));
+    else if (daemon.group) w.bytes(IPVS_DAEMON_ATTR_MCAST_GROUP, addressToBytes(AF_INET, daemon.group).subarray(0, 4));
+  });
+  return writer;
+}
+
+/** Test and fixture helper: the counters as a nested STATS (mixed widths) or STATS64 attribute body. */
+export function writeStats(writer: AttributeWriter, stats: Stats, wide: boolean): void {
+  STATS_FIELDS.forEach((field, index) => {
+    const type = STATS_TYPES[index] as number;
+    const value = stats[field];
+    if (wide || field === 'inbytes' || field === 'outbytes') writer.u64(type, value);
+    else writer.u32(type, Number(value & 0xffffffffn));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+export interface Decoded<T> {
+  value: T;
+  problems: string[];
+}
+
+/** Reads a nested stats attribute; each counter may be u32 or u64 (the kernel mixes them in STATS). */
+export function decodeStats(attributes: AttributeDecoder | undefined): Stats {
+  const stats = zeroStats();
+  if (!attributes) return stats;
+  STATS_FIELDS.forEach((field, index) => {
+    const data = attributes.raw(STATS_TYPES[index] as number);
+    if (!data) return;
+    if (data.length >= 8) stats[field] = attributes.u64(STATS_TYPES[index] as number) ?? 0n;
+    else if (data.length >= 4) stats[field] = BigInt(attributes.u32(STATS_TYPES[index] as number) ?? 0);
+    else attributes.note(`stats attribute ${STATS_TYPES[index]} has ${data.length} bytes`);
+  });
+  return stats;
+}
+
+function decodeFlags(data: Buffer | undefined): number {
+  if (!data || data.length < 4) return 0;
+  return readU32Host(data, 0);
+}
+
+/** A service from the IPVS_CMD_ATTR_SERVICE nest of a GET_SERVICE reply. */
+export function decodeService(attributes: AttributeDecoder): Decoded<Service> {
+  const problems: string[] = [];
+  const af = attributes.u16(IPVS_SVC_ATTR_AF) ?? 0;
+  if (!attributes.has(IPVS_SVC_ATTR_AF)) problems.push('service without an address family');
+  const fwmark = attributes.u32(IPVS_SVC_ATTR_FWMARK) ?? 0;
+  const rawAddress = attributes.raw(IPVS_SVC_ATTR_ADDR);
+  const netmaskData = attributes.raw(IPVS_SVC_ATTR_NETMASK);
+  let netmask = af === AF_INET ? 0xffffffff : 128;
+  if (netmaskData && netmaskData.length >= 4) {
+    netmask = af === AF_INET ? netmaskData.readUInt32BE(0) : readU32Host(netmaskData, 0);
+  }
+  const wide = attributes.nested(IPVS_SVC_ATTR_STATS64);
+  const narrow = wide ? undefined : attributes.nested(IPVS_SVC_ATTR_STATS);
+  const service: Service = {
+    af,
+    protocol: attributes.u16(IPVS_SVC_ATTR_PROTOCOL) ?? 0,
+    address: fwmark && !rawAddress ? '' : bytesToAddress(af, rawAddress ?? Buffer.alloc(16)),
+    port: attributes.be16(IPVS_SVC_ATTR_PORT) ?? 0,
+    fwmark,
+    scheduler: attributes.string(IPVS_SVC_ATTR_SCHED_NAME) ?? '',
+    flags: decodeFlags(attributes.raw(IPVS_SVC_ATTR_FLAGS)),
+    timeout: attributes.u32(IPVS_SVC_ATTR_TIMEOUT) ?? 0,
+    netmask,
+    peName: attributes.string(IPVS_SVC_ATTR_PE_NAME) ?? '',
+  };
+  if (wide || narrow) {
+    service.stats = decodeStats(wide ?? narrow);
+    service.stats64 = wide !== undefined;
+  }
+  if (attributes.problem) problems.push(attributes.problem);
+  return { value: service, problems };
+}
+
+/** A destination from the IPVS_CMD_ATTR_DEST nest of a GET_DEST reply; `serviceAf` when it has no family. */
+export function decodeDestination(attributes: AttributeDecoder, serviceAf: number): Decoded<Destination> {
+  const problems: string[] = [];
+  const af = attributes.u16(IPVS_DEST_ATTR_ADDR_FAMILY) ?? serviceAf;
+  if (!attributes.has(IPVS_DEST_ATTR_ADDR)) problems.push('destination without an address');
+  const wide = attributes.nested(IPVS_DEST_ATTR_STATS64);
+  const narrow = wide ? undefined : attributes.nested(IPVS_DEST_ATTR_STATS);
+  const tunFlags = attributes.raw(IPVS_DEST_ATTR_TUN_FLAGS);
+  const dest: Destination = {
+    af,
+    address: bytesToAddress(af, attributes.raw(IPVS_DEST_ATTR_ADDR) ?? Buffer.alloc(16)),
+    port: attributes.be16(IPVS_DEST_ATTR_PORT) ?? 0,
+    forward: (attributes.u32(IPVS_DEST_ATTR_FWD_METHOD) ?? 0) & 0x7,
+    weight: attributes.u32(IPVS_DEST_ATTR_WEIGHT) ?? 0,
+    upperThreshold: attributes.u32(IPVS_DEST_ATTR_U_THRESH) ?? 0,
+    lowerThreshold: attributes.u32(IPVS_DEST_ATTR_L_THRESH) ?? 0,
+    activeConns: attributes.u32(IPVS_DEST_ATTR_ACTIVE_CONNS) ?? 0,
+    inactiveConns: attributes.u32(IPVS_DEST_ATTR_INACT_CONNS) ?? 0,
+    persistConns: attributes.u32(IPVS_DEST_ATTR_PERSIST_CONNS) ?? 0,
+    tunnelType: attributes.u8(IPVS_DEST_ATTR_TUN_TYPE) ?? 0,
+    tunnelPort: attributes.be16(IPVS_DEST_ATTR_TUN_PORT) ?? 0,
+    // The kernel sends TUN_FLAGS as u16; accept a u8 too (early patches used one).
+    tunnelFlags: tunFlags && tunFlags.length >= 2 ? readU16Host(tunFlags, 0) : tunFlags?.[0] ?? 0,
+  };
+  if (wide || narrow) {
+    dest.stats = decodeStats(wide ?? narrow);
+    dest.stats64 = wide !== undefined;
+  }
+  if (attributes.problem) problems.push(attributes.problem);
+  return { value: dest, problems };
+}
+
+export function decodeDaemon(attributes: AttributeDecoder): Decoded<Daemon> {
+  const problems: string[] = [];
+  const group4 = attributes.raw(IPVS_DAEMON_ATTR_MCAST_GROUP);
+  const group6 = attributes.raw(IPVS_DAEMON_ATTR_MCAST_GROUP6);
+  let group = '';
+  if (group4 && group4.length >= 4) group = bytesToAddress(AF_INET, group4);
+  else if (group6 && group6.length >= 16) group = bytesToAddress(10, group6);
+  const daemon: Daemon = {
+    state: attributes.u32(IPVS_DAEMON_ATTR_STATE) ?? 0,
+    interface: attributes.string(IPVS_DAEMON_ATTR_MCAST_IFN) ?? '',
+    syncId: attributes.u32(IPVS_DAEMON_ATTR_SYNC_ID) ?? 0,
+    syncMaxLen: attributes.u16(IPVS_DAEMON_ATTR_SYNC_MAXLEN) ?? 0,
+    group,
+    port: attributes.u16(IPVS_DAEMON_ATTR_MCAST_PORT) ?? 0,
+    ttl: attributes.u8(IPVS_DAEMON_ATTR_MCAST_TTL) ?? 0,
+  };
+  if (attributes.problem) problems.push(attributes.problem);
+  return { value: daemon, problems };
+}
+
+export function decodeTimeouts(attributes: AttributeDecoder): Decoded<Timeouts> {
+  const value = {
+    tcp: attributes.u32(IPVS_CMD_ATTR_TIMEOUT_TCP) ?? 0,
+    tcpFin: attributes.u32(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN) ?? 0,
+    udp: attributes.u32(IPVS_CMD_ATTR_TIMEOUT_UDP) ?? 0,
+  };
+  return { value, problems: attributes.problem ? [attributes.problem] : [] };
+}
+
+/** Reads the first-level attributes of a GET reply and its service nest, if any. */
+export function serviceNest(attributes: AttributeDecoder): AttributeDecoder | undefined {
+  return attributes.nested(IPVS_CMD_ATTR_SERVICE);
+}
+
+export function destinationNest(attributes: AttributeDecoder): AttributeDecoder | undefined {
+  return attributes.nested(IPVS_CMD_ATTR_DEST);
+}
+
+export function daemonNest(attributes: AttributeDecoder): AttributeDecoder | undefined {
+  return attributes.nested(IPVS_CMD_ATTR_DAEMON);
+}
