@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { NotificationQueue, commandsFor, fifoLine, spawnRunner, type RunResult } from '../../../src/vrrp/notify.js';
+
+test('keepalived\'s arguments: the specific script as written, then notify with four more', () => {
+  const scripts = { master: ['/etc/k/m.sh', 'x'], any: ['/etc/k/all.sh'] };
+  assert.deepEqual(commandsFor(scripts, { kind: 'INSTANCE', name: 'VI_1', state: 'MASTER', priority: 150 }), [
+    ['/etc/k/m.sh', 'x'],
+    ['/etc/k/all.sh', 'INSTANCE', 'VI_1', 'MASTER', '150'],
+  ]);
+  assert.deepEqual(commandsFor(scripts, { kind: 'GROUP', name: 'G', state: 'FAULT', priority: 0 }), [
+    ['/etc/k/all.sh', 'GROUP', 'G', 'FAULT', '0'],
+  ]);
+});
+
+test('notify_fifo lines have keepalived\'s shape', () => {
+  assert.equal(fifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER', priority: 100 }), 'INSTANCE "VI_1" MASTER 100\n');
+});
+
+test('one instance\'s notifications run in order even when an earlier one is slow; others do not wait', async () => {
+  const log: string[] = [];
+  const delays: Record<string, number> = { slow: 40, fast: 1, other: 1 };
+  const queue = new NotificationQueue(async (argv): Promise<RunResult> => {
+    log.push(`start ${argv[0]}`);
+    await new Promise((resolve) => setTimeout(resolve, delays[argv[0] ?? ''] ?? 1));
+    log.push(`end ${argv[0]}`);
+    return { argv, code: 0, signal: null };
+  });
+  const a1 = queue.enqueue({ backup: ['slow'] }, { kind: 'INSTANCE', name: 'A', state: 'BACKUP', priority: 1 });
+  const a2 = queue.enqueue({ master: ['fast'] }, { kind: 'INSTANCE', name: 'A', state: 'MASTER', priority: 1 });
+  const b = queue.enqueue({ master: ['other'] }, { kind: 'INSTANCE', name: 'B', state: 'MASTER', priority: 1 });
+  await Promise.all([a1, a2, b]);
+  assert.ok(log.indexOf('end slow') < log.indexOf('start fast'), log.join(', '));
+  assert.ok(log.indexOf('end other') < log.indexOf('end slow'), 'B did not wait for A');
+  await queue.drain();
+});
+
+test('real scripts run without a shell, in order, and failures are reported, not thrown', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-notify-'));
+  try {
+    const out = path.join(dir, 'out');
+    const script = path.join(dir, 'n.sh');
+    writeFileSync(script, `#!/bin/sh\nsleep 0.$1\necho "$@" >> ${out}\n`);
+    chmodSync(script, 0o755);
+    const results: RunResult[] = [];
+    const queue = new NotificationQueue(spawnRunner(5000), (result) => results.push(result));
+    void queue.enqueue({ backup: [script, '3', 'backup;', 'rm -rf /'] }, { kind: 'INSTANCE', name: 'V', state: 'BACKUP', priority: 9 });
+    void queue.enqueue({ master: [script, '0', 'master'] }, { kind: 'INSTANCE', name: 'V', state: 'MASTER', priority: 9 });
+    void queue.enqueue({ master: [path.join(dir, 'missing')] }, { kind: 'INSTANCE', name: 'V', state: 'MASTER', priority: 9 });
+    await queue.drain();
+    assert.equal(readFileSync(out, 'utf8'), '3 backup; rm -rf /\n0 master\n');
+    assert.deepEqual(results.map((r) => r.code), [0, 0, null]);
+    assert.match(results[2]?.error ?? '', /ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
