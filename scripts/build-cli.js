@@ -4,7 +4,7 @@
 // (oclif's "explicit" discovery) from src/commands/**, found here at build time.
 // Heavy, rarely needed packages stay in separate chunks through dynamic import().
 import { build } from 'esbuild';
-import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -19,8 +19,10 @@ function commandFiles(dir) {
 }
 
 const files = commandFiles(commandsDir).sort();
-const entry = [
-  "export { main } from './src/cli.ts';",
+// Two entries: vipctl.js (oclif and main) starts every run; commands.js (every command and
+// the help class) is imported by oclif only when a command runs or help is shown, guided by
+// the manifest. So `--version` or a usage error never compiles the commands' code.
+const commandsEntry = [
   "export { default as VipctlHelp } from './src/help.ts';",
   ...files.map((file, i) => `import command${i} from './${path.relative(root, file).split(path.sep).join('/')}';`),
   'export const COMMANDS = {',
@@ -32,15 +34,21 @@ const entry = [
 ].join('\n');
 
 mkdirSync(path.join(root, 'dist'), { recursive: true });
+// Chunk names carry content hashes: start clean so old chunks do not pile up.
+rmSync(path.join(root, 'dist', 'cli'), { recursive: true, force: true });
+const entriesDir = path.join(root, 'dist', 'cli-entries');
+mkdirSync(entriesDir, { recursive: true });
+writeFileSync(path.join(entriesDir, 'commands.ts'), commandsEntry.replaceAll("'./src/", "'../../src/"));
+writeFileSync(path.join(entriesDir, 'vipctl.ts'), "export { main } from '../../src/cli.ts';\n");
 const result = await build({
-  stdin: { contents: entry, resolveDir: root, sourcefile: 'vipctl-entry.ts', loader: 'ts' },
+  entryPoints: { vipctl: path.join(entriesDir, 'vipctl.ts'), commands: path.join(entriesDir, 'commands.ts') },
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   outdir: path.join(root, 'dist', 'cli'),
-  entryNames: 'vipctl',
+  entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   // The addon and package.json are read at run time from their places in the project.
   // typescript/ts-node are only loaded by oclif's development mode, which vipctl never uses.
@@ -59,5 +67,8 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   legalComments: 'none',
+  // Less to read and parse at every start; names are kept so stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
 writeFileSync(path.join(root, 'dist', 'cli', 'meta.json'), JSON.stringify(result.metafile));
