@@ -14,6 +14,10 @@ import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 /** keepalived reads with a 1024-byte buffer: a physical line of 1023 bytes or more is split. */
 export const MAX_LINE_BYTES = 1023;
 const MAX_INCLUDE_DEPTH = 32;
+/** Guards against hostile input (an include of '*' that includes itself by fan-out, $X=$X$X). */
+const MAX_FILES_READ = 1000;
+const MAX_LOGICAL_LINES = 5_000_000;
+const MAX_DEFINITION_LENGTH = 1 << 20;
 /** Text put in place of an unrendered template so the structure around it stays intact. */
 export const TEMPLATE_PLACEHOLDER = '\u0000template\u0000';
 
@@ -88,7 +92,21 @@ class Reader {
     this.readOne(path.resolve(file), undefined);
   }
 
+  private readCount = 0;
+  private limitReported = false;
+
+  private limit(at: Position | undefined, what: string): void {
+    if (this.limitReported || !at) return;
+    this.limitReported = true;
+    this.diagnostics.push(diagnostic(at, 'include-error', `${what}: the rest is not read`));
+  }
+
   private readOne(file: string, includedAt: Position | undefined): boolean {
+    if (this.readCount >= MAX_FILES_READ || this.lines.length >= MAX_LOGICAL_LINES) {
+      this.limit(includedAt, `more than ${MAX_FILES_READ} files or ${MAX_LOGICAL_LINES} lines read`);
+      return false;
+    }
+    this.readCount += 1;
     if (this.includeStack.includes(file)) {
       if (includedAt) this.diagnostics.push(diagnostic(includedAt, 'include-error', `'${file}' includes itself (include loop); skipped`));
       return false;
@@ -154,7 +172,8 @@ class Reader {
           }
           if (value.endsWith('\\')) value = value.slice(0, -1).trim();
           if (value) parts.push(value);
-          this.definitions.set(name, parts.map((part) => this.substitute(part)).join('\n'));
+          const definition = parts.map((part) => this.substitute(part)).join('\n');
+          this.definitions.set(name, definition.length > MAX_DEFINITION_LENGTH ? definition.slice(0, MAX_DEFINITION_LENGTH) : definition);
           continue;
         }
         this.processLine(file, lineNumber, raw, columnBase);
@@ -295,16 +314,22 @@ class Reader {
   }
 
   private emit(file: string, line: number, column: number, text: string): void {
-    const substituted = this.substitute(text);
+    if (this.lines.length >= MAX_LOGICAL_LINES) return;
+    let substituted = this.substitute(text);
+    if (substituted.length > MAX_DEFINITION_LENGTH) substituted = substituted.slice(0, MAX_DEFINITION_LENGTH);
     // A multi-line definition turns one line into several.
     for (const part of substituted.split('\n')) {
-      const tokens = tokenize(part, file, line, column, this.diagnostics);
-      if (tokens.length === 0) continue;
-      const first = tokens[0];
-      if (first && !first.quoted && INCLUDE_KEYWORDS.has(first.text)) {
-        this.include(first, tokens.slice(1));
+      // include lines are read before braces split anything: csh braces belong to the pattern.
+      const includeMatch = /^(\s*)(include[rmwba]?)(?=\s|$)/.exec(part);
+      if (includeMatch && INCLUDE_KEYWORDS.has(includeMatch[2] ?? '')) {
+        const keyword: Token = { file, line, column: column + (includeMatch[1]?.length ?? 0) + 1, text: includeMatch[2] ?? 'include', quoted: false, offset: 0 };
+        const rest = part.slice(includeMatch[0].length);
+        const args = splitWords(rest).map((word) => ({ ...word, file, line, column: column + includeMatch[0].length + word.offset + 1 }));
+        this.include(keyword, args);
         continue;
       }
+      const tokens = tokenize(part, file, line, column, this.diagnostics);
+      if (tokens.length === 0) continue;
       this.lines.push({ file, line, text: part, tokens });
     }
   }
@@ -386,10 +411,20 @@ export function tokenize(text: string, file: string, line: number, columnBase: n
       i = close + 1;
       continue;
     }
-    while (i < text.length && !/[\s{}]/.test(text[i] ?? '')) i += 1;
+    // C isspace() in keepalived: only ASCII white space separates (not U+FEFF or U+00A0).
+    while (i < text.length && !/[ \t\r\v\f{}]/.test(text[i] ?? '')) i += 1;
     tokens.push({ file, line, column: columnBase + start + 1, text: text.slice(start, i), quoted: false, offset: start });
   }
   return tokens;
+}
+
+/** Whitespace-separated words (double quotes group), braces kept inside words. */
+function splitWords(text: string): { text: string; quoted: boolean; offset: number }[] {
+  const words: { text: string; quoted: boolean; offset: number }[] = [];
+  const pattern = /"([^"]*)"?|([^ \t\r\v\f]+)/g;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) words.push({ text: match[1] ?? match[2] ?? '', quoted: match[1] !== undefined, offset: match.index });
+  return words;
 }
 
 /** csh brace expansion: a{b,c}d -> abd acd (nested braces allowed). */
