@@ -1,0 +1,158 @@
+// VRRP on the wire for the engine: one raw IP protocol-112 socket per interface and family,
+// sending adverts with TTL / hop limit 255 and precedence 0xc0 (as keepalived does), and
+// receiving them with what validation needs: the IP source and destination and the TTL or
+// hop limit. Multicast (224.0.0.18 / ff02::12) and unicast peers use the same socket.
+import { Socket } from '../native/socket.js';
+import { constant } from '../native/addon.js';
+import { inetAddress, parseSocketAddress } from '../native/sockaddr.js';
+import { ipToBytes } from '../native/ip.js';
+import { writeS32Host } from '../native/bytes.js';
+import {
+  controlSpace,
+  decodeControlMessages,
+  decodeIn6Pktinfo,
+  decodeInPktinfo,
+  decodeInt,
+  encodeControlMessages,
+  encodeIn6Pktinfo,
+  encodeInPktinfo,
+} from '../native/cmsg.js';
+import { decodeIpPacket } from './ip-packet.js';
+import { IPPROTO_VRRP, VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
+
+export interface TransportOptions {
+  family: 4 | 6;
+  ifname: string;
+  ifindex: number;
+  /** Source address to send from (unicast_src_ip / mcast_src_ip, or IPv6 link-local). */
+  source?: string;
+  /** Join the VRRP multicast group (false for unicast-only instances). */
+  multicast: boolean;
+}
+
+export interface ReceivedVrrp {
+  /** The VRRP message (after the IPv4 header for IPv4). */
+  message: Buffer;
+  source: string;
+  destination: string;
+  /** TTL (IPv4) or hop limit (IPv6) the packet arrived with. */
+  ttl: number | undefined;
+  /** Bytes holding source and destination, for the v3 pseudo-header. */
+  family: 4 | 6;
+}
+
+const PRECEDENCE_NETWORK_CONTROL = 0xc0;
+
+export class VrrpTransport {
+  private constructor(
+    private readonly socket: Socket,
+    readonly options: TransportOptions,
+  ) {}
+
+  static open(options: TransportOptions): VrrpTransport {
+    const c = constant;
+    const v6 = options.family === 6;
+    const socket = Socket.open(c(v6 ? 'AF_INET6' : 'AF_INET'), c('SOCK_RAW'), IPPROTO_VRRP);
+    try {
+      socket.setOption(c('SOL_SOCKET'), c('SO_BINDTODEVICE'), Buffer.from(`${options.ifname}\0`));
+      if (v6) {
+        const level = c('IPPROTO_IPV6');
+        socket.setOption(level, c('IPV6_MULTICAST_HOPS'), VRRP_TTL);
+        socket.setOption(level, c('IPV6_UNICAST_HOPS'), VRRP_TTL);
+        socket.setOption(level, c('IPV6_TCLASS'), PRECEDENCE_NETWORK_CONTROL);
+        socket.setOption(level, c('IPV6_MULTICAST_IF'), options.ifindex);
+        socket.setOption(level, c('IPV6_MULTICAST_LOOP'), 0);
+        socket.setOption(level, c('IPV6_RECVHOPLIMIT'), 1);
+        socket.setOption(level, c('IPV6_RECVPKTINFO'), 1);
+        if (options.multicast) socket.setOption(level, c('IPV6_JOIN_GROUP'), membership(VRRP_GROUP_IPV6, options.ifindex, true));
+      } else {
+        const level = c('IPPROTO_IP');
+        socket.setOption(level, c('IP_MULTICAST_TTL'), VRRP_TTL);
+        socket.setOption(level, c('IP_TTL'), VRRP_TTL);
+        socket.setOption(level, c('IP_TOS'), PRECEDENCE_NETWORK_CONTROL);
+        socket.setOption(level, c('IP_MULTICAST_IF'), membership('0.0.0.0', options.ifindex, false));
+        socket.setOption(level, c('IP_MULTICAST_LOOP'), 0);
+        socket.setOption(level, c('IP_PKTINFO'), 1);
+        if (options.multicast) socket.setOption(level, c('IP_ADD_MEMBERSHIP'), membership(VRRP_GROUP_IPV4, options.ifindex, false));
+      }
+      return new VrrpTransport(socket, options);
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+  }
+
+  /** Sends one VRRP message to the group or a unicast peer, from the configured source. */
+  send(message: Buffer, destination?: string): void {
+    const v6 = this.options.family === 6;
+    const to = destination ?? (v6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4);
+    let control: Buffer | null = null;
+    if (this.options.source) {
+      control = encodeControlMessages([
+        v6
+          ? { level: constant('IPPROTO_IPV6'), type: constant('IPV6_PKTINFO'), data: encodeIn6Pktinfo(this.options.ifindex, this.options.source) }
+          : { level: constant('IPPROTO_IP'), type: constant('IP_PKTINFO'), data: encodeInPktinfo(this.options.ifindex, this.options.source) },
+      ]);
+    }
+    this.socket.send(message, inetAddress(to, 0, v6 ? this.options.ifindex : 0), control);
+  }
+
+  /** Calls onPacket for every datagram that arrives, until close(). */
+  listen(onPacket: (packet: ReceivedVrrp) => void): void {
+    const v6 = this.options.family === 6;
+    const controlLength = controlSpace(20) + controlSpace(4) + 64;
+    this.socket.listen((error) => {
+      if (error) return;
+      for (;;) {
+        const batch = this.socket.receiveNow({ bufferLength: 2048, controlLength, maxMessages: 32 });
+        if (batch.length === 0) break;
+        for (const datagram of batch) {
+          const packet = v6 ? this.fromIpv6(datagram.data, datagram.name, datagram.control) : this.fromIpv4(datagram.data, datagram.control);
+          if (packet) onPacket(packet);
+        }
+      }
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private fromIpv4(data: Buffer, control: Buffer): ReceivedVrrp | undefined {
+    // Raw IPv4 sockets deliver the IP header: the TTL and addresses come from it.
+    const ip = decodeIpPacket(data).ip;
+    if (!ip || ip.family !== 'ipv4') return undefined;
+    const headerLength = ((data[0] ?? 0) & 0x0f) * 4;
+    let destination = ip.destination;
+    for (const message of decodeControlMessages(control)) {
+      if (message.type === constant('IP_PKTINFO')) destination = decodeInPktinfo(message.data)?.destination ?? destination;
+    }
+    return {
+      message: data.subarray(headerLength, Math.min(data.length, ip.totalLength || data.length)),
+      source: ip.source,
+      destination,
+      ttl: ip.ttl,
+      family: 4,
+    };
+  }
+
+  private fromIpv6(data: Buffer, name: Buffer, control: Buffer): ReceivedVrrp | undefined {
+    const from = parseSocketAddress(name);
+    if (from.family !== 'inet6') return undefined;
+    let ttl: number | undefined;
+    let destination = VRRP_GROUP_IPV6;
+    for (const message of decodeControlMessages(control)) {
+      if (message.type === constant('IPV6_HOPLIMIT')) ttl = decodeInt(message.data);
+      else if (message.type === constant('IPV6_PKTINFO')) destination = decodeIn6Pktinfo(message.data)?.destination ?? destination;
+    }
+    return { message: data, source: from.address, destination, ttl, family: 6 };
+  }
+}
+
+/** struct ip_mreqn (group, any, ifindex) or struct ipv6_mreq (group, ifindex). */
+function membership(group: string, ifindex: number, v6: boolean): Buffer {
+  const bytes = Buffer.alloc(v6 ? 20 : 12);
+  ipToBytes(group).copy(bytes, 0);
+  writeS32Host(bytes, ifindex, v6 ? 16 : 8);
+  return bytes;
+}
