@@ -15,8 +15,10 @@ import { hasTemplate, parseNumber } from './validate.js';
 const CHECKERS = new Set<CheckerType>(['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK', 'BFD_CHECK']);
 const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
 
-export function ref(node: { file: string; line: number; column: number }): SourceRef {
-  return { file: node.file, line: node.line, column: node.column };
+export function ref(node: { file: string; line: number; column: number; end?: { line: number } }): SourceRef {
+  const at: SourceRef = { file: node.file, line: node.line, column: node.column };
+  if (node.end && node.end.line > node.line) at.endLine = node.end.line;
+  return at;
 }
 
 function last(node: ConfigNode, keyword: string): ConfigNode | undefined {
@@ -194,6 +196,8 @@ class Builder {
     const userNode = last(node, 'user');
     if (text(userNode)) script.user = text(userNode);
     if (text(userNode, 1)) script.group = text(userNode, 1);
+    if (script.script && script.user !== undefined) script.script.user = script.user;
+    if (script.script && script.group !== undefined) script.script.group = script.group;
     return script;
   }
 

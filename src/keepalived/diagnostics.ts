@@ -17,6 +17,12 @@ export interface Diagnostic extends Position {
   message: string;
   /** Overrides the rule's default severity (e.g. a deprecated keyword is a warning). */
   severity?: Severity;
+  /**
+   * Last line this problem affects, when it is more than its own line: a misplaced block, or a
+   * brace keepalived mis-nests, throws keepalived off until the end of the top-level block
+   * (it then reports every line in between; we report the cause once).
+   */
+  endLine?: number;
 }
 
 export function diagnostic(at: Position, rule: string, message: string, severity?: Severity): Diagnostic {

@@ -30,6 +30,11 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
   const parsed = parseLines(read.lines, schema);
   const checked = validateTree(parsed.nodes, schema);
   const model = buildModel(parsed.nodes, read.files, read.configId);
+  // A byte-order mark makes keepalived misread the first keyword, so the first block cascades.
+  for (const bom of read.diagnostics.filter((d) => d.rule === 'byte-order-mark')) {
+    const first = parsed.nodes.find((n) => n.file === bom.file);
+    if (first?.end && first.line <= 1) bom.endLine = first.end.line;
+  }
   const diagnostics = [...read.diagnostics, ...parsed.diagnostics, ...checked, ...model.diagnostics];
   return { file: read.files[0] ?? file, tree: parsed.nodes, config: model.config, diagnostics, sources: read.sources, schema };
 }

@@ -7,6 +7,8 @@ export interface SourceRef {
   file: string;
   line: number;
   column: number;
+  /** For blocks: the line of the closing brace. */
+  endLine?: number;
 }
 
 export type AddressFamily = 4 | 6;

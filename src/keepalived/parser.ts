@@ -53,6 +53,13 @@ function items(lines: LogicalLine[]): Item[] {
 class Parser {
   private index = 0;
   readonly diagnostics: Diagnostic[] = [];
+  /** Problems after which keepalived mis-nests the rest of the top-level block. */
+  private readonly cascading = new Set<Diagnostic>();
+
+  private cascade(d: Diagnostic): void {
+    this.diagnostics.push(d);
+    this.cascading.add(d);
+  }
 
   constructor(
     private readonly items: Item[],
@@ -68,7 +75,16 @@ class Parser {
         this.index += 1;
         continue;
       }
+      const before = this.diagnostics.length;
       this.parseItem(undefined, nodes);
+      // keepalived re-synchronises only at the top level: a brace or block mistake confuses it
+      // up to the end of this top-level statement. Record that span on the cause.
+      const lastItem = this.items[this.index - 1];
+      const endLine = lastItem ? (lastItem.type === 'stmt' ? lastItem.tokens[lastItem.tokens.length - 1]?.line : lastItem.token.line) : undefined;
+      for (let d = before; d < this.diagnostics.length; d += 1) {
+        const found = this.diagnostics[d] as Diagnostic;
+        if (this.cascading.has(found) && endLine !== undefined && endLine > found.line && found.file === lastItem?.line.file) found.endLine = endLine;
+      }
     }
     return nodes;
   }
@@ -83,7 +99,7 @@ class Parser {
       }
       this.parseItem(parent, into);
     }
-    this.diagnostics.push(diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is never closed: a '}' is missing`));
+    this.cascade(diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is never closed: a '}' is missing`));
     return undefined;
   }
 
@@ -93,7 +109,7 @@ class Parser {
       this.index += 1;
       if (item.type === 'close') return item.token;
       if (item.type === 'open') {
-        this.diagnostics.push(diagnostic(item.token, 'unexpected-brace', `'{' inside the value block '${owner.keyword}': value blocks do not nest; the nested block is skipped`));
+        this.cascade(diagnostic(item.token, 'unexpected-brace', `'{' inside the value block '${owner.keyword}': value blocks do not nest; the nested block is skipped`));
         this.skipBlock();
         continue;
       }
@@ -101,7 +117,7 @@ class Parser {
       if (!first) continue;
       owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: rest, kind: 'value', children: [], spec: undefined, source: item.line });
     }
-    this.diagnostics.push(diagnostic(open, 'unbalanced-braces', `'${owner.keyword}' block opened here is never closed: a '}' is missing`));
+    this.cascade(diagnostic(open, 'unbalanced-braces', `'${owner.keyword}' block opened here is never closed: a '}' is missing`));
     return undefined;
   }
 
@@ -125,7 +141,7 @@ class Parser {
     const item = this.items[this.index] as Item;
     this.index += 1;
     if (item.type === 'open') {
-      this.diagnostics.push(diagnostic(item.token, 'unexpected-brace', "'{' opens no block here (keepalived: \"Unexpected '{' - ignoring\"); the block is skipped"));
+      this.cascade(diagnostic(item.token, 'unexpected-brace', "'{' opens no block here (keepalived: \"Unexpected '{' - ignoring\"); the block is skipped"));
       this.skipBlock();
       return;
     }
@@ -138,6 +154,8 @@ class Parser {
     if (!spec) {
       this.unknownKeyword(parent, keywordToken);
       if (this.nextIsOpen()) {
+        const last = this.diagnostics[this.diagnostics.length - 1];
+        if (last) this.cascading.add(last);
         this.index += 1;
         this.skipBlock();
       }
@@ -148,7 +166,7 @@ class Parser {
     if (!spec.block) {
       const open = this.nextIsOpen();
       if (open && open.type === 'open') {
-        this.diagnostics.push(diagnostic(open.token, 'unexpected-brace', `'${keyword}' takes no block (keepalived: "Unexpected '{' - ignoring"); the block is skipped`));
+        this.cascade(diagnostic(open.token, 'unexpected-brace', `'${keyword}' takes no block (keepalived: "Unexpected '{' - ignoring"); the block is skipped`));
         this.index += 1;
         this.skipBlock();
       }
@@ -156,7 +174,14 @@ class Parser {
     }
     const open = this.nextIsOpen();
     if (!open || open.type !== 'open') {
-      this.diagnostics.push(diagnostic(at, 'missing-brace', `'${keyword}' must be followed by '{'`));
+      this.cascade(diagnostic(at, 'missing-brace', `'${keyword}' must be followed by '{'`));
+      // Recover as if the '{' were there when what follows belongs inside this block.
+      const next = this.items[this.index];
+      const nextKeyword = next?.type === 'stmt' ? next.tokens[0] : undefined;
+      const belongsInside = nextKeyword !== undefined && (spec.block === 'values' || spec.children.has(nextKeyword.text)) && !this.schema.lookup(parent, nextKeyword.text);
+      if (!belongsInside) return;
+      const end = spec.block === 'values' ? this.parseValueBody(node, keywordToken) : this.parseBlockBody(spec, keywordToken, node.children);
+      if (end) node.end = { file: end.file, line: end.line, column: end.column };
       return;
     }
     this.index += 1;

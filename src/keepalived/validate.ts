@@ -1,6 +1,7 @@
 // Value checks driven by the schema: argument counts, numbers (decimal only, ranges), enums
 // with their case rules, booleans, deprecated keywords. keepalived's own wording is echoed
 // where it helps people match our findings to its log lines.
+import { isIP } from 'node:net';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { ConfigNode } from './parser.js';
 import { TEMPLATE_PLACEHOLDER, type Token } from './reader.js';
@@ -65,7 +66,12 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
       return;
     }
   }
-  if (spec.boolArg && first && !BOOLEANS.has(first.text.toLowerCase()) && !(spec.literals ?? []).includes(first.text)) {
+  if (takesAddress(spec) && first && isIP(first.text) === 0) {
+    out.push(diagnostic(first, 'invalid-address', `'${node.keyword}': '${first.text}' is not an IP address`));
+    return;
+  }
+  const boolean = spec.boolArg || /^\[?BOOL\]?$/.test(spec.args ?? '');
+  if (boolean && first && !BOOLEANS.has(first.text.toLowerCase()) && !(spec.literals ?? []).includes(first.text)) {
     out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not a boolean (on, off, true, false, yes, no)`));
     return;
   }
@@ -89,6 +95,13 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     const value = Number(first.text);
     if (value < spec.range[0] || value > spec.range[1]) out.push(diagnostic(first, 'out-of-range', `'${node.keyword}': number '${first.text}' outside range [${spec.range[0]}, ${spec.range[1]}]`));
   }
+}
+
+/** Keywords whose first argument is an IP address (IPADDR in the schema's syntax). */
+function takesAddress(spec: KeywordSpec): boolean {
+  if (spec.args !== undefined) return /^IPADDR\b/.test(spec.args);
+  const syntax = spec.manSyntax[0] ?? '';
+  return /^\S+ <(IPADDR|IP ADDRESS)>/.test(syntax);
 }
 
 /** Schema checks over the whole tree. */

@@ -77,7 +77,7 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
   for (const rule of rules) {
     const override = options.severities?.[rule.id];
     if (override === 'off') continue;
-    const report = (at: SourceRef, message: string, severity?: Severity): void => {
+    const report = (at: SourceRef & { endLine?: number }, message: string, severity?: Severity): void => {
       // In a file with unrendered templates only the template finding and syntax problems count:
       // everything else would be a cascade from the placeholder values.
       if (templateFiles.has(at.file) && rule.id !== 'unrendered-template' && (rule.category !== 'syntax' || message.includes(TEMPLATE_PLACEHOLDER))) return;
@@ -89,6 +89,7 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
         rule: rule.id,
         message: message.split(TEMPLATE_PLACEHOLDER).join('{{…}}'),
       };
+      if (at.endLine !== undefined && at.endLine > at.line) finding.endLine = at.endLine;
       // Host-dependent rules never exceed warning unless the user asks.
       if (rule.hostDependent && !override && finding.severity === 'error') finding.severity = 'warning';
       const key = `${finding.file}:${finding.line}:${finding.column}:${finding.rule}:${finding.message}`;

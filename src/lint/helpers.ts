@@ -1,6 +1,6 @@
 // Small helpers shared by rules: walking the syntax tree and naming things in messages.
 import type { ConfigNode } from '../keepalived/parser.js';
-import type { ScriptCommand, VrrpInstance, VrrpScript } from '../keepalived/model.js';
+import type { ScriptCommand, SourceRef, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 
 /** Every node of the tree, depth first, with its chain of parent keywords. */
 export function* walk(nodes: ConfigNode[], parents: ConfigNode[] = []): Generator<{ node: ConfigNode; parents: ConfigNode[] }> {
@@ -16,8 +16,8 @@ export function* scripts(config: {
   vrrpInstances: VrrpInstance[];
   syncGroups: { name: string; notify: Record<string, ScriptCommand | undefined> }[];
   virtualServers: { quorumUp?: ScriptCommand; quorumDown?: ScriptCommand; realServers: { notifyUp?: ScriptCommand; notifyDown?: ScriptCommand; checkers: { miscPath?: ScriptCommand }[] }[] }[];
-}): Generator<{ script: ScriptCommand; owner: string }> {
-  for (const s of config.vrrpScripts) if (s.script) yield { script: s.script, owner: `vrrp_script ${s.name}` };
+}): Generator<{ script: ScriptCommand; owner: string; block?: SourceRef }> {
+  for (const s of config.vrrpScripts) if (s.script) yield { script: s.script, owner: `vrrp_script ${s.name}`, block: s.at };
   for (const i of config.vrrpInstances) for (const script of Object.values(i.notify)) if (script) yield { script, owner: `vrrp_instance ${i.name}` };
   for (const g of config.syncGroups) for (const script of Object.values(g.notify)) if (script) yield { script, owner: `vrrp_sync_group ${g.name}` };
   for (const vs of config.virtualServers) {

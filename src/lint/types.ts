@@ -14,6 +14,8 @@ export interface Finding {
   severity: Severity;
   rule: string;
   message: string;
+  /** Last line the finding covers, for block-wide problems (absent for one-line findings). */
+  endLine?: number;
 }
 
 export type RuleCategory = 'syntax' | 'value' | 'vrrp' | 'lvs' | 'scripts' | 'security' | 'template';
@@ -25,7 +27,7 @@ export interface RuleContext {
   diagnostics: Diagnostic[];
   /** Permission bits of a file read (undefined when unknown). */
   fileMode(file: string): number | undefined;
-  report(at: SourceRef, message: string, severity?: Severity): void;
+  report(at: SourceRef & { endLine?: number }, message: string, severity?: Severity): void;
 }
 
 export interface Rule {

@@ -6,7 +6,17 @@ export interface JsonReport {
 }
 
 export function toJsonReport(findings: Finding[]): JsonReport {
-  return { findings: findings.map((f) => ({ file: f.file, line: f.line, column: f.column, severity: f.severity, rule: f.rule, message: f.message })) };
+  return {
+    findings: findings.map((f) => ({
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      severity: f.severity,
+      rule: f.rule,
+      message: f.message,
+      ...(f.endLine === undefined ? {} : { endLine: f.endLine }),
+    })),
+  };
 }
 
 export function formatJson(findings: Finding[]): string {

@@ -38,6 +38,7 @@ import ruleWithoutPreference from './rule-without-preference.js';
 import scriptNotAbsolute from './script-not-absolute.js';
 import scriptSecurity from './script-security.js';
 import scriptShellSyntax from './script-shell-syntax.js';
+import scriptUserMissing from './script-user-missing.js';
 import syncGroupTooSmall from './sync-group-too-small.js';
 import syncGroupUnknownInstance from './sync-group-unknown-instance.js';
 import unbalancedBraces from './unbalanced-braces.js';
@@ -93,6 +94,7 @@ export const RULES: Rule[] = [
   scriptNotAbsolute,
   scriptSecurity,
   scriptShellSyntax,
+  scriptUserMissing,
   syncGroupTooSmall,
   syncGroupUnknownInstance,
   unbalancedBraces,

@@ -61,7 +61,7 @@ describe('parsing', () => {
     assert.equal(r.config.global.routerId, 'a');
     assert.equal(r.config.vrrpInstances[0]?.interface, 'eth0');
     assert.equal(r.config.vrrpScripts[0]?.script?.command, '/bin/true');
-    assert.deepEqual(r.config.vrrpScripts[0]?.at, { file: r.file, line: 4, column: 19 });
+    assert.deepEqual(r.config.vrrpScripts[0]?.at, { file: r.file, line: 4, column: 19, endLine: 6 });
   });
   it('CRLF is fine; a BOM is one diagnostic', () => {
     assert.deepEqual(rules(load('global_defs {\r\n router_id a\r\n}\r\n')), []);

@@ -70,6 +70,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
   'script-not-absolute': { bad: instance('  notify_master notify.sh\n'), good: instance('  notify_master /etc/keepalived/notify.sh\n') },
   'script-shell-syntax': { bad: instance('  notify_master "/usr/bin/logger master > /tmp/state"\n'), good: instance('  notify_master "/bin/sh -c \'/usr/bin/logger master > /tmp/state\'"\n') },
   'script-security': { bad: instance('  notify_master /etc/keepalived/notify.sh\n'), good: `global_defs {\n  enable_script_security\n  script_user keepalived_script\n}\n${instance('  notify_master /etc/keepalived/notify.sh\n')}` },
+  'script-user-missing': { bad: `global_defs {\n  enable_script_security\n  script_user vipctl_no_such_user\n}\n${instance('  notify_master /etc/keepalived/notify.sh\n')}`, good: `global_defs {\n  enable_script_security\n  script_user root\n}\n${instance('  notify_master /etc/keepalived/notify.sh\n')}` },
   'plaintext-auth-readable': { bad: instance('  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n'), good: instance() },
   'route-syntax': { bad: instance('  virtual_rules {\n    to 192.168.100./24 table 1 preference 100\n  }\n'), good: instance('  virtual_rules {\n    to 192.168.100.0/24 table 1 preference 100\n  }\n') },
   'route-deprecated-syntax': { bad: instance('  virtual_routes {\n    0.0.0.0/0 gw 192.0.2.1 dev eth0\n  }\n'), good: instance('  virtual_routes {\n    0.0.0.0/0 via 192.0.2.1 dev eth0\n  }\n') },
