@@ -369,10 +369,8 @@ const COMMAND_TAGS: Record<string, IpvsadmCommandName | 'help' | 'version'> = {
 export async function parseIpvsadm(argv: string[], resolve: HostResolver = resolveHostV4, program = 'ipvsadm'): Promise<IpvsadmCommand> {
   const { tokens, args } = tokenize(argv, program);
   const first = tokens[0];
-  const tryHelp = new IpvsadmUsageError(`Try \`${program} -h' or '${program} --help' for more information.`, 255);
-  if (!first) throw tryHelp;
-  const command = COMMAND_TAGS[first.spec.tag];
-  if (!command) throw tryHelp;
+  const command = first ? COMMAND_TAGS[first.spec.tag] : undefined;
+  if (!first || !command) throw new IpvsadmUsageError(`Try \`${program} -h' or '${program} --help' for more information.`, 255);
   const result: IpvsadmCommand = {
     command,
     options: new Set(),
