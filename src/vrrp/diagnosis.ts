@@ -126,11 +126,13 @@ interface RouterState {
   leaving: boolean;
   gapSum: number;
   gapCount: number;
+  /** Overlap state with each other router, shared by both sides. */
+  pairs: Map<RouterState, PairState>;
 }
 
 interface PairState {
-  /** Adverts of each side (by address) while the other side was still active. */
-  overlaps: Map<string, number>;
+  /** Adverts of each side while the other side was still active. */
+  overlaps: Map<RouterState, number>;
   firstOverlap: number;
   anomaly?: Anomaly;
 }
@@ -141,7 +143,6 @@ interface GroupState {
   segment: string;
   routers: Map<string, RouterState>;
   master?: string;
-  pairs: Map<string, PairState>;
   anomalies: Map<string, Anomaly>;
   takeovers: Anomaly[];
 }
@@ -149,6 +150,8 @@ interface GroupState {
 /** Overlapping adverts each side needs before two masters count as a split brain, not a handover. */
 export const SPLIT_BRAIN_OVERLAPS = 3;
 const NO_EVENTS: DiagnosisEvent[] = [];
+/** Routers tracked per VRID; a real segment has two or three. */
+export const MAX_ROUTERS = 16;
 
 /** Master_Down_Interval of a router in ms (RFC 3768 6.1 / RFC 5798 6.1): 3 x interval + skew. */
 export function masterDownMs(version: number, priority: number, intervalCs: number): number {
@@ -175,7 +178,7 @@ export class Diagnosis {
     const key = `${segment}/${o.family}/${o.vrid}`;
     let group = this.groups.get(key);
     if (!group) {
-      group = { vrid: o.vrid, family: o.family, segment, routers: new Map(), pairs: new Map(), anomalies: new Map(), takeovers: [] };
+      group = { vrid: o.vrid, family: o.family, segment, routers: new Map(), anomalies: new Map(), takeovers: [] };
       this.groups.set(key, group);
     }
     let events: DiagnosisEvent[] = NO_EVENTS;
@@ -186,6 +189,11 @@ export class Diagnosis {
 
     let router = group.routers.get(o.source);
     let changed = false;
+    if (!router && group.routers.size >= MAX_ROUTERS) {
+      // Hostile or broken input (spoofed sources) must not make the per-packet work grow.
+      this.note(group, 'too-many-routers', 'malformed', [], o.time, () => `more than ${MAX_ROUTERS} routers advertise this VRID; further sources are ignored`, emit);
+      return events;
+    }
     if (!router) {
       router = {
         address: o.source,
@@ -202,6 +210,7 @@ export class Diagnosis {
         leaving: false,
         gapSum: 0,
         gapCount: 0,
+        pairs: new Map(),
       };
       if (o.sourceMac !== undefined) router.mac = o.sourceMac;
       group.routers.set(o.source, router);
@@ -234,14 +243,14 @@ export class Diagnosis {
     router.lastSeen = o.time;
 
     // Per-packet anomalies of this router.
-    if (o.ttl !== 255) this.note(group, `ttl/${o.source}`, 'ttl', [o.source], o.time, `${o.source} sends with TTL/hop limit ${o.ttl} (receivers drop anything but 255)`, emit);
-    if (!o.checksumValid) this.note(group, `checksum/${o.source}`, 'bad-checksum', [o.source], o.time, `${o.source} sends adverts with a bad checksum`, emit);
+    if (o.ttl !== 255) this.note(group, `ttl/${o.source}`, 'ttl', [o.source], o.time, () => `${o.source} sends with TTL/hop limit ${o.ttl} (receivers drop anything but 255)`, emit);
+    if (!o.checksumValid) this.note(group, `checksum/${o.source}`, 'bad-checksum', [o.source], o.time, () => `${o.source} sends adverts with a bad checksum`, emit);
     if (o.problems.length > 0) {
-      this.note(group, `malformed/${o.source}/${o.problems.join(',')}`, 'malformed', [o.source], o.time, `${o.source} sends malformed adverts (${o.problems.join(', ')})`, emit);
+      this.note(group, o.problems.length === 1 ? `malformed/${o.source}/${o.problems[0]}` : `malformed/${o.source}/${o.problems.join(',')}`, 'malformed', [o.source], o.time, () => `${o.source} sends malformed adverts (${o.problems.join(', ')})`, emit);
     }
     if (o.priority === 0) {
       router.leaving = true;
-      const anomaly = this.note(group, `prio0/${o.source}`, 'priority-zero', [o.source], o.time, `${o.source} sent priority 0: the master is leaving`, NO_EMIT);
+      const anomaly = this.note(group, `prio0/${o.source}`, 'priority-zero', [o.source], o.time, () => `${o.source} sent priority 0: the master is leaving`, NO_EMIT);
       emit('priority-zero', anomaly.message);
     } else {
       router.leaving = false;
@@ -259,21 +268,28 @@ export class Diagnosis {
   private compare(group: GroupState, router: RouterState, time: number, emit: Emit): void {
     for (const other of group.routers.values()) {
       if (other === router) continue;
+      const differs = {
+        version: other.version !== router.version,
+        interval: other.interval !== router.interval,
+        // VRRPv3 has no authentication, and keepalived ignores it under v3.
+        auth: other.version === 2 && router.version === 2 && (other.authType !== router.authType || other.authText !== router.authText),
+        vips: other.addressKey !== router.addressKey,
+        tie: other.priority === router.priority && router.priority > 0,
+      };
+      if (!differs.version && !differs.interval && !differs.auth && !differs.vips && !differs.tie) continue;
+      // Strings are built only here, for the rare packet that shows a difference.
       const pair = [other.address, router.address].sort();
-      const check = (kind: AnomalyKind, differ: boolean, what: string, a: string | number, b: string | number): void => {
-        if (!differ) return;
-        const anomaly = this.note(group, `${kind}/${pair.join('/')}`, kind, pair, time, `${what} mismatch: ${other.address} ${a}, ${router.address} ${b}`, emit);
+      const pairKey = pair.join('/');
+      const check = (kind: AnomalyKind, what: string, a: string | number, b: string | number): void => {
+        const anomaly = this.note(group, `${kind}/${pairKey}`, kind, pair, time, () => `${what} mismatch: ${other.address} ${a}, ${router.address} ${b}`, emit);
         anomaly.values = { [other.address]: a, [router.address]: b };
       };
-      check('version-mismatch', other.version !== router.version, 'version', `v${other.version}`, `v${router.version}`);
-      check('interval-mismatch', other.interval !== router.interval, 'advert interval', describeInterval(other), describeInterval(router));
-      // VRRPv3 has no authentication, and keepalived ignores it under v3.
-      if (other.version === 2 && router.version === 2) {
-        check('auth-mismatch', other.authType !== router.authType || other.authText !== router.authText, 'authentication', describeAuth(other), describeAuth(router));
-      }
-      check('vip-mismatch', other.addressKey !== router.addressKey, 'virtual address set', `[${other.addressKey}]`, `[${router.addressKey}]`);
-      if (other.priority === router.priority && router.priority > 0) {
-        const anomaly = this.note(group, `tie/${pair.join('/')}`, 'priority-tie', pair, time, `priority tie: ${pair.join(' and ')} both have priority ${router.priority} (the higher primary address wins)`, emit);
+      if (differs.version) check('version-mismatch', 'version', `v${other.version}`, `v${router.version}`);
+      if (differs.interval) check('interval-mismatch', 'advert interval', describeInterval(other), describeInterval(router));
+      if (differs.auth) check('auth-mismatch', 'authentication', describeAuth(other), describeAuth(router));
+      if (differs.vips) check('vip-mismatch', 'virtual address set', `[${other.addressKey}]`, `[${router.addressKey}]`);
+      if (differs.tie) {
+        const anomaly = this.note(group, `priority-tie/${pairKey}`, 'priority-tie', pair, time, () => `priority tie: ${pair.join(' and ')} both have priority ${router.priority} (the higher primary address wins)`, emit);
         anomaly.values = { [other.address]: router.priority, [router.address]: router.priority };
       }
     }
@@ -287,8 +303,7 @@ export class Diagnosis {
   private trackOverlaps(group: GroupState, router: RouterState, time: number, emit: Emit): void {
     for (const other of group.routers.values()) {
       if (other === router) continue;
-      const key = [router.address, other.address].sort().join(' ');
-      let pair = group.pairs.get(key);
+      let pair = router.pairs.get(other);
       const active = !other.leaving && other.adverts > 0 && time - other.lastSeen <= masterDownMs(other.version, other.priority, other.interval);
       if (!active) {
         if (pair) {
@@ -296,21 +311,24 @@ export class Diagnosis {
             pair.anomaly.ended = other.lastSeen;
             emit('split-brain-ended', `split brain over: ${other.address} went quiet, ${router.address} is master`);
           }
-          group.pairs.delete(key);
+          router.pairs.delete(other);
+          other.pairs.delete(router);
         }
         continue;
       }
       if (!pair) {
         pair = { overlaps: new Map(), firstOverlap: time };
-        group.pairs.set(key, pair);
+        router.pairs.set(other, pair);
+        other.pairs.set(router, pair);
       }
-      pair.overlaps.set(router.address, (pair.overlaps.get(router.address) ?? 0) + 1);
+      const mine = (pair.overlaps.get(router) ?? 0) + 1;
+      pair.overlaps.set(router, mine);
       if (pair.anomaly) {
         pair.anomaly.lastSeen = time;
         pair.anomaly.count++;
         continue;
       }
-      if ((pair.overlaps.get(router.address) ?? 0) >= SPLIT_BRAIN_OVERLAPS && (pair.overlaps.get(other.address) ?? 0) >= SPLIT_BRAIN_OVERLAPS) {
+      if (mine >= SPLIT_BRAIN_OVERLAPS && (pair.overlaps.get(other) ?? 0) >= SPLIT_BRAIN_OVERLAPS) {
         const routers = [router.address, other.address].sort();
         const anomaly: Anomaly = {
           kind: 'split-brain',
@@ -321,7 +339,7 @@ export class Diagnosis {
           count: 1,
         };
         pair.anomaly = anomaly;
-        group.anomalies.set(`split/${key}/${pair.firstOverlap}`, anomaly);
+        group.anomalies.set(`split/${routers.join('/')}/${pair.firstOverlap}`, anomaly);
         emit('split-brain', anomaly.message);
       }
     }
@@ -357,16 +375,17 @@ export class Diagnosis {
     emit('takeover', anomaly.message);
   }
 
-  private note(group: GroupState, key: string, kind: AnomalyKind, routers: string[], time: number, message: string, emit: Emit): Anomaly {
+  /** Counts an anomaly, creating it (and emitting its message, built only then) the first time. */
+  private note(group: GroupState, key: string, kind: AnomalyKind, routers: string[], time: number, message: () => string, emit: Emit): Anomaly {
     const existing = group.anomalies.get(key);
     if (existing) {
       existing.count++;
       existing.lastSeen = time;
       return existing;
     }
-    const anomaly: Anomaly = { kind, message, routers, firstSeen: time, lastSeen: time, count: 1 };
+    const anomaly: Anomaly = { kind, message: message(), routers, firstSeen: time, lastSeen: time, count: 1 };
     group.anomalies.set(key, anomaly);
-    emit(kind, message);
+    emit(kind, anomaly.message);
     return anomaly;
   }
 

@@ -70,10 +70,12 @@ export function printable(text: string): string {
 }
 
 /** The VRRP part: "VRRPv2, Advertisement, vrid 51, prio 150, authtype simple, intvl 1s, length 20, addrs: ... auth "..."". */
-export function vrrpText(decoded: DecodedAdvertisement, verbose: boolean): string {
+export function vrrpText(decoded: DecodedAdvertisement, verbose: boolean, ttl = 255): string {
   const a = decoded.advert;
   let text = `VRRPv${a.version}, ${a.type === 1 ? 'Advertisement' : `unknown type (${a.type})`}`;
   if ((a.version !== 2 && a.version !== 3) || a.type !== 1) return text;
+  // As tcpdump does, a TTL other than 255 is called out inside the VRRP text.
+  if (ttl !== 255) text += `, (ttl ${ttl})`;
   text += `, vrid ${a.vrid}, prio ${a.priority}`;
   const v2 = a.version === 2 && a.family === 'ipv4';
   if (v2) text += `, authtype ${AUTH_TYPE_NAMES[a.authType] ?? String(a.authType)}, intvl ${a.interval / 100}s`;
@@ -108,7 +110,7 @@ export function packetLine(p: PacketText, verbose: boolean): string {
     if (verbose) line += `,icv=0x${p.ah.icv.toString('hex')}`;
     line += '): ';
   }
-  if (p.vrrp) line += vrrpText(p.vrrp, verbose);
+  if (p.vrrp) line += vrrpText(p.vrrp, verbose, ip.ttl);
   const problems = problemTexts(p);
   if (problems.length > 0) line += ` [${problems.join('; ')}]`;
   return line;
