@@ -21,10 +21,17 @@ export function ref(node: { file: string; line: number; column: number; end?: { 
   return at;
 }
 
+/** Children by keyword, the last of each (keepalived: a repeated keyword's last value wins). */
+const childIndex = new WeakMap<ConfigNode, Map<string, ConfigNode>>();
+
 function last(node: ConfigNode, keyword: string): ConfigNode | undefined {
-  let found: ConfigNode | undefined;
-  for (const child of node.children) if (child.keyword === keyword) found = child;
-  return found;
+  let index = childIndex.get(node);
+  if (!index) {
+    index = new Map();
+    for (const child of node.children) index.set(child.keyword, child);
+    childIndex.set(node, index);
+  }
+  return index.get(keyword);
 }
 
 function all(node: ConfigNode, keyword: string): ConfigNode[] {

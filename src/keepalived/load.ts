@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { KeepalivedConfig } from './model.js';
 import { parseLines, type ConfigNode } from './parser.js';
 import { readConfig, type ReadOptions } from './reader.js';
+import type { SourceFiles } from './sources.js';
 import { DEFAULT_KEEPALIVED_VERSION, loadSchema, type Schema } from './schema.js';
 import { validateTree } from './validate.js';
 
@@ -19,7 +20,7 @@ export interface LoadedConfig {
   tree: ConfigNode[];
   config: KeepalivedConfig;
   diagnostics: Diagnostic[];
-  sources: Map<string, string[]>;
+  sources: SourceFiles;
   schema: Schema;
 }
 

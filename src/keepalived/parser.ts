@@ -35,6 +35,19 @@ type Item =
 function items(lines: LogicalLine[]): Item[] {
   const result: Item[] = [];
   for (const line of lines) {
+    // Most lines hold no brace but a trailing '{' or none at all: no copying then.
+    const tokens = line.tokens;
+    const lastToken = tokens[tokens.length - 1];
+    let braces = 0;
+    for (const token of tokens) if (!token.quoted && (token.text === '{' || token.text === '}')) braces += 1;
+    if (braces === 0) {
+      result.push({ type: 'stmt', tokens, line });
+      continue;
+    }
+    if (braces === 1 && lastToken && lastToken.text === '{' && !lastToken.quoted && tokens.length > 1) {
+      result.push({ type: 'stmt', tokens: tokens.slice(0, -1), line }, { type: 'open', token: lastToken, line });
+      continue;
+    }
     let current: Token[] = [];
     for (const token of line.tokens) {
       if (!token.quoted && (token.text === '{' || token.text === '}')) {
@@ -113,9 +126,9 @@ class Parser {
         this.skipBlock();
         continue;
       }
-      const [first, ...rest] = item.tokens;
+      const first = item.tokens[0];
       if (!first) continue;
-      owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: rest, kind: 'value', children: [], spec: undefined, source: item.line });
+      owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: item.tokens.slice(1), kind: 'value', children: [], spec: undefined, source: item.line });
     }
     this.cascade(diagnostic(open, 'unbalanced-braces', `'${owner.keyword}' block opened here is never closed: a '}' is missing`));
     return undefined;
@@ -146,8 +159,9 @@ class Parser {
       return;
     }
     if (item.type === 'close') return;
-    const [keywordToken, ...args] = item.tokens;
+    const keywordToken = item.tokens[0];
     if (!keywordToken) return;
+    const args = item.tokens.slice(1);
     const keyword = keywordToken.text;
     const spec = keywordToken.quoted ? undefined : this.schema.lookup(parent, keyword);
     const at: Position = { file: keywordToken.file, line: keywordToken.line, column: keywordToken.column };
@@ -161,7 +175,7 @@ class Parser {
       }
       return;
     }
-    const node: ConfigNode = { ...at, keyword, args, kind: spec.block ?? 'leaf', children: [], spec, source: item.line };
+    const node: ConfigNode = { file: at.file, line: at.line, column: at.column, keyword, args, kind: spec.block ?? 'leaf', children: [], spec, source: item.line };
     into.push(node);
     if (!spec.block) {
       const open = this.nextIsOpen();

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { SourceFiles } from './sources.js';
 
 /** keepalived reads with a 1024-byte buffer: a physical line of 1023 bytes or more is split. */
 export const MAX_LINE_BYTES = 1023;
@@ -47,8 +48,8 @@ export interface ReadOptions {
 export interface ReadResult {
   lines: LogicalLine[];
   diagnostics: Diagnostic[];
-  /** Physical lines of every file read, for showing source lines with findings. */
-  sources: Map<string, string[]>;
+  /** Text of every file read, for showing source lines with findings. */
+  sources: SourceFiles;
   /** Files read, in order (the main file first). */
   files: string[];
   configId: string;
@@ -59,6 +60,8 @@ export function defaultConfigId(): string {
   return os.hostname().split('.')[0] ?? '';
 }
 
+/** Cheap test for anything a template pattern could match (most lines have none). */
+const TEMPLATE_HINT = /[{<]%|\{\{|\{#|@@|%%|__|\$\{/;
 const INCLUDE_KEYWORDS = new Set(['include', 'includer', 'includem', 'includew', 'includeb', 'includea']);
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const DEFINITION = new RegExp(`^\\s*\\$(${NAME})\\s*=(.*)$`);
@@ -77,7 +80,7 @@ const TEMPLATE_PATTERNS: { pattern: RegExp; name: string }[] = [
 class Reader {
   readonly lines: LogicalLine[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  readonly sources = new Map<string, string[]>();
+  readonly sources = new SourceFiles();
   readonly files: string[] = [];
   private readonly definitions = new Map<string, string>();
   private readonly includeStack: string[] = [];
@@ -144,13 +147,24 @@ class Reader {
       start = 3;
     }
     const text = bytes.subarray(start).toString('utf8');
-    const physical = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-    if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
-    this.sources.set(file, physical);
+    this.sources.set(file, text);
+    // Lines are cut one at a time (no array of every line): big files stay cheap.
+    let position = 0;
+    let index = -1;
+    const nextLine = (): string | undefined => {
+      if (position >= text.length) return undefined;
+      let end = text.indexOf('\n', position);
+      if (end < 0) end = text.length;
+      let line = text.slice(position, end);
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      position = end + 1;
+      index += 1;
+      return line;
+    };
 
-    for (let index = 0; index < physical.length; index += 1) {
+    for (let physicalLine = nextLine(); physicalLine !== undefined; physicalLine = nextLine()) {
       const lineNumber = index + 1;
-      let raw = physical[index] ?? '';
+      let raw = physicalLine;
       const pieces = splitLongLine(raw);
       if (pieces.length > 1) {
         this.diagnostics.push(diagnostic({ file, line: lineNumber, column: MAX_LINE_BYTES + 1 }, 'line-too-long', `line is ${Buffer.byteLength(raw)} bytes: keepalived splits lines of ${MAX_LINE_BYTES} bytes or more, so the rest becomes a separate line`));
@@ -159,16 +173,17 @@ class Reader {
         raw = pieces[p] ?? '';
         const columnBase = p === 0 ? 0 : MAX_LINE_BYTES * p;
         // A $NAME= definition continues over lines ending in a backslash.
-        const definitionMatch = DEFINITION.exec(stripComment(raw).code);
+        const definitionMatch = raw.includes('$') ? DEFINITION.exec(stripComment(raw).code) : null;
         if (definitionMatch) {
           const name = definitionMatch[1] ?? '';
           let value = (definitionMatch[2] ?? '').trim();
           const parts: string[] = [];
-          while (value.endsWith('\\') && index + 1 < physical.length) {
+          while (value.endsWith('\\')) {
             const head = value.slice(0, -1).trim();
             if (head) parts.push(head);
-            index += 1;
-            value = stripComment(physical[index] ?? '').code.trim();
+            const continuation = nextLine();
+            if (continuation === undefined) break;
+            value = stripComment(continuation).code.trim();
           }
           if (value.endsWith('\\')) value = value.slice(0, -1).trim();
           if (value) parts.push(value);
@@ -185,7 +200,7 @@ class Reader {
     let text = raw;
     let column = columnBase;
     // @ID keeps the line only for that config id; @^ID only for every other id.
-    const conditional = /^(\s*)@(\^?)(\S+)\s?/.exec(text);
+    const conditional = text.includes('@') ? /^(\s*)@(\^?)(\S+)\s?/.exec(text) : null;
     if (conditional) {
       const negated = conditional[2] === '^';
       const matches = conditional[3] === this.configId;
@@ -202,9 +217,9 @@ class Reader {
         this.diagnostics.push(diagnostic({ file, line, column: column + commentAt + 1 }, 'comment-in-value', `'${character}' starts a comment even inside a word: the value is cut to '${lastWord(previous)}'; put the value in double quotes if '${character}' is part of it`));
       }
     }
-    text = this.neutraliseTemplates(file, line, column, code, text);
+    text = TEMPLATE_HINT.test(text) ? this.neutraliseTemplates(file, line, column, code, text) : code;
 
-    const generator = GENERATOR.exec(text);
+    const generator = text.includes('~') ? GENERATOR.exec(text) : null;
     if (generator) {
       for (const expanded of this.expandGenerator(file, line, column, generator)) this.emit(file, line, column, expanded);
       return;
@@ -223,6 +238,7 @@ class Reader {
     for (const { pattern, name } of TEMPLATE_PATTERNS) {
       // {# ... #} starts with a comment character, so look at the text before comments.
       const source = name.startsWith('Jinja comment') ? fullText : result;
+      if (!pattern.test(source)) continue;
       const global = new RegExp(pattern.source, 'g');
       let match: RegExpExecArray | null;
       while ((match = global.exec(source)) !== null) {
@@ -318,9 +334,9 @@ class Reader {
     let substituted = this.substitute(text);
     if (substituted.length > MAX_DEFINITION_LENGTH) substituted = substituted.slice(0, MAX_DEFINITION_LENGTH);
     // A multi-line definition turns one line into several.
-    for (const part of substituted.split('\n')) {
+    for (const part of substituted.includes('\n') ? substituted.split('\n') : [substituted]) {
       // include lines are read before braces split anything: csh braces belong to the pattern.
-      const includeMatch = /^(\s*)(include[rmwba]?)(?=\s|$)/.exec(part);
+      const includeMatch = part.includes('include') ? /^(\s*)(include[rmwba]?)(?=\s|$)/.exec(part) : null;
       if (includeMatch && INCLUDE_KEYWORDS.has(includeMatch[2] ?? '')) {
         const keyword: Token = { file, line, column: column + (includeMatch[1]?.length ?? 0) + 1, text: includeMatch[2] ?? 'include', quoted: false, offset: 0 };
         const rest = part.slice(includeMatch[0].length);
@@ -363,7 +379,8 @@ function lastWord(text: string): string {
 
 /** Splits a physical line as keepalived's 1024-byte read buffer does. */
 function splitLongLine(line: string): string[] {
-  if (line.length < MAX_LINE_BYTES && Buffer.byteLength(line) < MAX_LINE_BYTES) return [line];
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short lines need no byte count.
+  if (line.length * 3 < MAX_LINE_BYTES || Buffer.byteLength(line) < MAX_LINE_BYTES) return [line];
   const bytes = Buffer.from(line, 'utf8');
   const pieces: string[] = [];
   for (let offset = 0; offset < bytes.length; offset += MAX_LINE_BYTES) pieces.push(bytes.subarray(offset, offset + MAX_LINE_BYTES).toString('utf8'));
@@ -374,11 +391,16 @@ function splitLongLine(line: string): string[] {
 export function stripComment(line: string): { code: string; commentAt: number } {
   let quoted = false;
   for (let i = 0; i < line.length; i += 1) {
-    const c = line[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && (c === '#' || c === '!')) return { code: line.slice(0, i), commentAt: i };
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) quoted = !quoted;
+    else if (!quoted && (c === 35 /* # */ || c === 33) /* ! */) return { code: line.slice(0, i), commentAt: i };
   }
   return { code: line, commentAt: -1 };
+}
+
+/** C isspace() as keepalived uses it: ASCII space, \t, \n, \v, \f, \r only (not U+FEFF, U+00A0). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 /**
@@ -389,11 +411,12 @@ export function tokenize(text: string, file: string, line: number, columnBase: n
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i] ?? '';
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\v' || c === '\f') {
+    const code = text.charCodeAt(i);
+    if (isSpace(code)) {
       i += 1;
       continue;
     }
+    const c = text[i] ?? '';
     const start = i;
     if (c === '{' || c === '}') {
       tokens.push({ file, line, column: columnBase + i + 1, text: c, quoted: false, offset: i });
@@ -411,8 +434,10 @@ export function tokenize(text: string, file: string, line: number, columnBase: n
       i = close + 1;
       continue;
     }
-    // C isspace() in keepalived: only ASCII white space separates (not U+FEFF or U+00A0).
-    while (i < text.length && !/[ \t\r\v\f{}]/.test(text[i] ?? '')) i += 1;
+    for (; i < text.length; i += 1) {
+      const d = text.charCodeAt(i);
+      if (isSpace(d) || d === 123 /* { */ || d === 125 /* } */) break;
+    }
     tokens.push({ file, line, column: columnBase + start + 1, text: text.slice(start, i), quoted: false, offset: start });
   }
   return tokens;

@@ -114,10 +114,12 @@ export class Schema {
   readonly root: Map<string, KeywordSpec>;
   private readonly byName = new Map<string, KeywordSpec[]>();
   private readonly retired: RetiredKeyword[];
+  private readonly retiredNames: Set<string>;
 
   constructor(raw: RawSchema, retired: RetiredKeyword[]) {
     this.version = raw.keepalived_version;
     this.retired = retired;
+    this.retiredNames = new Set(retired.map((r) => r.keyword));
     this.root = this.build(raw.roots);
   }
 
@@ -176,6 +178,7 @@ export class Schema {
   }
 
   retiredKeyword(keyword: string, parent: KeywordSpec | undefined): RetiredKeyword | undefined {
+    if (!this.retiredNames.has(keyword)) return undefined;
     const block = parent?.keyword ?? '';
     return this.retired.find((r) => r.keyword === keyword && (r.blocks.includes(block) || r.blocks.includes('*')));
   }

@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import type { LoadedConfig } from '../keepalived/load.js';
 import type { SourceRef } from '../keepalived/model.js';
+import type { SourceFiles } from '../keepalived/sources.js';
 import { TEMPLATE_PLACEHOLDER } from '../keepalived/reader.js';
 import { RULES } from './rules/index.js';
 import type { Finding, Rule, Severity } from './types.js';
@@ -34,11 +35,11 @@ function merge(existing: Set<string> | 'all' | undefined, added: Set<string> | '
   return new Set([...(existing ?? []), ...added]);
 }
 
-function collectSuppressions(sources: Map<string, string[]>): Suppressions {
+function collectSuppressions(sources: SourceFiles): Suppressions {
   const result: Suppressions = { file: new Map(), lines: new Map() };
-  for (const [file, lines] of sources) {
-    lines.forEach((text, index) => {
-      if (!text.includes('vipctl-lint-disable')) return;
+  for (const file of sources.files()) {
+    sources.linesContaining(file, 'vipctl-lint-disable').forEach(({ line, text }) => {
+      const index = line - 1;
       const comment = /[#!]\s*(vipctl-lint-disable.*)$/.exec(text);
       if (!comment) return;
       const match = SUPPRESS.exec(comment[1] ?? '');

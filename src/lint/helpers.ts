@@ -10,6 +10,20 @@ export function* walk(nodes: ConfigNode[], parents: ConfigNode[] = []): Generato
   }
 }
 
+/**
+ * The value lines of the named value blocks, wherever they are (top level or one level down,
+ * as for virtual_routes in a vrrp_instance), without walking the whole tree.
+ */
+export function* valueLines(tree: ConfigNode[], blocks: Set<string>): Generator<{ node: ConfigNode; block: ConfigNode }> {
+  for (const top of tree) {
+    if (blocks.has(top.keyword)) for (const node of top.children) yield { node, block: top };
+    if (top.kind !== 'keywords' || top.keyword === 'virtual_server') continue;
+    for (const child of top.children) {
+      if (child.kind === 'values' && blocks.has(child.keyword)) for (const node of child.children) yield { node, block: child };
+    }
+  }
+}
+
 /** Every script command of the model, with what it belongs to. */
 export function* scripts(config: {
   vrrpScripts: VrrpScript[];

@@ -1,11 +1,12 @@
 // Compiler-style text: `file:line:col: severity: message [rule]`, the source line and a caret.
 // Colour only when the caller says so (a TTY without NO_COLOR).
 import { Chalk } from 'chalk';
+import type { SourceFiles } from '../../keepalived/sources.js';
 import type { Finding } from '../types.js';
 
 export interface TextOptions {
   color: boolean;
-  sources: Map<string, string[]>;
+  sources: SourceFiles;
   /** Shown instead of absolute paths when set (paths are made relative to it). */
   cwd?: string;
 }
@@ -22,7 +23,7 @@ export function formatText(findings: Finding[], options: TextOptions): string {
   for (const f of findings) {
     const where = chalk.bold(`${displayPath(f.file, options.cwd)}:${f.line}:${f.column}:`);
     out.push(`${where} ${paint[f.severity](`${f.severity}:`)} ${f.message} ${chalk.dim(`[${f.rule}]`)}`);
-    const source = options.sources.get(f.file)?.[f.line - 1];
+    const source = options.sources.line(f.file, f.line);
     if (source !== undefined) {
       const shown = source.replace(/\t/g, ' ');
       out.push(`  ${shown}`);

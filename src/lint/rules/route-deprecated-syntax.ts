@@ -1,5 +1,7 @@
 import type { Rule } from '../types.js';
-import { walk } from '../helpers.js';
+import { valueLines } from '../helpers.js';
+
+const BLOCKS = new Set(['virtual_routes', 'static_routes']);
 
 export default {
   id: 'route-deprecated-syntax',
@@ -7,9 +9,7 @@ export default {
   category: 'vrrp',
   description: "Deprecated route words: 'or' (use nexthop) and 'gw' (use via).",
   check({ loaded, report }) {
-    for (const { node, parents } of walk(loaded.tree)) {
-      const parent = parents[parents.length - 1];
-      if (node.kind !== 'value' || !parent || !parent.keyword.endsWith('_routes')) continue;
+    for (const { node } of valueLines(loaded.tree, BLOCKS)) {
       for (const token of node.args) {
         if (token.text === 'or') report(token, `"or" in a route is deprecated; use "nexthop"`);
         if (token.text === 'gw') report(token, `"gw" in a route is deprecated; use "via"`);

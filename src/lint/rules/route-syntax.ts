@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { familyOf } from '../../keepalived/build.js';
-import { walk } from '../helpers.js';
+import { valueLines } from '../helpers.js';
 
 const BLOCKS = new Set(['virtual_routes', 'static_routes', 'virtual_rules', 'static_rules']);
 const ADDRESS_AFTER = new Set(['from', 'to', 'via', 'gw', 'src', 'or']);
@@ -19,9 +19,7 @@ export default {
   category: 'vrrp',
   description: 'An address or prefix in virtual_routes/rules or static_routes/rules that is not valid.',
   check({ loaded, report }) {
-    for (const { node, parents } of walk(loaded.tree)) {
-      const parent = parents[parents.length - 1];
-      if (node.kind !== 'value' || !parent || !BLOCKS.has(parent.keyword)) continue;
+    for (const { node, block: parent } of valueLines(loaded.tree, BLOCKS)) {
       const words = [node.keyword, ...node.args.map((a) => a.text)];
       const tokens = [node, ...node.args];
       const isRule = parent.keyword.endsWith('_rules');

@@ -1,5 +1,7 @@
 import type { Rule } from '../types.js';
-import { walk } from '../helpers.js';
+import { valueLines } from '../helpers.js';
+
+const BLOCKS = new Set(['virtual_routes']);
 
 export default {
   id: 'route-without-interface',
@@ -7,9 +9,7 @@ export default {
   category: 'vrrp',
   description: 'A virtual route without dev: keepalived cannot track it.',
   check({ loaded, report }) {
-    for (const { node, parents } of walk(loaded.tree)) {
-      const parent = parents[parents.length - 1];
-      if (node.kind !== 'value' || parent?.keyword !== 'virtual_routes') continue;
+    for (const { node } of valueLines(loaded.tree, BLOCKS)) {
       const words = [node.keyword, ...node.args.map((a) => a.text)];
       if (!words.includes('dev') && !words.includes('no_track')) report(node, `route '${words.join(' ')}' has no 'dev': keepalived cannot track it (add dev IFNAME or no_track)`);
     }

@@ -1,5 +1,7 @@
 import type { Rule } from '../types.js';
-import { walk } from '../helpers.js';
+import { valueLines } from '../helpers.js';
+
+const BLOCKS = new Set(['virtual_rules', 'static_rules']);
 
 export default {
   id: 'rule-without-preference',
@@ -7,9 +9,7 @@ export default {
   category: 'vrrp',
   description: 'An ip rule in virtual_rules/static_rules without preference (keepalived picks one).',
   check({ loaded, report }) {
-    for (const { node, parents } of walk(loaded.tree)) {
-      const parent = parents[parents.length - 1];
-      if (node.kind !== 'value' || !parent || !parent.keyword.endsWith('_rules')) continue;
+    for (const { node } of valueLines(loaded.tree, BLOCKS)) {
       const words = [node.keyword, ...node.args.map((a) => a.text)];
       if (!words.some((w) => w === 'preference' || w === 'pref' || w === 'priority')) report(node, `rule '${words.join(' ')}' has no preference: keepalived assigns one that is probably not what you want`);
     }
