@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { ExitCode, VipctlError } from '../../errors.js';
+import { SourceFiles } from '../../keepalived/sources.js';
 import { lintCluster } from '../../lint/cluster.js';
 import { formatGithub } from '../../lint/formatters/github.js';
 import { formatJson, toJsonReport, type JsonReport } from '../../lint/formatters/json.js';
@@ -53,14 +54,14 @@ line), "# vipctl-lint-disable-file RULE" anywhere for the whole file. Rule ids: 
       throw new VipctlError('several --config-id values need --cluster', { exitCode: ExitCode.Usage, hint: 'without --cluster give at most one --config-id' });
     }
     const findings: Finding[] = [];
-    const sources = new Map<string, string[]>();
+    const sources = new SourceFiles();
     const runs = [];
     const ids: (string | undefined)[] = configIds.length > 0 ? configIds : [undefined];
     for (const file of files) {
       for (const configId of ids) {
         const result = lintFile(file, { ...(configId === undefined ? {} : { configId }), keepalivedVersion: flags['keepalived-version'], severities });
         runs.push(result);
-        for (const [name, lines] of result.loaded.sources) sources.set(name, lines);
+        sources.merge(result.loaded.sources);
       }
     }
     const seen = new Set<string>();
