@@ -1,0 +1,50 @@
+// Which received adverts an instance acts on (RFC 5798 section 7.1, RFC 3768 section 7.1,
+// and keepalived's checks). Everything else is dropped and counted by reason; the state
+// machine never sees it, so hostile or mismatched packets cannot change state.
+import { decodeAdvertisement, contextFor, simplePassword, type DecodedAdvertisement } from './packet.js';
+
+export type DropReason = 'ttl' | 'checksum' | 'version' | 'auth' | 'interval' | 'vrid' | 'address-count' | 'malformed';
+
+export const DROP_REASONS: DropReason[] = ['ttl', 'checksum', 'version', 'auth', 'interval', 'vrid', 'address-count', 'malformed'];
+
+export interface AcceptPolicy {
+  version: 2 | 3;
+  vrid: number;
+  /** Our advert interval in centiseconds (v2 adverts must match it). */
+  intervalCs: number;
+  /** v2 simple-text password (first 8 characters), or undefined for no authentication. */
+  password?: string;
+  /** How many addresses we advertise: a different count is logged by keepalived but accepted. */
+  addressCount: number;
+}
+
+export type Verdict =
+  | { accept: true; decoded: DecodedAdvertisement; addressCountDiffers: boolean }
+  | { accept: false; reason: DropReason; detail: string };
+
+export function judgeAdvert(
+  message: Buffer,
+  packet: { source: string; destination: string; ttl: number | undefined },
+  policy: AcceptPolicy,
+): Verdict {
+  const decoded = decodeAdvertisement(message, contextFor(packet.source, packet.destination, packet.ttl === undefined ? {} : { ttl: packet.ttl }));
+  const { advert, problems } = decoded;
+  if (problems.includes('truncated') || problems.includes('bad-type')) return { accept: false, reason: 'malformed', detail: problems.join(', ') };
+  if (advert.vrid !== policy.vrid) return { accept: false, reason: 'vrid', detail: `VRID ${advert.vrid}` };
+  if (packet.ttl !== 255) return { accept: false, reason: 'ttl', detail: `TTL ${packet.ttl ?? 'unknown'}` };
+  if (advert.version !== policy.version) return { accept: false, reason: 'version', detail: `version ${advert.version}, ours ${policy.version}` };
+  if (problems.includes('bad-checksum') || !decoded.checksum.valid) return { accept: false, reason: 'checksum', detail: 'bad checksum' };
+  if (problems.includes('count-mismatch')) return { accept: false, reason: 'address-count', detail: 'address count does not match the packet' };
+  if (policy.version === 2) {
+    const expectedType = policy.password === undefined ? 0 : 1;
+    if (advert.authType !== expectedType) return { accept: false, reason: 'auth', detail: `auth type ${advert.authType}, ours ${expectedType}` };
+    if (policy.password !== undefined && simplePassword(advert.authData) !== policy.password.slice(0, 8)) {
+      return { accept: false, reason: 'auth', detail: 'wrong password' };
+    }
+    if (advert.interval !== policy.intervalCs) {
+      return { accept: false, reason: 'interval', detail: `interval ${advert.interval / 100} s, ours ${policy.intervalCs / 100} s` };
+    }
+  }
+  if (problems.includes('zero-interval')) return { accept: false, reason: 'interval', detail: 'interval 0' };
+  return { accept: true, decoded, addressCountDiffers: advert.count !== policy.addressCount };
+}
