@@ -18,11 +18,10 @@ export interface LintResult {
   loaded: LoadedConfig;
 }
 
-/** Loads and lints one file; an unreadable main file is a VipctlError with exit status 2. */
-export function lintFile(file: string, options: LintFileOptions = {}): LintResult {
-  let loaded: LoadedConfig;
+/** Loads one file; an unreadable main file is a VipctlError with exit status 2. */
+export function readConfigOrFail(file: string, options: Omit<LintFileOptions, 'severities'> = {}): LoadedConfig {
   try {
-    loaded = loadConfig(file, {
+    return loadConfig(file, {
       ...(options.configId === undefined ? {} : { configId: options.configId }),
       ...(options.keepalivedVersion === undefined ? {} : { keepalivedVersion: options.keepalivedVersion }),
     });
@@ -37,6 +36,11 @@ export function lintFile(file: string, options: LintFileOptions = {}): LintResul
     }
     throw error;
   }
+}
+
+/** Loads and lints one file; an unreadable main file is a VipctlError with exit status 2. */
+export function lintFile(file: string, options: LintFileOptions = {}): LintResult {
+  const loaded = readConfigOrFail(file, options);
   const findings = lintLoaded(loaded, options.severities ? { severities: options.severities } : {});
   return { file: loaded.file, configId: loaded.config.configId, findings, loaded };
 }

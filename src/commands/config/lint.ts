@@ -13,16 +13,12 @@ import type { Finding } from '../../lint/types.js';
 
 export default class ConfigLint extends BaseCommand {
   static override summary = 'Check keepalived.conf files for what keepalived -t catches and what it lets through.';
-  static override description = `Reads each FILE exactly as keepalived 2.2.7 does (includes, @id lines, $VARIABLES, ~SEQ) and reports
-syntax and value errors, misplaced and unknown keywords with a did-you-mean, and real defects keepalived
-accepts silently: priority 255 on a BACKUP, '#' cutting a password, one VIP in two instances, a
-virtual_server without protocol (UDP!), HTTP_GET without url, undefined track_script, unrendered templates.
-
-With --cluster, the files (or one file under several --config-id values) are the nodes of one cluster and
-every VRID is compared across them: VIPs, advert_int, version, authentication, priorities, one MASTER.
-
-Suppress a finding with a comment: "# vipctl-lint-disable RULE" on the line before (or at the end of the
-line), "# vipctl-lint-disable-file RULE" anywhere for the whole file. Rule ids: docs/rules/.`;
+  static override description = [
+    "Reads each FILE exactly as keepalived 2.2.7 does (includes, @id lines, $VARIABLES, ~SEQ) and reports syntax and value errors, misplaced and unknown keywords with a did-you-mean, and real defects keepalived accepts silently: priority 255 on a BACKUP, '#' cutting a password, one VIP in two instances, a virtual_server without protocol (UDP!), HTTP_GET without url, undefined track_script, unrendered templates. One mistake gives one finding, not keepalived's cascade.",
+    'With --cluster, the files (or one file under several --config-id values) are the nodes of one cluster and every VRID is compared across them: VIPs, advert_int, version, authentication, priorities, one MASTER, unicast peers.',
+    'Suppress a finding with a comment: "# vipctl-lint-disable RULE" on the line before (or at the end of the line), "# vipctl-lint-disable-file RULE" anywhere for the whole file. Rule ids and examples: docs/rules/.',
+    'Output: text like a compiler (colour only on a terminal, never with NO_COLOR), or --format json ({"findings": [{file, line, column, severity, rule, message}]}), sarif (2.1.0) or github (workflow annotations).',
+  ].join('\n\n');
   static override examples = [
     { command: '<%= config.bin %> config lint', description: 'Check /etc/keepalived/keepalived.conf.' },
     { command: '<%= config.bin %> config lint lb1.conf lb2.conf --format github', description: 'Annotations for a GitHub Actions run.' },
