@@ -218,7 +218,7 @@ describe('IPVS decoders on hostile bytes', () => {
 describe('IPVS round trips (property)', () => {
   const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
   const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => ntop6(Buffer.from(b)));
-  const scheduler = fc.constantFrom('rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos');
+  const scheduler = fc.constantFrom('rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh');
   const serviceArb = fc
     .record({
       v6: fc.boolean(),
