@@ -36,6 +36,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     const first = parsed.nodes.find((n) => n.file === bom.file);
     if (first?.end && first.line <= 1) bom.endLine = first.end.line;
   }
+  // An unrendered template makes the whole file unusable to keepalived: the finding covers it.
+  for (const template of read.diagnostics.filter((d) => d.rule === 'unrendered-template')) {
+    const text = read.sources.text(template.file) ?? '';
+    const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+    if (lines > template.line) template.endLine = lines;
+  }
   const diagnostics = [...read.diagnostics, ...parsed.diagnostics, ...checked, ...model.diagnostics];
   return { file: read.files[0] ?? file, tree: parsed.nodes, config: model.config, diagnostics, sources: read.sources, schema };
 }

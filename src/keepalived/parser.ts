@@ -3,7 +3,7 @@
 // boundaries: an unknown keyword followed by `{` skips its whole block with ONE diagnostic, where
 // keepalived would read the inner lines in the enclosing block and close that block early.
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import type { LogicalLine, Token } from './reader.js';
+import { TEMPLATE_PLACEHOLDER, type LogicalLine, type Token } from './reader.js';
 import type { KeywordSpec, Schema } from './schema.js';
 
 export interface ConfigNode extends Position {
@@ -163,6 +163,14 @@ class Parser {
     if (!keywordToken) return;
     const args = item.tokens.slice(1);
     const keyword = keywordToken.text;
+    if (keyword.includes(TEMPLATE_PLACEHOLDER)) {
+      // An unrendered template line ({% for %}, {{ key }} value): reported once by the reader.
+      if (this.nextIsOpen()) {
+        this.index += 1;
+        this.skipBlock();
+      }
+      return;
+    }
     const spec = keywordToken.quoted ? undefined : this.schema.lookup(parent, keyword);
     const at: Position = { file: keywordToken.file, line: keywordToken.line, column: keywordToken.column };
     if (!spec) {

@@ -107,6 +107,12 @@ describe('parsing', () => {
     const r = load(`global_defs {\n router_id ${'x'.repeat(1500)}\n}\n`);
     assert.ok(rules(r).includes('2:line-too-long'));
   });
+  it('an unrendered template is one finding, not a cascade', async () => {
+    const { lintFile } = await import('../../../src/lint/lint.js');
+    const file = path.join(projectRoot, 'test/fixtures/keepalived/broken/131-template-jinja-erb.conf');
+    const findings = lintFile(file, { configId: 'lb1' }).findings.filter((f) => f.severity !== 'info' && f.rule !== 'plaintext-auth-readable');
+    assert.deepEqual(findings.map((f) => `${f.line}:${f.rule}`), ['3:unrendered-template']);
+  });
   it('defaults are keepalived\'s', () => {
     const r = load('vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n}\nvirtual_server 192.0.2.1 80 {\n real_server 192.0.2.2 80 {\n  TCP_CHECK {\n  }\n }\n}\n');
     const i = r.config.vrrpInstances[0];
