@@ -16,7 +16,7 @@ export interface Observation {
   /** The segment the advert was seen on (interface name); '' when unknown (a file). */
   segment?: string;
   source: string;
-  sourceMac?: string;
+  sourceMac?: string | undefined;
   family: Family;
   version: number;
   vrid: number;
@@ -166,33 +166,45 @@ const describeAuth = (router: RouterState): string =>
 const describeInterval = (router: RouterState): string => (router.version === 2 ? `${router.interval / 100}s` : `${router.interval}cs`);
 
 export class Diagnosis {
-  private readonly groups = new Map<string, GroupState>();
+  /** segment -> (family bit | vrid) -> group: numeric keys keep the per-packet lookup cheap. */
+  private readonly groups = new Map<string, Map<number, GroupState>>();
   private packets = 0;
   private lastTime = 0;
+  private events: DiagnosisEvent[] = NO_EVENTS;
+  private current: Observation | undefined;
+  /** Collects an event for the observation being processed (one closure for the whole run). */
+  private readonly emit: Emit = (kind, message) => {
+    const o = this.current as Observation;
+    if (this.events === NO_EVENTS) this.events = [];
+    this.events.push({ time: o.time, vrid: o.vrid, family: o.family, segment: o.segment ?? '', kind, message });
+  };
 
   /** Feeds one advert; returns what it changed (new anomalies, takeovers, a first master). */
   observe(o: Observation): DiagnosisEvent[] {
     this.packets++;
     if (o.time > this.lastTime) this.lastTime = o.time;
     const segment = o.segment ?? '';
-    const key = `${segment}/${o.family}/${o.vrid}`;
-    let group = this.groups.get(key);
+    let segmentGroups = this.groups.get(segment);
+    if (!segmentGroups) {
+      segmentGroups = new Map();
+      this.groups.set(segment, segmentGroups);
+    }
+    const key = (o.family === 'ipv6' ? 256 : 0) + o.vrid;
+    let group = segmentGroups.get(key);
     if (!group) {
       group = { vrid: o.vrid, family: o.family, segment, routers: new Map(), anomalies: new Map(), takeovers: [] };
-      this.groups.set(key, group);
+      segmentGroups.set(key, group);
     }
-    let events: DiagnosisEvent[] = NO_EVENTS;
-    const emit = (kind: DiagnosisEvent['kind'], message: string): void => {
-      if (events === NO_EVENTS) events = [];
-      events.push({ time: o.time, vrid: o.vrid, family: o.family, segment, kind, message });
-    };
+    this.current = o;
+    this.events = NO_EVENTS;
+    const emit = this.emit;
 
     let router = group.routers.get(o.source);
     let changed = false;
     if (!router && group.routers.size >= MAX_ROUTERS) {
       // Hostile or broken input (spoofed sources) must not make the per-packet work grow.
       this.note(group, 'too-many-routers', 'malformed', [], o.time, () => `more than ${MAX_ROUTERS} routers advertise this VRID; further sources are ignored`, emit);
-      return events;
+      return this.events;
     }
     if (!router) {
       router = {
@@ -261,7 +273,8 @@ export class Diagnosis {
       this.trackOverlaps(group, router, o.time, emit);
       this.trackMaster(group, router, o, emit);
     }
-    return events;
+    this.current = undefined;
+    return this.events;
   }
 
   /** Mismatches between this router's settings and every other router's of the group. */
@@ -393,7 +406,7 @@ export class Diagnosis {
   summary(now = this.lastTime): DiagnosisSummary {
     const vrids: GroupSummary[] = [];
     let splitBrain = false;
-    const groups = [...this.groups.values()].sort((a, b) => a.segment.localeCompare(b.segment) || a.family.localeCompare(b.family) || a.vrid - b.vrid);
+    const groups = [...this.groups.values()].flatMap((m) => [...m.values()]).sort((a, b) => a.segment.localeCompare(b.segment) || a.family.localeCompare(b.family) || a.vrid - b.vrid);
     for (const group of groups) {
       const routers: RouterSummary[] = [];
       const anomalies: Anomaly[] = [...group.anomalies.values()];

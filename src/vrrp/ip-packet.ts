@@ -74,7 +74,8 @@ export function decodeIpPacket(bytes: Buffer, offset = 0, end = bytes.length): D
   return result;
 }
 
-function emptyHeader(family: AddressFamily): IpHeader {
+/** A header with every field zero (filled in place by the decoders). */
+export function emptyIpHeader(family: AddressFamily): IpHeader {
   return {
     family,
     source: '',
@@ -99,7 +100,7 @@ function decodeIpv4(bytes: Buffer, offset: number, end: number, result: DecodedP
     return;
   }
   const headerLength = ((bytes[offset] as number) & 0x0f) * 4;
-  const ip = emptyHeader('ipv4');
+  const ip = emptyIpHeader('ipv4');
   ip.tos = bytes[offset + 1] as number;
   ip.totalLength = bytes.readUInt16BE(offset + 2);
   ip.id = bytes.readUInt16BE(offset + 4);
@@ -131,7 +132,7 @@ function decodeIpv6(bytes: Buffer, offset: number, end: number, result: DecodedP
     result.problems.push('ip-truncated');
     return;
   }
-  const ip = emptyHeader('ipv6');
+  const ip = emptyIpHeader('ipv6');
   const word = bytes.readUInt32BE(offset);
   ip.tos = (word >>> 20) & 0xff;
   ip.flowLabel = word & 0xfffff;

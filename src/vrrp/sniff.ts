@@ -1,12 +1,12 @@
 // The sniffer's pipeline, shared by live capture and files: link header -> IP (and AH) -> VRRP,
 // filters (--vrid, --src), one text line or NDJSON object per packet, and the diagnosis. Output
 // is gathered into one string that the caller writes in large chunks.
-import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, decodeLink, macText, newLinkFrame, virtualMacVrid } from '../capture/link.js';
+import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, decodeLink, macText, newLinkFrame, virtualMacVrid, type LinkFrame } from '../capture/link.js';
 import { AUTH_TYPE_NAMES } from './constants.js';
-import { Diagnosis, type Anomaly, type DiagnosisEvent, type DiagnosisSummary, type GroupSummary, type RouterSummary } from './diagnosis.js';
+import { Diagnosis, type Observation, type Anomaly, type DiagnosisEvent, type DiagnosisSummary, type GroupSummary, type RouterSummary } from './diagnosis.js';
 import { decodeIpPacket } from './ip-packet.js';
 import { simplePassword } from './packet.js';
-import { clockText, packetLine, problemTexts, type LinkText } from './text.js';
+import { clockText, packetLine, printable, problemTexts, type LinkText } from './text.js';
 
 export interface SniffOptions {
   vrid?: number;
@@ -76,12 +76,58 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+let isoSecond = -1;
+let isoPrefix = '';
+
+/** 2026-11-21T12:51:01.434415Z: UTC with microseconds (the date part is cached per second). */
 function isoMicro(seconds: number, nanoseconds: number): string {
-  const base = new Date(seconds * 1000).toISOString(); // ...:SS.000Z
-  return `${base.slice(0, 19)}.${String(Math.floor(nanoseconds / 1000) + 1000000).slice(1)}Z`;
+  if (seconds !== isoSecond) {
+    isoSecond = seconds;
+    isoPrefix = new Date(seconds * 1000).toISOString().slice(0, 19);
+  }
+  return `${isoPrefix}.${String(Math.floor(nanoseconds / 1000) + 1000000).slice(1)}Z`;
 }
 
 const NO_PROBLEMS: string[] = [];
+/** Distinct packets remembered (a segment has a few routers per VRID). */
+const MEMO_ENTRIES = 4096;
+/** Longer packets are decoded every time. */
+const MEMO_MAX_BYTES = 512;
+
+interface MemoSlot {
+  key: Uint8Array;
+  link: Uint8Array | undefined;
+  destination: Uint8Array | undefined;
+  entry: Entry | undefined;
+}
+
+function sameBytes(slot: MemoSlot, bytes: Buffer, frame: LinkFrame, start: number, length: number, skipId: boolean, withLink: boolean): boolean {
+  const key = slot.key;
+  if (key.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    if (key[i] !== bytes[start + i] && !(skipId && (i === 4 || i === 5 || i === 10 || i === 11))) return false;
+  }
+  if (!withLink) return true;
+  const link = slot.link;
+  if (!link || link.length !== frame.sourceLength) return false;
+  for (let i = 0; i < link.length; i++) if (link[i] !== bytes[frame.sourceOffset + i]) return false;
+  const destination = slot.destination;
+  if ((destination !== undefined) !== (frame.destinationOffset >= 0)) return false;
+  if (destination) for (let i = 0; i < 6; i++) if (destination[i] !== bytes[frame.destinationOffset + i]) return false;
+  return true;
+}
+
+/** What the memo keeps per distinct packet. */
+interface Entry {
+  vrid: number | undefined;
+  source: string;
+  /** The output line after its time stamp (text) or after the time key (JSON); with -v on IPv4, up to the id. */
+  rest: string;
+  /** With -v on IPv4: the line after the id. */
+  restAfterId: string | undefined;
+  /** The diagnosis input (time and segment are set per copy); undefined when not an advert. */
+  observation: Observation | undefined;
+}
 
 export class SniffSession {
   /** Text waiting to be written; the caller takes it with take(). */
@@ -90,11 +136,20 @@ export class SniffSession {
   matched = 0;
   skipped = 0;
   private readonly frame = newLinkFrame();
+  private readonly memo = new Map<number, MemoSlot>();
 
   constructor(private readonly options: SniffOptions) {}
 
   get pendingLength(): number {
     return this.pending.length;
+  }
+
+  /**
+   * Text output is pure ASCII (passwords and messages are escaped), so it can be written as
+   * latin1, which skips UTF-8 encoding; JSON may carry other characters and needs utf8.
+   */
+  get encoding(): 'latin1' | 'utf8' {
+    return this.options.json ? 'utf8' : 'latin1';
   }
 
   take(): string {
@@ -119,23 +174,73 @@ export class SniffSession {
       this.skipped++;
       return false;
     }
+    const entry = this.lookup(bytes, frame, end);
+    if (entry === undefined) {
+      this.skipped++;
+      return false;
+    }
+    const options = this.options;
+    if (options.vrid !== undefined && entry.vrid !== options.vrid) return false;
+    if (options.source !== undefined && entry.source !== options.source) return false;
+    this.matched++;
+    if (options.json) this.pending += `{"type":"packet","time":"${isoMicro(seconds, nanoseconds)}"${entry.rest}\n`;
+    else if (entry.restAfterId !== undefined) {
+      const at = frame.networkOffset;
+      this.pending += `${clockText(seconds, nanoseconds)} ${entry.rest}${((bytes[at + 4] as number) << 8) | (bytes[at + 5] as number)}${entry.restAfterId}\n`;
+    } else this.pending += `${clockText(seconds, nanoseconds)} ${entry.rest}\n`;
+    const observation = entry.observation;
+    if (observation) {
+      observation.time = seconds * 1000 + nanoseconds / 1e6;
+      observation.segment = segment;
+      const events = this.diagnosis.observe(observation);
+      for (const event of events) this.event(event, seconds, nanoseconds);
+    }
+    return true;
+  }
+
+  /**
+   * The decoded packet and its output text, from the memo when these bytes were seen before.
+   * keepalived repeats the same advert every interval, differing (in what we print without -v)
+   * only in the IPv4 id and header checksum, so the key leaves those two out unless -v shows them.
+   */
+  private lookup(bytes: Buffer, frame: LinkFrame, end: number): Entry | undefined {
+    const start = frame.networkOffset;
+    const length = end - start;
+    if (length <= 0 || length > MEMO_MAX_BYTES) return this.decode(bytes, frame, end);
+    const withLink = (this.options.link === true || this.options.json === true) && frame.sourceLength > 0;
+    // The IPv4 id (bytes 4-5) changes with every advert and the header checksum (10-11) with it;
+    // neither changes the decoding, and -v's id is spliced into the line per packet.
+    const skipId = length >= 20 && (bytes[start] as number) >> 4 === 4;
+    // FNV-1a over the bytes that decide the output; a byte-for-byte check confirms a hit.
+    let hash = 0x811c9dc5 ^ length;
+    for (let i = 0; i < length; i++) {
+      if (skipId && (i === 4 || i === 5 || i === 10 || i === 11)) continue;
+      hash = Math.imul(hash ^ (bytes[start + i] as number), 0x01000193);
+    }
+    if (withLink) {
+      for (let i = 0; i < frame.sourceLength; i++) hash = Math.imul(hash ^ (bytes[frame.sourceOffset + i] as number), 0x01000193);
+      if (frame.destinationOffset >= 0) for (let i = 0; i < 6; i++) hash = Math.imul(hash ^ (bytes[frame.destinationOffset + i] as number), 0x01000193);
+    }
+    const cached = this.memo.get(hash);
+    if (cached !== undefined && sameBytes(cached, bytes, frame, start, length, skipId, withLink)) return cached.entry;
+    const entry = this.decode(bytes, frame, end);
+    const key = new Uint8Array(length);
+    key.set(bytes.subarray(start, end));
+    const link = withLink ? Uint8Array.from(bytes.subarray(frame.sourceOffset, frame.sourceOffset + frame.sourceLength)) : undefined;
+    const destination = withLink && frame.destinationOffset >= 0 ? Uint8Array.from(bytes.subarray(frame.destinationOffset, frame.destinationOffset + 6)) : undefined;
+    if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
+    this.memo.set(hash, { key, link, destination, entry });
+    return entry;
+  }
+
+  /** Decodes a frame into what every later copy of it needs: filters, text, diagnosis input. */
+  private decode(bytes: Buffer, frame: LinkFrame, end: number): Entry | undefined {
     const decoded = decodeIpPacket(bytes, frame.networkOffset, end);
     const ip = decoded.ip;
     // Only VRRP (or what claims to be: AH, truncated VRRP) is shown; other traffic in a file is skipped.
-    if (!ip || (decoded.vrrp === undefined && !(decoded.ah && decoded.ah.nextHeader === 112) && !(ip.protocol === 112 || ip.protocol === 51))) {
-      this.skipped++;
-      return false;
-    }
-    if (decoded.problems.includes('not-vrrp')) {
-      this.skipped++;
-      return false;
-    }
+    if (!ip || decoded.problems.includes('not-vrrp') || (decoded.vrrp === undefined && ip.protocol !== 112 && ip.protocol !== 51)) return undefined;
     const vrrp = decoded.vrrp;
     const options = this.options;
-    if (options.vrid !== undefined && vrrp?.advert.vrid !== options.vrid) return false;
-    if (options.source !== undefined && ip.source !== options.source) return false;
-    this.matched++;
-
     let link: LinkText | undefined;
     let vmac = -1;
     if (frame.sourceLength > 0) {
@@ -145,13 +250,11 @@ export class SniffSession {
         if (frame.destinationOffset >= 0) link.destination = macText(bytes, frame.destinationOffset, 6);
       }
     }
-
+    const a = vrrp?.advert;
+    let rest: string;
     if (options.json) {
-      const a = vrrp?.advert;
       const v2 = a !== undefined && a.version === 2 && a.family === 'ipv4';
-      const object: PacketJson = {
-        type: 'packet',
-        time: isoMicro(seconds, nanoseconds),
+      const object: Omit<PacketJson, 'type' | 'time'> = {
         src: ip.source,
         dst: ip.destination,
         ttl: ip.ttl,
@@ -173,24 +276,27 @@ export class SniffSession {
         object.sourceMac = link.source;
         object.virtualMac = vmac >= 0;
       }
-      this.pending += JSON.stringify(object) + '\n';
+      // Everything after the time key, so that each copy only adds its own time.
+      rest = `,${JSON.stringify(object).slice(1)}`;
     } else {
-      const text = { seconds, nanoseconds, ip, ipProblems: decoded.problems, ...(decoded.ah ? { ah: decoded.ah } : {}), ...(vrrp ? { vrrp } : {}), ...(link ? { link } : {}) };
-      this.pending += packetLine(text, options.verbose === true) + '\n';
+      const line = packetLine({ seconds: 0, nanoseconds: 0, ip, ipProblems: decoded.problems, ah: decoded.ah, vrrp, link }, options.verbose === true);
+      rest = line.slice(line.indexOf(' ') + 1);
     }
-
-    if (vrrp && (vrrp.advert.version === 2 || vrrp.advert.version === 3) && vrrp.advert.type === 1) {
-      const a = vrrp.advert;
-      const vrrpProblems = vrrp.problems;
-      let other: string[] = NO_PROBLEMS;
-      for (const code of vrrpProblems) {
-        if (code === 'ttl' || code === 'bad-checksum') continue;
-        if (other === NO_PROBLEMS) other = [];
-        other.push(code);
+    const entry: Entry = { vrid: a?.vrid, source: ip.source, rest, restAfterId: undefined, observation: undefined };
+    if (options.verbose && !options.json && ip.family === 'ipv4') {
+      // The line is kept in two parts around the IPv4 id, which each copy fills in.
+      const marker = `, id ${ip.id}, offset`;
+      const at = rest.indexOf(marker);
+      if (at >= 0) {
+        entry.rest = rest.slice(0, at + 5);
+        entry.restAfterId = rest.slice(at + marker.length - 8);
       }
-      const observation = {
-        time: seconds * 1000 + nanoseconds / 1e6,
-        segment,
+    }
+    if (vrrp && a && (a.version === 2 || a.version === 3) && a.type === 1) {
+      const other: string[] = vrrp.problems.filter((code) => code !== 'ttl' && code !== 'bad-checksum');
+      entry.observation = {
+        time: 0,
+        segment: '',
         source: ip.source,
         family: ip.family,
         version: a.version,
@@ -202,13 +308,11 @@ export class SniffSession {
         addresses: a.addresses,
         ttl: ip.ttl,
         checksumValid: !(vrrp.checksum.checked && !vrrp.checksum.valid),
-        problems: other,
-        ...(link?.source !== undefined ? { sourceMac: link.source } : {}),
+        problems: other.length > 0 ? other : NO_PROBLEMS,
+        sourceMac: link?.source,
       };
-      const events = this.diagnosis.observe(observation);
-      for (const event of events) this.event(event, seconds, nanoseconds);
     }
-    return true;
+    return entry;
   }
 
   private event(event: DiagnosisEvent, seconds: number, nanoseconds: number): void {
@@ -216,7 +320,7 @@ export class SniffSession {
       this.pending += JSON.stringify({ type: 'event', time: isoMicro(seconds, nanoseconds), vrid: event.vrid, family: event.family, segment: event.segment, kind: event.kind, message: event.message }) + '\n';
     } else {
       const where = `${event.segment ? `${event.segment} ` : ''}vrid ${event.vrid}${event.family === 'ipv6' ? ' (IPv6)' : ''}`;
-      this.pending += `${clockText(seconds, nanoseconds)} ${event.kind === 'master' ? '--' : '!!'} ${where}: ${event.message}\n`;
+      this.pending += `${clockText(seconds, nanoseconds)} ${event.kind === 'master' ? '--' : '!!'} ${where}: ${printable(event.message)}\n`;
     }
   }
 

@@ -16,11 +16,11 @@ export interface PacketText {
   seconds: number;
   nanoseconds: number;
   ip: IpHeader;
-  ah?: AuthenticationHeader;
-  vrrp?: DecodedAdvertisement;
+  ah: AuthenticationHeader | undefined;
+  vrrp: DecodedAdvertisement | undefined;
   /** IP-level problem codes. */
   ipProblems: readonly string[];
-  link?: LinkText;
+  link: LinkText | undefined;
 }
 
 let cachedSecond = -1;

@@ -103,13 +103,13 @@ anomaly of kind "split-brain".`;
           writer ??= PcapWriter.create(output, { linkType: record.linkType, nanosecond: reader.nanosecond });
           if (record.linkType === writer.linkType) writer.write(record.seconds, record.nanoseconds, record.buffer, record.dataOffset, record.capturedLength, record.originalLength);
         }
-        if (session.pendingLength >= CHUNK) await write(session.take());
+        if (session.pendingLength >= CHUNK) await write(session.take(), session.encoding);
         if (session.done) break;
       }
     } catch (error) {
       // Show what was read before the corruption, then report it (exit status 2).
       if (error instanceof CaptureFileError) {
-        await write(session.take());
+        await write(session.take(), session.encoding);
         if (!this.jsonEnabled()) this.printSummary(session.summary());
       }
       throw error;
@@ -117,7 +117,7 @@ anomaly of kind "split-brain".`;
       reader.close();
       writer?.close();
     }
-    await write(session.take());
+    await write(session.take(), session.encoding);
     return session.summary();
   }
 
@@ -143,7 +143,7 @@ anomaly of kind "split-brain".`;
               if (session.done) break;
             }
             // Live output is flushed at once: a person is watching.
-            process.stdout.write(session.take());
+            process.stdout.write(session.take(), session.encoding);
             writer?.flush();
             if (session.done) resolve();
           },
@@ -158,7 +158,7 @@ anomaly of kind "split-brain".`;
       capture.close();
       writer?.close();
     }
-    process.stdout.write(session.take());
+    process.stdout.write(session.take(), session.encoding);
     if (!json) process.stderr.write(`${statistics.received} packets received by filter\n${statistics.dropped} packets dropped by kernel\n`);
     return session.summary(Date.now(), statistics);
   }
@@ -205,9 +205,9 @@ function anomalyLines(anomalies: SniffSummary['vrids'][number]['anomalies']): st
 }
 
 /** Writes to stdout, waiting when the pipe is full. */
-function write(text: string): Promise<void> {
+function write(text: string, encoding: BufferEncoding): Promise<void> {
   if (text.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    process.stdout.write(text, encoding, (error) => (error ? reject(error) : resolve()));
   });
 }

@@ -36,14 +36,34 @@ export interface Reading {
 
 const IPV4 = /^IP \(tos 0x([0-9a-f]+), ttl (\d+), id (\d+), offset \d+, flags \[[^\]]*\], proto \w+ \(\d+\), length (\d+)\) /;
 const IPV6 = /^IP6 \((?:class 0x([0-9a-f]+), )?(?:flowlabel 0x([0-9a-f]+), )?hlim (\d+), next-header \w+ \(\d+\) payload length: (\d+)\) /;
-const AH = /^AH\(length=\d+\(\d+-bytes\),spi=0x([0-9a-f]+),seq=0x([0-9a-f]+),icv=0x([0-9a-f]+)\): /;
+const AH = /^AH\((?:length=\d+\(\d+-bytes\),)?spi=0x([0-9a-f]+),seq=0x([0-9a-f]+),icv=0x([0-9a-f]+)\): /;
 const VRRP = /^VRRPv(\d), Advertisement,(?: \(ttl (\d+)\),)? vrid (\d+), prio (\d+)(?:, authtype (\w+))?, intvl (\d+)(?:s|cs), length (\d+)(, \(bad vrrp cksum [0-9a-f]+\))?, addrs(?:\((\d+)\))?:(?: (\S+))?(?: auth "(.*)")?$/;
 
 /** tcpdump's -nn -v reading of the VRRP packets in a file (other packets are ignored). */
 export function tcpdumpReading(file: string): Reading[] {
   const text = execFileSync('tcpdump', ['-nn', '-v', '-r', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
   // -v puts the IPv4 packet on a second, indented line: join them.
-  const packets = text.replace(/\n\s{4}/g, ' ').split('\n').filter((l) => l.includes('VRRPv'));
+  return parseReadings(text.replace(/\n\s{4}/g, ' ').split('\n').filter((l) => l.includes('VRRPv')));
+}
+
+/**
+ * Our own `vrrp sniff -v` lines, brought to tcpdump's spelling where the two differ on purpose
+ * (our checksum verdict and problem list), then read with the same parser.
+ */
+export function sniffLineReading(lines: string[]): Reading[] {
+  return parseReadings(
+    lines
+      .filter((l) => l.includes('VRRPv'))
+      .map((l) =>
+        l
+          .replace(/ \[[^\]]*\]$/, '')
+          .replace(/, cksum (ok \([a-z-]+\)|unchecked)/, '')
+          .replace(/, bad cksum ([0-9a-f]+)!/, ', (bad vrrp cksum $1)'),
+      ),
+  );
+}
+
+function parseReadings(packets: string[]): Reading[] {
   return packets.map((line) => {
     let rest = line;
     const time = rest.slice(0, 15);
