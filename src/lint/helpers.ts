@@ -10,6 +10,14 @@ export function* walk(nodes: ConfigNode[], parents: ConfigNode[] = []): Generato
   }
 }
 
+/** Calls `visit` for every node with its parent (undefined at the top level), depth first. */
+export function forEachNode(nodes: ConfigNode[], visit: (node: ConfigNode, parent: ConfigNode | undefined) => void, parent?: ConfigNode): void {
+  for (const node of nodes) {
+    visit(node, parent);
+    if (node.children.length > 0) forEachNode(node.children, visit, node);
+  }
+}
+
 /**
  * The value lines of the named value blocks, wherever they are (top level or one level down,
  * as for virtual_routes in a vrrp_instance), without walking the whole tree.

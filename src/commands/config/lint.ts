@@ -34,10 +34,10 @@ export default class ConfigLint extends BaseCommand {
   };
   static override flags = {
     format: Flags.string({ char: 'f', description: 'Output format.', options: ['text', 'json', 'sarif', 'github'], default: 'text' }),
-    'config-id': Flags.string({ char: 'i', description: 'Config id for @id lines (keepalived -i); default: the host name up to its first dot. Repeat with --cluster to evaluate one file as several nodes.', multiple: true }),
+    'config-id': Flags.string({ char: 'i', description: 'Config id for @id lines (keepalived -i); default: the host name up to its first dot. Repeat with --cluster to evaluate one file as several nodes.', multiple: true, multipleNonGreedy: true }),
     cluster: Flags.boolean({ description: 'Treat the files (or the --config-id values) as the nodes of one VRRP cluster and compare them.' }),
     'max-warnings': Flags.integer({ description: 'Exit 1 when there are more warnings than this (default: no limit).', min: 0 }),
-    rule: Flags.string({ description: 'Set a rule\'s severity: ID=error|warning|info|off (repeatable).', multiple: true }),
+    rule: Flags.string({ description: 'Set a rule\'s severity: ID=error|warning|info|off (repeatable).', multiple: true, multipleNonGreedy: true }),
     'keepalived-version': Flags.string({ description: 'keepalived version whose keyword schema to check against.', options: ['2.2.7'], default: '2.2.7' }),
   };
 

@@ -9,6 +9,7 @@ import deprecatedKeyword from './deprecated-keyword.js';
 import duplicateRealServer from './duplicate-real-server.js';
 import duplicateVip from './duplicate-vip.js';
 import duplicateVirtualServer from './duplicate-virtual-server.js';
+import extraArguments from './extra-arguments.js';
 import duplicateVrid from './duplicate-vrid.js';
 import fwmarkProtocol from './fwmark-protocol.js';
 import generatorSyntax from './generator-syntax.js';
@@ -29,6 +30,7 @@ import nopreemptWithMaster from './nopreempt-with-master.js';
 import outOfRange from './out-of-range.js';
 import plaintextAuthReadable from './plaintext-auth-readable.js';
 import priority255NotMaster from './priority-255-not-master.js';
+import repeatedKeyword from './repeated-keyword.js';
 import removedKeyword from './removed-keyword.js';
 import routeDeprecatedSyntax from './route-deprecated-syntax.js';
 import routeSyntax from './route-syntax.js';
@@ -44,6 +46,7 @@ import syncGroupUnknownInstance from './sync-group-unknown-instance.js';
 import unbalancedBraces from './unbalanced-braces.js';
 import undefinedTrackScript from './undefined-track-script.js';
 import unexpectedBrace from './unexpected-brace.js';
+import unknownVsGroup from './unknown-vs-group.js';
 import unknownKeyword from './unknown-keyword.js';
 import unrenderedTemplate from './unrendered-template.js';
 import unterminatedQuote from './unterminated-quote.js';
@@ -66,6 +69,7 @@ export const RULES: Rule[] = [
   duplicateVip,
   duplicateVirtualServer,
   duplicateVrid,
+  extraArguments,
   fwmarkProtocol,
   generatorSyntax,
   httpCheckWithoutUrl,
@@ -86,6 +90,7 @@ export const RULES: Rule[] = [
   plaintextAuthReadable,
   priority255NotMaster,
   removedKeyword,
+  repeatedKeyword,
   routeDeprecatedSyntax,
   routeSyntax,
   routeWithoutInterface,
@@ -101,6 +106,7 @@ export const RULES: Rule[] = [
   undefinedTrackScript,
   unexpectedBrace,
   unknownKeyword,
+  unknownVsGroup,
   unrenderedTemplate,
   unterminatedQuote,
   unusedVrrpScript,

@@ -55,6 +55,10 @@ describe('config lint exit status', () => {
     assert.equal(vipctl(['config', 'lint', clean, '--rule', 'no-such-rule=off']).status, 2);
     assert.equal(vipctl(['config', 'lint', clean, '--format', 'xml']).status, 2);
   });
+  it('-i ID before the file takes one value', () => {
+    assert.equal(vipctl(['config', 'lint', '-i', 'lb1', broken]).status, 1);
+    assert.equal(vipctl(['config', 'lint', '--rule', 'unknown-keyword=off', broken]).status, 0);
+  });
   it('--rule changes a severity or turns a rule off', () => {
     assert.equal(vipctl(['config', 'lint', broken, '--rule', 'unknown-keyword=warning']).status, 0);
     const off = vipctl(['config', 'lint', broken, '--rule', 'unknown-keyword=off', '--format', 'json']);

@@ -71,6 +71,12 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
   'script-shell-syntax': { bad: instance('  notify_master "/usr/bin/logger master > /tmp/state"\n'), good: instance('  notify_master "/bin/sh -c \'/usr/bin/logger master > /tmp/state\'"\n') },
   'script-security': { bad: instance('  notify_master /etc/keepalived/notify.sh\n'), good: `global_defs {\n  enable_script_security\n  script_user keepalived_script\n}\n${instance('  notify_master /etc/keepalived/notify.sh\n')}` },
   'script-user-missing': { bad: `global_defs {\n  enable_script_security\n  script_user vipctl_no_such_user\n}\n${instance('  notify_master /etc/keepalived/notify.sh\n')}`, good: `global_defs {\n  enable_script_security\n  script_user root\n}\n${instance('  notify_master /etc/keepalived/notify.sh\n')}` },
+  'extra-arguments': { bad: instance().replace('  state BACKUP\n  interface eth0\n', '  state BACKUP interface eth0\n'), good: instance() },
+  'repeated-keyword': { bad: instance('  priority 150\n'), good: instance() },
+  'unknown-vs-group': {
+    bad: 'virtual_server group web {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  real_server 198.51.100.2 80 {\n  }\n}\n',
+    good: 'virtual_server_group web {\n  192.0.2.10 80\n}\nvirtual_server group web {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  real_server 198.51.100.2 80 {\n  }\n}\n',
+  },
   'plaintext-auth-readable': { bad: instance('  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n'), good: instance() },
   'route-syntax': { bad: instance('  virtual_rules {\n    to 192.168.100./24 table 1 preference 100\n  }\n'), good: instance('  virtual_rules {\n    to 192.168.100.0/24 table 1 preference 100\n  }\n') },
   'route-deprecated-syntax': { bad: instance('  virtual_routes {\n    0.0.0.0/0 gw 192.0.2.1 dev eth0\n  }\n'), good: instance('  virtual_routes {\n    0.0.0.0/0 via 192.0.2.1 dev eth0\n  }\n') },

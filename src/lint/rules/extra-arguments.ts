@@ -1,0 +1,31 @@
+import type { KeywordSpec } from '../../keepalived/schema.js';
+import type { Rule } from '../types.js';
+import { forEachNode } from '../helpers.js';
+
+/**
+ * Keywords that take exactly one argument: the schema's argument shape is a single word
+ * (INTEGER, IFNAME, MASTER|BACKUP, ...) with no options.
+ */
+function singleArgument(spec: KeywordSpec): boolean {
+  const args = spec.args?.trim();
+  if (!args || /[\s[\]]/.test(args) || (spec.literals?.length ?? 0) > (spec.enum?.length ?? 0)) return false;
+  return !spec.block;
+}
+
+// keepalived drops extra words silently: `state MASTER interface eth0` on one line loses the
+// interface, and the instance then has none.
+export default {
+  id: 'extra-arguments',
+  severity: 'warning',
+  category: 'value',
+  description: 'Words after a one-argument keyword, which keepalived silently ignores.',
+  check({ loaded, report }) {
+    forEachNode(loaded.tree, (node) => {
+      if (node.kind !== 'leaf' || !node.spec || node.args.length < 2 || !singleArgument(node.spec)) return;
+      const extra = node.args[1];
+      if (!extra) return;
+      const rest = node.args.slice(1).map((a) => a.text).join(' ');
+      report(extra, `'${node.keyword}' takes one argument; keepalived ignores '${rest}'${node.spec && loaded.schema.placesOf(extra.text).length > 0 ? ` (is '${extra.text}' meant to be on its own line?)` : ''}`);
+    });
+  },
+} satisfies Rule;
