@@ -105,15 +105,63 @@ export function splitCommand(command: string): string[] {
   return words;
 }
 
-/** A script value: `"cmd args" [user [group]]` or `cmd [user [group]]`. */
+/**
+ * Words of a script value with script quoting: '...' and "..." group, a backslash escapes the
+ * next character. Each word says whether it was (wholly) quoted.
+ */
+function scriptWords(text: string): { word: string; quoted: boolean }[] {
+  const words: { word: string; quoted: boolean }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /[ \t]/.test(text[i] ?? '')) i += 1;
+    if (i >= text.length) break;
+    const startsQuoted = text[i] === '"' || text[i] === "'";
+    let word = '';
+    let quote: string | undefined;
+    for (; i < text.length; i += 1) {
+      const c = text[i] ?? '';
+      if (quote) {
+        if (c === quote) quote = undefined;
+        else word += c;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '\\' && i + 1 < text.length) word += text[++i];
+      else if (c === ' ' || c === '\t') break;
+      else word += c;
+    }
+    words.push({ word, quoted: startsQuoted });
+  }
+  return words;
+}
+
+/**
+ * A script value: `"cmd args" [user [group]]`, `'cmd args' [user [group]]` or `cmd [user [group]]`
+ * (notify scripts, quorum_up/down); with takesUser false (script, misc_path) every word is
+ * part of the command.
+ */
 export function scriptOf(node: ConfigNode | undefined, takesUser = true): ScriptCommand | undefined {
   if (!node || node.args.length === 0 || hasTemplate(node.args)) return undefined;
-  const [first, ...rest] = node.args;
+  const first = node.args[0];
   if (!first) return undefined;
-  const command = first.text;
-  const script: ScriptCommand = { command, argv: splitCommand(command), at: ref(first) };
-  if (takesUser && rest[0]) script.user = rest[0].text;
-  if (takesUser && rest[1]) script.group = rest[1].text;
+  // Re-read the rest of the line with script quoting (the tokenizer knows only double quotes).
+  const rest = node.source.text.slice(first.offset);
+  const words = scriptWords(rest);
+  const head = words[0];
+  if (!head) return undefined;
+  let command: string;
+  let argv: string[];
+  let extra: string[];
+  if (takesUser) {
+    command = head.word;
+    argv = head.quoted ? splitCommand(head.word) : [head.word];
+    extra = words.slice(1).map((w) => w.word);
+  } else {
+    command = words.length === 1 ? head.word : rest.trim();
+    argv = words.length === 1 && head.quoted ? splitCommand(head.word) : words.map((w) => w.word);
+    extra = [];
+  }
+  const script: ScriptCommand = { command, argv, at: ref(first) };
+  if (extra[0] !== undefined) script.user = extra[0];
+  if (extra[1] !== undefined) script.group = extra[1];
   return script;
 }
 

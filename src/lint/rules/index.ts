@@ -37,6 +37,7 @@ import routeSyntax from './route-syntax.js';
 import routeWithoutInterface from './route-without-interface.js';
 import rsPortMismatch from './rs-port-mismatch.js';
 import ruleWithoutPreference from './rule-without-preference.js';
+import scriptNotFound from './script-not-found.js';
 import scriptNotAbsolute from './script-not-absolute.js';
 import scriptSecurity from './script-security.js';
 import scriptShellSyntax from './script-shell-syntax.js';
@@ -97,6 +98,7 @@ export const RULES: Rule[] = [
   rsPortMismatch,
   ruleWithoutPreference,
   scriptNotAbsolute,
+  scriptNotFound,
   scriptSecurity,
   scriptShellSyntax,
   scriptUserMissing,

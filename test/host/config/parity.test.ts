@@ -25,7 +25,7 @@ import { fixture } from '../../support/paths.js';
  * and reports every line up to the end of the top-level block, and block-wide problems keepalived
  * reports at the closing brace. A keepalived message inside such a span is the same problem.
  */
-const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'unrendered-template']);
+const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template']);
 
 /** Rules that flag, as errors, files keepalived -t accepts; each docs page says why. */
 const SILENT_DEFECT_RULES = new Set(['priority-255-not-master', 'duplicate-vip', 'duplicate-virtual-server']);
@@ -125,8 +125,8 @@ function locate(message: string, lint: LintResult): { lines?: [number, number][]
   if (mark) return { lines: blocks('virtual_server', (n) => n.args[0]?.text === 'fwmark' && n.args[1]?.text === mark[1]) };
   const group = /[Ss]ync group (\S+?)(?:\s|$)/.exec(message);
   if (group) return { lines: blocks('vrrp_sync_group', (n) => n.args[0]?.text === group[1]) };
-  const script = /vrrp_script (\S+)/.exec(message);
-  if (script) return { lines: blocks('vrrp_script', (n) => n.args[0]?.text === script[1]) };
+  const script = /vrrp_script (\S+)|track script (\S+) since/.exec(message);
+  if (script) return { lines: blocks('vrrp_script', (n) => n.args[0]?.text === (script[1] ?? script[2])) };
   return {};
 }
 

@@ -107,6 +107,12 @@ describe('parsing', () => {
     const r = load(`global_defs {\n router_id ${'x'.repeat(1500)}\n}\n`);
     assert.ok(rules(r).includes('2:line-too-long'));
   });
+  it('script values: double and single quotes, backslash escapes, user and group', () => {
+    const r = load(`vrrp_script a {\n  script "/bin/x 'd e' f\\ g"\n}\nvrrp_script b {\n  script /bin/y\\ z w\n}\nvrrp_instance VI_1 {\n  notify_master '/bin/n o' nobody nogroup\n}\n`);
+    assert.deepEqual(r.config.vrrpScripts.map((s) => s.script?.argv), [['/bin/x', 'd e', 'f g'], ['/bin/y z', 'w']]);
+    const notify = r.config.vrrpInstances[0]?.notify.master;
+    assert.deepEqual([notify?.argv, notify?.user, notify?.group], [['/bin/n', 'o'], 'nobody', 'nogroup']);
+  });
   it('an unrendered template is one finding, not a cascade', async () => {
     const { lintFile } = await import('../../../src/lint/lint.js');
     const file = path.join(projectRoot, 'test/fixtures/keepalived/broken/131-template-jinja-erb.conf');
