@@ -143,7 +143,7 @@ export function scriptOf(node: ConfigNode | undefined, takesUser = true): Script
   const first = node.args[0];
   if (!first) return undefined;
   // Re-read the rest of the line with script quoting (the tokenizer knows only double quotes).
-  const rest = node.source.text.slice(first.offset);
+  const rest = node.rawArgs ?? node.args.map((a) => a.text).join(' ');
   const words = scriptWords(rest);
   const head = words[0];
   if (!head) return undefined;

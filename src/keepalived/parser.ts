@@ -15,8 +15,11 @@ export interface ConfigNode extends Position {
   children: ConfigNode[];
   /** The schema entry (undefined for unknown keywords and value lines). */
   spec: KeywordSpec | undefined;
-  /** The logical line the keyword is on (for values re-read with script quoting). */
-  source: LogicalLine;
+  /**
+   * The text after the keyword, kept only when it holds quotes or backslashes: script values
+   * are re-read with script quoting from it (otherwise the tokens say everything).
+   */
+  rawArgs?: string;
   /** Where the block ends (its `}`), for blocks. */
   end?: Position;
 }
@@ -25,6 +28,10 @@ export interface SyntaxTree {
   nodes: ConfigNode[];
   diagnostics: Diagnostic[];
 }
+
+/** Leaves and value lines share one frozen empty list (150,000 lines, 150,000 fewer arrays). */
+const NO_CHILDREN: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
+const QUOTING = /["'\\]/;
 
 type Item =
   | { type: 'stmt'; tokens: Token[]; line: LogicalLine }
@@ -128,7 +135,7 @@ class Parser {
       }
       const first = item.tokens[0];
       if (!first) continue;
-      owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: item.tokens.slice(1), kind: 'value', children: [], spec: undefined, source: item.line });
+      owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: item.tokens.slice(1), kind: 'value', children: NO_CHILDREN, spec: undefined });
     }
     this.cascade(diagnostic(open, 'unbalanced-braces', `'${owner.keyword}' block opened here is never closed: a '}' is missing`));
     return undefined;
@@ -183,7 +190,9 @@ class Parser {
       }
       return;
     }
-    const node: ConfigNode = { file: at.file, line: at.line, column: at.column, keyword, args, kind: spec.block ?? 'leaf', children: [], spec, source: item.line };
+    const node: ConfigNode = { file: at.file, line: at.line, column: at.column, keyword, args, kind: spec.block ?? 'leaf', children: spec.block ? [] : NO_CHILDREN, spec };
+    const firstArg = args[0];
+    if (firstArg && QUOTING.test(item.line.text)) node.rawArgs = item.line.text.slice(firstArg.offset);
     into.push(node);
     if (!spec.block) {
       const open = this.nextIsOpen();
