@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { ExitCode, VipctlError } from '../../errors.js';
+import { availableVersions, DEFAULT_KEEPALIVED_VERSION } from '../../keepalived/schema.js';
 import { SourceFiles } from '../../keepalived/sources.js';
-import { lintCluster } from '../../lint/cluster.js';
+import { CLUSTER_RULES, lintCluster } from '../../lint/cluster.js';
 import { formatGithub } from '../../lint/formatters/github.js';
 import { formatJson, toJsonReport, type JsonReport } from '../../lint/formatters/json.js';
 import { formatSarif } from '../../lint/formatters/sarif.js';
@@ -38,7 +39,7 @@ export default class ConfigLint extends BaseCommand {
     cluster: Flags.boolean({ description: 'Treat the files (or the --config-id values) as the nodes of one VRRP cluster and compare them.' }),
     'max-warnings': Flags.integer({ description: 'Exit 1 when there are more warnings than this (default: no limit).', min: 0 }),
     rule: Flags.string({ description: 'Set a rule\'s severity: ID=error|warning|info|off (repeatable).', multiple: true, multipleNonGreedy: true }),
-    'keepalived-version': Flags.string({ description: 'keepalived version whose keyword schema to check against.', options: ['2.2.7'], default: '2.2.7' }),
+    'keepalived-version': Flags.string({ description: 'keepalived version whose keyword schema to check against.', options: availableVersions(), default: DEFAULT_KEEPALIVED_VERSION }),
   };
 
   async run(): Promise<JsonReport> {
@@ -80,7 +81,7 @@ export default class ConfigLint extends BaseCommand {
           output = formatJson(findings);
           break;
         case 'sarif':
-          output = formatSarif(findings, RULES, cwd, this.config.version);
+          output = formatSarif(findings, [...RULES, ...CLUSTER_RULES], cwd, this.config.version);
           break;
         case 'github':
           output = formatGithub(findings, cwd);

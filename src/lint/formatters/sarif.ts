@@ -1,12 +1,18 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab): one run, the rules that fired, one result
 // per finding with a physical location relative to the working directory when possible.
 import path from 'node:path';
-import type { Finding, Rule, Severity } from '../types.js';
+import type { Finding, Severity } from '../types.js';
+
+/** What SARIF needs of a rule (file rules and cluster rules alike). */
+export interface RuleDescription {
+  id: string;
+  severity: Severity;
+  description: string;
+}
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
-const DOCS = 'https://github.com/vipctl/vipctl/blob/main/docs/rules';
 
-export function toSarif(findings: Finding[], rules: Rule[], cwd: string, version: string): object {
+export function toSarif(findings: Finding[], rules: RuleDescription[], cwd: string, version: string): object {
   const used = [...new Set(findings.map((f) => f.rule))].sort();
   const index = new Map(used.map((id, i) => [id, i]));
   const uri = (file: string): string => {
@@ -22,13 +28,13 @@ export function toSarif(findings: Finding[], rules: Rule[], cwd: string, version
           driver: {
             name: 'vipctl',
             version,
-            informationUri: 'https://github.com/vipctl/vipctl',
             rules: used.map((id) => {
               const rule = rules.find((r) => r.id === id);
               return {
                 id,
                 shortDescription: { text: rule?.description ?? id },
-                helpUri: `${DOCS}/${id}.md`,
+                // The rule's page ships in the package: docs/rules/<id>.md.
+                help: { text: `${rule?.description ?? id} See docs/rules/${id}.md for a bad and a good example.` },
                 defaultConfiguration: { level: LEVEL[rule?.severity ?? 'warning'] },
               };
             }),
@@ -46,6 +52,6 @@ export function toSarif(findings: Finding[], rules: Rule[], cwd: string, version
   };
 }
 
-export function formatSarif(findings: Finding[], rules: Rule[], cwd: string, version: string): string {
+export function formatSarif(findings: Finding[], rules: RuleDescription[], cwd: string, version: string): string {
   return JSON.stringify(toSarif(findings, rules, cwd, version), null, 2);
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lintFile } from '../../../src/lint/lint.js';
+import { CLUSTER_RULES } from '../../../src/lint/cluster.js';
 import { RULES } from '../../../src/lint/rules/index.js';
 import { projectRoot } from '../../support/paths.js';
 import { RULE_EXAMPLES } from './rule-examples.js';
@@ -58,6 +59,16 @@ describe('lint rules', () => {
       });
     });
   }
+
+  it('cluster rules have docs pages and ids distinct from file rules', () => {
+    for (const rule of CLUSTER_RULES) {
+      assert.ok(!RULES.some((r) => r.id === rule.id), rule.id);
+      const text = readFileSync(path.join(projectRoot, 'docs', 'rules', `${rule.id}.md`), 'utf8');
+      assert.match(text, /## Bad[\s\S]*## Good/);
+    }
+    const index = readFileSync(path.join(projectRoot, 'docs', 'rules', 'README.md'), 'utf8');
+    for (const rule of [...RULES, ...CLUSTER_RULES]) assert.ok(index.includes(`[${rule.id}](${rule.id}.md)`), `${rule.id} missing from docs/rules/README.md`);
+  });
 
   it('the good examples are clean of errors altogether', () => {
     for (const [id, example] of Object.entries(RULE_EXAMPLES)) {
