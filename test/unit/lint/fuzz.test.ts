@@ -30,7 +30,7 @@ const corpus: Buffer[] = [
   ...Object.values(RULE_EXAMPLES).map((e) => Buffer.from(e.bad)),
 ];
 const brokenDir = fixture('keepalived', 'broken');
-if (existsSync(brokenDir)) for (const f of readdirSync(brokenDir)) corpus.push(readFileSync(path.join(brokenDir, f)));
+if (existsSync(brokenDir)) for (const f of readdirSync(brokenDir).filter((name) => name.endsWith('.conf'))) corpus.push(readFileSync(path.join(brokenDir, f)));
 const SPICE = ['{', '}', '"', '#', '!', '\n', '$X', '${Y}', '@lb1 ', '~SEQ(i,1,2)', 'include *', '\\', '\r', '\ufeff', '{{', '%}', '-1', '999999999999999999999', '\t'];
 
 function mutate(input: Buffer, next: () => number): Buffer {
