@@ -91,6 +91,20 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
   if (spec.maxLen !== undefined && first && first.text.length > spec.maxLen) {
     out.push(diagnostic(first, 'value-too-long', `'${node.keyword}' is ${first.text.length} characters: keepalived uses only the first ${spec.maxLen} ('${first.text.slice(0, spec.maxLen)}')`, 'warning'));
   }
+  if (spec.range && spec.args?.startsWith('INT|RANGE')) {
+    // status_code 200 301-302 ...: every value or range within the keyword's range, low-high.
+    const [low, high] = spec.range;
+    for (const token of node.args) {
+      const match = /^(\d+)(?:-(\d+))?$/.exec(token.text);
+      const from = Number(match?.[1]);
+      const to = Number(match?.[2] ?? match?.[1]);
+      if (!match || from < low || to > high || from > to) {
+        out.push(diagnostic(token, 'out-of-range', `'${node.keyword}': '${token.text}' is not a code or range within ${low}-${high}`));
+        return;
+      }
+    }
+    return;
+  }
   if (spec.range && first && spec.numeric.length === 0 && /^[-+]?\d+$/.test(first.text)) {
     const value = Number(first.text);
     if (value < spec.range[0] || value > spec.range[1]) out.push(diagnostic(first, 'out-of-range', `'${node.keyword}': number '${first.text}' outside range [${spec.range[0]}, ${spec.range[1]}]`));

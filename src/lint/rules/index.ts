@@ -20,6 +20,7 @@ import invalidNumber from './invalid-number.js';
 import invalidValue from './invalid-value.js';
 import lineTooLong from './line-too-long.js';
 import misplacedKeyword from './misplaced-keyword.js';
+import miscCheckWithoutPath from './misc-check-without-path.js';
 import missingArgument from './missing-argument.js';
 import missingBrace from './missing-brace.js';
 import missingInterface from './missing-interface.js';
@@ -80,6 +81,7 @@ export const RULES: Rule[] = [
   invalidValue,
   lineTooLong,
   misplacedKeyword,
+  miscCheckWithoutPath,
   missingArgument,
   missingBrace,
   missingInterface,

@@ -25,7 +25,7 @@ import { fixture } from '../../support/paths.js';
  * and reports every line up to the end of the top-level block, and block-wide problems keepalived
  * reports at the closing brace. A keepalived message inside such a span is the same problem.
  */
-const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template']);
+const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template', 'misc-check-without-path', 'http-check-without-url']);
 
 /** Rules that flag, as errors, files keepalived -t accepts; each docs page says why. */
 const SILENT_DEFECT_RULES = new Set(['priority-255-not-master', 'duplicate-vip', 'duplicate-virtual-server']);
@@ -43,7 +43,7 @@ interface Message {
 interface Row {
   file: string;
   configId: string;
-  status: number | null;
+  status: number | string | null;
   messages: Message[];
   matched: number;
   /** Of matched: inside the span of a cascading finding rather than on its line. */
@@ -78,7 +78,7 @@ function interfaceNames(tree: ConfigNode[]): Set<string> {
   return new Set([...names].filter((n) => /^[A-Za-z0-9_.-]{1,15}$/.test(n)));
 }
 
-function runKeepalived(file: string, configId: string): { status: number | null; messages: Message[] } {
+function runKeepalived(file: string, configId: string): { status: number | null; signal: string | null; messages: Message[] } {
   const runDir = mkdtempSync(path.join(work, 'run-'));
   const result = spawnSync(
     'ip',
@@ -101,7 +101,7 @@ function runKeepalived(file: string, configId: string): { status: number | null;
       messages.push({ text });
     }
   }
-  return { status: result.status, messages };
+  return { status: result.status, signal: result.signal, messages };
 }
 
 function span(node: ConfigNode): [number, number] {
@@ -167,7 +167,7 @@ describe('parity with keepalived -t', () => {
       it(`${path.basename(file)}${configId === 'x' ? '' : ` -i ${configId}`}`, () => {
         const keepalived = runKeepalived(file, configId);
         const lint = lintFile(file, { configId });
-        const row: Row = { file, configId, status: keepalived.status, messages: keepalived.messages, matched: 0, bySpan: 0, unmatched: [], lintErrors: 0, lintWarnings: 0, unexpectedErrors: [] };
+        const row: Row = { file, configId, status: keepalived.signal ?? keepalived.status, messages: keepalived.messages, matched: 0, bySpan: 0, unmatched: [], lintErrors: 0, lintWarnings: 0, unexpectedErrors: [] };
         rows.push(row);
         const findings = lint.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
         row.lintErrors = findings.filter((f) => f.severity === 'error').length;
@@ -199,7 +199,13 @@ describe('parity with keepalived -t', () => {
         if (keepalived.status === 0) {
           row.unexpectedErrors = findings.filter((f) => f.severity === 'error' && !SILENT_DEFECT_RULES.has(f.rule)).map((f) => `${f.line}: ${f.message} [${f.rule}]`);
         }
-        assert.notEqual(keepalived.status, null, 'keepalived -t did not finish');
+        if (keepalived.signal) {
+          // keepalived 2.2.7 -t crashes on some files (SIGSEGV on HTTP_GET/SSL_GET without url):
+          // lint must call such a file an error.
+          assert.ok(row.lintErrors > 0, `keepalived -t died of ${keepalived.signal}; lint found no error`);
+        } else {
+          assert.notEqual(keepalived.status, null, 'keepalived -t did not finish');
+        }
         assert.deepEqual(row.unmatched, [], `keepalived reported what lint did not (lint: ${JSON.stringify(lint.findings.map((f) => `${f.line}:${f.rule}`))})`);
         assert.deepEqual(row.unexpectedErrors, [], 'lint errors on a file keepalived accepts');
         if (file.includes(`${path.sep}broken${path.sep}`)) {

@@ -78,6 +78,10 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
     good: 'virtual_server_group web {\n  192.0.2.10 80\n}\nvirtual_server group web {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  real_server 198.51.100.2 80 {\n  }\n}\n',
   },
   'script-not-found': { bad: `vrrp_script chk {\n  script "/nonexistent/vipctl/check.sh"\n}\n${instance('  track_script {\n    chk\n  }\n')}`, good: `vrrp_script chk {\n  script "/bin/true"\n}\n${instance('  track_script {\n    chk\n  }\n')}` },
+  'misc-check-without-path': {
+    bad: fullService('', '  real_server 198.51.100.2 80 {\n    MISC_CHECK {\n      misc_timeout 5\n    }\n  }\n'),
+    good: fullService('', '  real_server 198.51.100.2 80 {\n    MISC_CHECK {\n      misc_path "/usr/local/bin/check web"\n      misc_timeout 5\n    }\n  }\n'),
+  },
   'plaintext-auth-readable': { bad: instance('  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n'), good: instance() },
   'route-syntax': { bad: instance('  virtual_rules {\n    to 192.168.100./24 table 1 preference 100\n  }\n'), good: instance('  virtual_rules {\n    to 192.168.100.0/24 table 1 preference 100\n  }\n') },
   'route-deprecated-syntax': { bad: instance('  virtual_routes {\n    0.0.0.0/0 gw 192.0.2.1 dev eth0\n  }\n'), good: instance('  virtual_routes {\n    0.0.0.0/0 via 192.0.2.1 dev eth0\n  }\n') },
