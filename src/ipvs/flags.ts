@@ -11,6 +11,7 @@ import {
   IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_MASQ,
   IP_VS_CONN_F_TUNNEL,
+  IP_VS_CONN_F_TUNNEL_TYPE_GRE,
   IP_VS_CONN_F_TUNNEL_TYPE_GUE,
   IP_VS_CONN_F_TUNNEL_TYPE_IPIP,
   IP_VS_TUNNEL_ENCAP_FLAG_CSUM,
@@ -154,6 +155,9 @@ export function mergeRealFlags(base: Destination, flags: RealFlagValues, service
       throw usage('the ipip tunnel type takes no --tun-port or checksum option');
     }
     if (dest.tunnelType === IP_VS_CONN_F_TUNNEL_TYPE_GUE && !dest.tunnelPort) throw usage('the gue tunnel type needs --tun-port');
+    if (dest.tunnelType === IP_VS_CONN_F_TUNNEL_TYPE_GRE && (dest.tunnelPort || dest.tunnelFlags & IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM)) {
+      throw usage('the gre tunnel type takes no --tun-port or --tun-remcsum');
+    }
   }
   if (dest.forward !== IP_VS_CONN_F_TUNNEL) {
     dest.tunnelType = IP_VS_CONN_F_TUNNEL_TYPE_IPIP;

@@ -79,7 +79,7 @@ const TUNNEL_OPTIONS: OptionName[] = ['tun-port', 'tun-nocsum', 'tun-csum', 'tun
 const TUNNEL_COMBINATIONS: Record<number, string> = {
   [IP_VS_CONN_F_TUNNEL_TYPE_IPIP]: 'xxxx',
   [IP_VS_CONN_F_TUNNEL_TYPE_GUE]: '+111',
-  [IP_VS_CONN_F_TUNNEL_TYPE_GRE]: 'x111',
+  [IP_VS_CONN_F_TUNNEL_TYPE_GRE]: 'x11x',
 };
 const TUNNEL_NAMES: Record<number, string> = { 0: 'ipip', 1: 'gue', 2: 'gre' };
 

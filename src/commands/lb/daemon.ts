@@ -16,8 +16,8 @@ export default class LbDaemon extends BaseCommand {
     { command: '<%= config.bin %> lb daemon stop master', description: 'Stop sending.' },
   ];
   static override args = {
-    action: Args.string({ description: 'start, stop or show', options: ['start', 'stop', 'show'], default: 'show' }),
-    role: Args.string({ description: 'master or backup (start and stop)', options: ['master', 'backup'] }),
+    action: Args.string({ description: 'start, stop or show', options: ['start', 'stop', 'show'], default: 'show', ignoreStdin: true }),
+    role: Args.string({ description: 'master or backup (start and stop)', options: ['master', 'backup'], ignoreStdin: true }),
   };
   static override flags = {
     'mcast-interface': Flags.string({ summary: 'Interface for the sync messages (default eth0).', default: 'eth0' }),

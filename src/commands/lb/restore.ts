@@ -37,7 +37,7 @@ export default class LbRestore extends BaseCommand {
     { command: 'ipvsadm -S -n | <%= config.bin %> lb restore', description: 'From standard input.' },
     { command: '<%= config.bin %> lb restore --dry-run rules.txt', description: 'Check the file and print the plan.' },
   ];
-  static override args = { file: Args.string({ description: 'rules file, or - for standard input', default: '-' }) };
+  static override args = { file: Args.string({ description: 'rules file, or - for standard input', default: '-', ignoreStdin: true }) };
   static override flags = {
     'dry-run': Flags.boolean({ summary: 'Check everything and print the changes, but change nothing.' }),
   };

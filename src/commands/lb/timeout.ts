@@ -14,9 +14,9 @@ export default class LbTimeout extends BaseCommand {
   ];
   static override flags = { set: Flags.boolean({ summary: 'Set the three timeouts given as arguments (seconds).' }) };
   static override args = {
-    tcp: Args.integer({ description: 'TCP timeout (with --set)', min: 0, max: 86400 * 31 }),
-    tcpfin: Args.integer({ description: 'TCP FIN timeout (with --set)', min: 0, max: 86400 * 31 }),
-    udp: Args.integer({ description: 'UDP timeout (with --set)', min: 0, max: 86400 * 31 }),
+    tcp: Args.integer({ description: 'TCP timeout (with --set)', min: 0, max: 86400 * 31, ignoreStdin: true }),
+    tcpfin: Args.integer({ description: 'TCP FIN timeout (with --set)', min: 0, max: 86400 * 31, ignoreStdin: true }),
+    udp: Args.integer({ description: 'UDP timeout (with --set)', min: 0, max: 86400 * 31, ignoreStdin: true }),
   };
   static override exitCodes = {
     [ExitCode.Permission]: 'not permitted: run as root or with CAP_NET_ADMIN',
