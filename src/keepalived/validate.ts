@@ -48,6 +48,11 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
   if (retired && retired.status === 'deprecated') out.push(diagnostic(node, 'deprecated-keyword', retired.message));
   if (spec.block) {
     if (spec.block === 'keywords') for (const child of node.children) checkNode(child, spec, schema, out);
+    else for (const line of node.children) if (!line.keyword.includes(TEMPLATE_PLACEHOLDER) && !hasTemplate(line.args)) checkValueLine(node.keyword, line, out);
+    return;
+  }
+  if (node.keyword === 'mcast_dst_ip' && node.args[0] && isIP(node.args[0].text) !== 0 && !isMulticast(node.args[0].text)) {
+    out.push(diagnostic(node.args[0], 'invalid-address', `'mcast_dst_ip': ${node.args[0].text} is not a multicast address`));
     return;
   }
   if (hasTemplate(node.args)) return;
@@ -108,6 +113,88 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
   if (spec.range && first && spec.numeric.length === 0 && /^[-+]?\d+$/.test(first.text)) {
     const value = Number(first.text);
     if (value < spec.range[0] || value > spec.range[1]) out.push(diagnostic(first, 'out-of-range', `'${node.keyword}': number '${first.text}' outside range [${spec.range[0]}, ${spec.range[1]}]`));
+  }
+}
+
+function isMulticast(address: string): boolean {
+  if (isIP(address) === 6) return /^ff/i.test(address);
+  const first = Number(address.split('.')[0]);
+  return first >= 224 && first <= 239;
+}
+
+/** Options of an address line (virtual_ipaddress, static_ipaddress): name -> takes a value. */
+const ADDRESS_OPTIONS: Record<string, boolean> = {
+  brd: true, dev: true, scope: true, label: true, peer: true, track_group: true, preferred_lft: true,
+  home: false, '-nodad': false, nodad: false, mngtmpaddr: false, noprefixroute: false, autojoin: false, no_track: false, use_vmac: false,
+};
+const SCOPES = new Set(['site', 'link', 'host', 'nowhere', 'global']);
+/** Weight ranges of the track blocks of a vrrp_instance / sync group. */
+const TRACK_WEIGHTS: Record<string, number> = { track_interface: 253, track_script: 253, track_bfd: 253, track_file: 254, track_process: 254 };
+
+/** Checks one line of a value block whose grammar keepalived checks (addresses, tracks, peers). */
+function checkValueLine(block: string, line: ConfigNode, out: Diagnostic[]): void {
+  const args = line.args;
+  if (block === 'virtual_ipaddress' || block === 'virtual_ipaddress_excluded' || block === 'static_ipaddress') {
+    for (let i = 0; i < args.length; i += 1) {
+      const word = args[i] as Token;
+      const takesValue = ADDRESS_OPTIONS[word.text];
+      if (takesValue === undefined) {
+        out.push(diagnostic(word, 'invalid-value', `'${word.text}' is not an option of an address in ${block} (brd, dev, scope, label, peer, home, -nodad, mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac, track_group, preferred_lft)`));
+        return;
+      }
+      if (!takesValue) continue;
+      const value = args[i + 1];
+      if (!value) {
+        out.push(diagnostic(word, 'missing-argument', `'${word.text}' needs a value (address ${line.keyword} in ${block})`));
+        return;
+      }
+      i += 1;
+      if ((word.text === 'brd' || word.text === 'peer') && isIP(value.text) === 0 && !(word.text === 'brd' && (value.text === '+' || value.text === '-'))) {
+        out.push(diagnostic(value, 'invalid-address', `'${word.text} ${value.text}': not an IP address (keepalived skips the address)`));
+        return;
+      }
+      if (word.text === 'scope' && !SCOPES.has(value.text) && !/^\d+$/.test(value.text)) {
+        out.push(diagnostic(value, 'invalid-value', `scope '${value.text}' is not one of ${[...SCOPES].join(', ')}`));
+        return;
+      }
+    }
+    return;
+  }
+  const trackLimit = TRACK_WEIGHTS[block];
+  if (trackLimit !== undefined) {
+    const index = args.findIndex((a) => a.text === 'weight');
+    if (index < 0) return;
+    const value = args[index + 1];
+    if (!value) {
+      out.push(diagnostic(args[index] as Token, 'missing-argument', `'weight' needs a value in ${block}`));
+      return;
+    }
+    const problem = checkNumber(value, { type: 'int', arg: 1, min: -trackLimit, max: trackLimit }, `${block} ${line.keyword} weight`);
+    if (problem) out.push(problem);
+    return;
+  }
+  if (block === 'unicast_peer') {
+    if (isIP(line.keyword) === 0) {
+      out.push(diagnostic(line, 'invalid-address', `unicast_peer '${line.keyword}' is not an IP address (keepalived skips it)`));
+      return;
+    }
+    for (let i = 0; i < args.length; i += 2) {
+      const word = args[i] as Token;
+      if (word.text !== 'min_ttl' && word.text !== 'max_ttl') {
+        out.push(diagnostic(word, 'invalid-value', `'${word.text}' is not an option of a unicast peer (min_ttl, max_ttl)`));
+        return;
+      }
+      const value = args[i + 1];
+      if (!value) {
+        out.push(diagnostic(word, 'missing-argument', `'${word.text}' needs a value`));
+        return;
+      }
+      const problem = checkNumber(value, { type: 'uint', arg: 1, min: 0, max: 255 }, `unicast_peer ${word.text}`);
+      if (problem) {
+        out.push(problem);
+        return;
+      }
+    }
   }
 }
 
