@@ -134,7 +134,10 @@ interface PairState {
   /** Adverts of each side while the other side was still active. */
   overlaps: Map<RouterState, number>;
   firstOverlap: number;
+  lastOverlap: number;
   anomaly?: Anomaly;
+  /** The open split brain comes from settings that make the two drop each other's adverts. */
+  deaf?: boolean;
 }
 
 interface GroupState {
@@ -150,6 +153,8 @@ interface GroupState {
 /** Overlapping adverts each side needs before two masters count as a split brain, not a handover. */
 export const SPLIT_BRAIN_OVERLAPS = 3;
 const NO_EVENTS: DiagnosisEvent[] = [];
+/** How many Master_Down_Intervals overlapping adverts are remembered (and a quiet side keeps a split brain open). */
+export const PAIR_MEMORY = 3;
 /** Routers tracked per VRID; a real segment has two or three. */
 export const MAX_ROUTERS = 16;
 
@@ -264,6 +269,16 @@ export class Diagnosis {
       router.leaving = true;
       const anomaly = this.note(group, `prio0/${o.source}`, 'priority-zero', [o.source], o.time, () => `${o.source} sent priority 0: the master is leaving`, NO_EMIT);
       emit('priority-zero', anomaly.message);
+      // A split brain this router was part of ends with its leaving.
+      for (const [other, pair] of router.pairs) {
+        if (pair.anomaly && pair.anomaly.ended === undefined) {
+          pair.anomaly.ended = o.time;
+          emit('split-brain-ended', `split brain over: ${o.source} left (priority 0), ${other.address} remains`);
+          pair.anomaly = undefined;
+          pair.deaf = false;
+          pair.overlaps.clear();
+        }
+      }
     } else {
       router.leaving = false;
     }
@@ -301,6 +316,16 @@ export class Diagnosis {
       if (differs.interval) check('interval-mismatch', 'advert interval', describeInterval(other), describeInterval(router));
       if (differs.auth) check('auth-mismatch', 'authentication', describeAuth(other), describeAuth(router));
       if (differs.vips) check('vip-mismatch', 'virtual address set', `[${other.addressKey}]`, `[${router.addressKey}]`);
+      // Routers whose version, authentication or (v2) interval differ drop each other's adverts
+      // (RFC 3768 7.1, RFC 5798 7.1): each one alive stays master. keepalived's master may even
+      // fall silent, restarting its advert timer on every advert it drops, so this is judged from
+      // the settings, not only from overlapping adverts.
+      const deaf = differs.version || differs.auth || (differs.interval && router.version === 2 && other.version === 2);
+      if (deaf && !router.leaving && !other.leaving && router.priority > 0 && other.priority > 0) {
+        const reason = [differs.version ? 'version' : '', differs.auth ? 'authentication' : '', differs.interval ? 'advert interval' : ''].filter(Boolean).join(', ');
+        this.openSplitBrain(group, router, other, time, `split brain: ${pair.join(' and ')} both act as master: their ${reason} differ, so each drops the other's adverts`, emit);
+        this.pairOf(router, other, time).deaf = true;
+      }
       if (differs.tie) {
         const anomaly = this.note(group, `priority-tie/${pairKey}`, 'priority-tie', pair, time, () => `priority tie: ${pair.join(' and ')} both have priority ${router.priority} (the higher primary address wins)`, emit);
         anomaly.values = { [other.address]: router.priority, [router.address]: router.priority };
@@ -309,31 +334,37 @@ export class Diagnosis {
   }
 
   /**
-   * Split brain: two routers that each keep advertising while the other is still within its
-   * Master_Down_Interval. One or two overlapping adverts are a normal handover (preemption,
-   * a simultaneous start); SPLIT_BRAIN_OVERLAPS on both sides is not.
+   * Split brain: two routers that each advertise while the other is still within its
+   * Master_Down_Interval, again and again. One or two overlapping adverts are a normal handover
+   * (preemption, a simultaneous start); SPLIT_BRAIN_OVERLAPS on both sides is not, whether the
+   * two advertise side by side or take turns (keepalived with mismatched peers does both).
+   * Overlaps are remembered for PAIR_MEMORY Master_Down_Intervals, then forgotten.
    */
   private trackOverlaps(group: GroupState, router: RouterState, time: number, emit: Emit): void {
     for (const other of group.routers.values()) {
       if (other === router) continue;
+      const otherDown = masterDownMs(other.version, other.priority, other.interval);
+      const active = !other.leaving && other.adverts > 0 && time - other.lastSeen <= otherDown;
       let pair = router.pairs.get(other);
-      const active = !other.leaving && other.adverts > 0 && time - other.lastSeen <= masterDownMs(other.version, other.priority, other.interval);
       if (!active) {
-        if (pair) {
-          if (pair.anomaly && pair.anomaly.ended === undefined) {
-            pair.anomaly.ended = other.lastSeen;
-            emit('split-brain-ended', `split brain over: ${other.address} went quiet, ${router.address} is master`);
-          }
-          router.pairs.delete(other);
-          other.pairs.delete(router);
+        // A split brain of deaf peers (see compare) stays open while the quiet side may be a silent master.
+        if (pair?.anomaly && !pair.deaf && pair.anomaly.ended === undefined && (other.leaving || time - other.lastSeen > PAIR_MEMORY * otherDown)) {
+          // The other side has been quiet for long (or left): the split brain is over.
+          pair.anomaly.ended = other.lastSeen;
+          emit('split-brain-ended', `split brain over: ${other.address} went quiet, ${router.address} is master`);
+          pair.anomaly = undefined;
+          pair.overlaps.clear();
         }
         continue;
       }
+      const memory = PAIR_MEMORY * Math.max(otherDown, masterDownMs(router.version, router.priority, router.interval));
       if (!pair) {
-        pair = { overlaps: new Map(), firstOverlap: time };
-        router.pairs.set(other, pair);
-        other.pairs.set(router, pair);
+        pair = this.pairOf(router, other, time);
+      } else if (!pair.anomaly && time - pair.lastOverlap > memory) {
+        pair.overlaps.clear();
+        pair.firstOverlap = time;
       }
+      pair.lastOverlap = time;
       const mine = (pair.overlaps.get(router) ?? 0) + 1;
       pair.overlaps.set(router, mine);
       if (pair.anomaly) {
@@ -343,19 +374,29 @@ export class Diagnosis {
       }
       if (mine >= SPLIT_BRAIN_OVERLAPS && (pair.overlaps.get(other) ?? 0) >= SPLIT_BRAIN_OVERLAPS) {
         const routers = [router.address, other.address].sort();
-        const anomaly: Anomaly = {
-          kind: 'split-brain',
-          message: `split brain: ${routers.join(' and ')} both advertise as master`,
-          routers,
-          firstSeen: pair.firstOverlap,
-          lastSeen: time,
-          count: 1,
-        };
-        pair.anomaly = anomaly;
-        group.anomalies.set(`split/${routers.join('/')}/${pair.firstOverlap}`, anomaly);
-        emit('split-brain', anomaly.message);
+        this.openSplitBrain(group, router, other, pair.firstOverlap, `split brain: ${routers.join(' and ')} both advertise as master`, emit, time);
       }
     }
+  }
+
+  private pairOf(router: RouterState, other: RouterState, time: number): PairState {
+    let pair = router.pairs.get(other);
+    if (!pair) {
+      pair = { overlaps: new Map(), firstOverlap: time, lastOverlap: time };
+      router.pairs.set(other, pair);
+      other.pairs.set(router, pair);
+    }
+    return pair;
+  }
+
+  private openSplitBrain(group: GroupState, router: RouterState, other: RouterState, since: number, message: string, emit: Emit, now = since): void {
+    const pair = this.pairOf(router, other, since);
+    if (pair.anomaly) return;
+    const routers = [router.address, other.address].sort();
+    const anomaly: Anomaly = { kind: 'split-brain', message, routers, firstSeen: since, lastSeen: now, count: 1 };
+    pair.anomaly = anomaly;
+    group.anomalies.set(`split/${routers.join('/')}/${since}`, anomaly);
+    emit('split-brain', message);
   }
 
   private trackMaster(group: GroupState, router: RouterState, o: Observation, emit: Emit): void {
@@ -411,7 +452,9 @@ export class Diagnosis {
       const routers: RouterSummary[] = [];
       const anomalies: Anomaly[] = [...group.anomalies.values()];
       for (const r of group.routers.values()) {
-        const active = !r.leaving && now - r.lastSeen <= masterDownMs(r.version, r.priority, r.interval);
+        // A router in an open split brain counts as master even when silent (see compare).
+        const inSplit = [...r.pairs.values()].some((p) => p.anomaly !== undefined && p.anomaly.ended === undefined);
+        const active = !r.leaving && (now - r.lastSeen <= masterDownMs(r.version, r.priority, r.interval) || inSplit);
         const summary: RouterSummary = {
           address: r.address,
           priority: r.priority,

@@ -79,7 +79,7 @@ anomaly of kind "split-brain".`;
     const summary =
       flags.read !== undefined
         ? await this.fromFile(flags.read, flags.write, session)
-        : await this.live(flags.interface ?? 'any', !flags['no-promiscuous'], flags.write, session, json);
+        : await this.live(flags.interface ?? 'any', !flags['no-promiscuous'], flags.write, session);
     if (!json) this.printSummary(summary);
     if (summary.splitBrain) process.exitCode = ExitCode.Failure;
     return summary;
@@ -121,12 +121,13 @@ anomaly of kind "split-brain".`;
     return session.summary();
   }
 
-  private async live(name: string, promiscuous: boolean, output: string | undefined, session: SniffSession, json: boolean): Promise<SniffSummary> {
+  private async live(name: string, promiscuous: boolean, output: string | undefined, session: SniffSession): Promise<SniffSummary> {
     const capture = LiveCapture.open({ interfaceName: name, promiscuous });
     let names = new Map<number, string>();
     if (capture.ifindex === 0) names = await interfaceNames().catch(() => new Map<number, string>());
     const writer = output === undefined ? undefined : PcapWriter.create(output, { linkType: capture.linkType });
-    if (!json) process.stderr.write(`listening on ${name}, link-type ${LINK_TYPE_NAMES[capture.linkType] ?? capture.linkType}, VRRP only\n`);
+    // On stderr (as tcpdump does), so NDJSON on stdout stays clean and scripts can wait for it.
+    process.stderr.write(`listening on ${name}, link-type ${LINK_TYPE_NAMES[capture.linkType] ?? capture.linkType}, VRRP only\n`);
     let statistics: CaptureStatistics;
     try {
       await new Promise<void>((resolve, reject) => {
@@ -159,7 +160,7 @@ anomaly of kind "split-brain".`;
       writer?.close();
     }
     process.stdout.write(session.take(), session.encoding);
-    if (!json) process.stderr.write(`${statistics.received} packets received by filter\n${statistics.dropped} packets dropped by kernel\n`);
+    process.stderr.write(`${statistics.received} packets received by filter\n${statistics.dropped} packets dropped by kernel\n`);
     return session.summary(Date.now(), statistics);
   }
 

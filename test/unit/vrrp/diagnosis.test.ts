@@ -66,6 +66,19 @@ describe('diagnosis', () => {
     assert.deepEqual(summary.vrids[0]?.backups, [A]);
   });
 
+  it('deaf peers (keepalived\'s silent master): a mismatch between two advertising routers is a split brain at once, kept while one is quiet', () => {
+    // keepalived with advert_int 2 against a peer at 1 s: one advert, then silence as it drops the peer's.
+    const { summary } = run([...series(B, 0, 15_000, 1000), advert(A, 2500, { interval: 200 })]);
+    assert.ok(kinds(summary).includes('split-brain'));
+    assert.deepEqual(summary.vrids[0]?.masters, [A, B]);
+  });
+
+  it('a split brain of deaf peers ends when one of them leaves with priority 0', () => {
+    const { summary, events } = run([...series(B, 0, 6000, 1000, { version: 3 }), advert(A, 500), advert(A, 6500, { priority: 0 })]);
+    assert.ok(summary.vrids[0]?.anomalies.find((a) => a.kind === 'split-brain')?.ended !== undefined);
+    assert.ok(events.some((e) => e.kind === 'split-brain-ended'));
+  });
+
   it('priority 0: the master leaves, the backup takes over after Skew_Time', () => {
     const { summary, events } = run([...series(A, 0, 5000, 1000), advert(A, 5001, { priority: 0 }), ...series(B, 5001 + 609, 9000, 1000)]);
     assert.deepEqual(kinds(summary), ['priority-zero', 'takeover']);
@@ -126,8 +139,14 @@ describe('diagnosis', () => {
     assert.deepEqual(kinds(summary), ['bad-checksum', 'malformed', 'priority-tie', 'ttl', 'vip-mismatch']);
   });
 
-  it('a split brain that ends when one side goes quiet', () => {
-    const { summary, events } = run([...series(A, 0, 20_000, 1000, { version: 2 }), ...series(B, 200, 8000, 1000, { version: 3 })]);
+  it('two masters taking turns (as keepalived with mismatched peers can) is a split brain too', () => {
+    const turns = [advert(A, 0), advert(B, 500), advert(A, 1000), ...[2500, 3500, 4500].map((t) => advert(B, t)), ...[7500, 8500].map((t) => advert(A, t)), ...[10_000, 11_000].map((t) => advert(B, t)), ...[12_000, 13_000, 14_000].map((t) => advert(A, t))];
+    const { summary } = run(turns);
+    assert.ok(kinds(summary).includes('split-brain'), kinds(summary).join(', '));
+  });
+
+  it('two masters with the same settings (a one-way link): split brain while both advertise, over when one goes quiet', () => {
+    const { summary, events } = run([...series(A, 0, 20_000, 1000), ...series(B, 200, 8000, 1000)]);
     const split = summary.vrids[0]?.anomalies.find((a) => a.kind === 'split-brain');
     assert.ok(split?.ended !== undefined);
     assert.ok(events.some((e) => e.kind === 'split-brain-ended'));
