@@ -21,6 +21,8 @@ export interface LoadedConfig {
   config: KeepalivedConfig;
   diagnostics: Diagnostic[];
   sources: SourceFiles;
+  /** Lines holding unrendered template text, per file. */
+  templateLines: Map<string, Set<number>>;
   schema: Schema;
 }
 
@@ -43,5 +45,5 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     if (lines > template.line) template.endLine = lines;
   }
   const diagnostics = [...read.diagnostics, ...parsed.diagnostics, ...checked, ...model.diagnostics];
-  return { file: read.files[0] ?? file, tree: parsed.nodes, config: model.config, diagnostics, sources: read.sources, schema };
+  return { file: read.files[0] ?? file, tree: parsed.nodes, config: model.config, diagnostics, sources: read.sources, templateLines: read.templateLines, schema };
 }

@@ -52,6 +52,8 @@ export interface ReadResult {
   sources: SourceFiles;
   /** Files read, in order (the main file first). */
   files: string[];
+  /** Lines holding unrendered template text, per file (findings there are consequences). */
+  templateLines: Map<string, Set<number>>;
   configId: string;
 }
 
@@ -61,7 +63,7 @@ export function defaultConfigId(): string {
 }
 
 /** Cheap test for anything a template pattern could match (most lines have none). */
-const TEMPLATE_HINT = /[{<]%|\{\{|\{#|@@|%%|__|\$\{/;
+const TEMPLATE_HINT = /[{<]%|\{\{|\{#|@@|%%|__|\$\{|<[A-Z]/;
 const INCLUDE_KEYWORDS = new Set(['include', 'includer', 'includem', 'includew', 'includeb', 'includea']);
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const DEFINITION = new RegExp(`^\\s*\\$(${NAME})\\s*=(.*)$`);
@@ -75,6 +77,7 @@ const TEMPLATE_PATTERNS: { pattern: RegExp; name: string }[] = [
   { pattern: /@@[A-Za-z_][A-Za-z0-9_.]*@@/, name: '@@PLACEHOLDER@@' },
   { pattern: /%%[A-Za-z_][A-Za-z0-9_.]*%%/, name: '%%PLACEHOLDER%%' },
   { pattern: /__[A-Z][A-Z0-9_]*__/, name: '__PLACEHOLDER__' },
+  { pattern: /<[A-Z][A-Z0-9_]*>/, name: '<PLACEHOLDER>' },
 ];
 
 class Reader {
@@ -85,6 +88,8 @@ class Reader {
   private readonly definitions = new Map<string, string>();
   private readonly includeStack: string[] = [];
   private readonly templateFiles = new Set<string>();
+  /** Lines holding unrendered template text, per file. */
+  readonly templateLines = new Map<string, Set<number>>();
   private readonly readFile: (file: string) => Buffer;
 
   constructor(readonly configId: string, readFile?: (file: string) => Buffer) {
@@ -262,6 +267,11 @@ class Reader {
       if (!found || m.index < found.index) found = { index: m.index, name: `\${${name}}` };
       result = result.slice(0, m.index) + TEMPLATE_PLACEHOLDER + result.slice(m.index + m[0].length);
       dollar.lastIndex = m.index + TEMPLATE_PLACEHOLDER.length;
+    }
+    if (found) {
+      const lines = this.templateLines.get(file) ?? new Set<number>();
+      lines.add(line);
+      this.templateLines.set(file, lines);
     }
     if (found && !this.templateFiles.has(file)) {
       this.templateFiles.add(file);
@@ -528,6 +538,7 @@ export function readConfig(file: string, options: ReadOptions = {}): ReadResult 
     diagnostics: reader.diagnostics,
     sources: reader.sources,
     files: reader.files,
+    templateLines: reader.templateLines,
     configId: reader.configId,
   };
 }

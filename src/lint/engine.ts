@@ -74,14 +74,19 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const modes = new Map<string, number | undefined>();
-  const templateFiles = new Set(loaded.diagnostics.filter((d) => d.rule === 'unrendered-template').map((d) => d.file));
+
   for (const rule of rules) {
     const override = options.severities?.[rule.id];
     if (override === 'off') continue;
     const report = (at: SourceRef & { endLine?: number }, message: string, severity?: Severity): void => {
-      // In a file with unrendered templates only the template finding and syntax problems count:
-      // everything else would be a cascade from the placeholder values.
-      if (templateFiles.has(at.file) && rule.id !== 'unrendered-template' && (rule.category !== 'syntax' || message.includes(TEMPLATE_PLACEHOLDER))) return;
+      // In a file with unrendered templates, the template finding stands for its consequences:
+      // nothing on a template line, and no model-level rule (a VRID written as {{ vrid }} is not
+      // "missing"). Line-local syntax and value problems elsewhere are still real.
+      const templateLines = loaded.templateLines.get(at.file);
+      if (templateLines && rule.id !== 'unrendered-template') {
+        if (templateLines.has(at.line) || message.includes(TEMPLATE_PLACEHOLDER)) return;
+        if (rule.category !== 'syntax' && rule.category !== 'value') return;
+      }
       const finding: Finding = {
         file: at.file,
         line: at.line,

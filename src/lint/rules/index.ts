@@ -9,6 +9,7 @@ import deprecatedKeyword from './deprecated-keyword.js';
 import duplicateRealServer from './duplicate-real-server.js';
 import duplicateVip from './duplicate-vip.js';
 import duplicateVirtualServer from './duplicate-virtual-server.js';
+import emptyBlock from './empty-block.js';
 import extraArguments from './extra-arguments.js';
 import duplicateVrid from './duplicate-vrid.js';
 import fwmarkProtocol from './fwmark-protocol.js';
@@ -71,6 +72,7 @@ export const RULES: Rule[] = [
   duplicateVip,
   duplicateVirtualServer,
   duplicateVrid,
+  emptyBlock,
   extraArguments,
   fwmarkProtocol,
   generatorSyntax,

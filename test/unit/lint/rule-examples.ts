@@ -82,6 +82,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
     bad: fullService('', '  real_server 198.51.100.2 80 {\n    MISC_CHECK {\n      misc_timeout 5\n    }\n  }\n'),
     good: fullService('', '  real_server 198.51.100.2 80 {\n    MISC_CHECK {\n      misc_path "/usr/local/bin/check web"\n      misc_timeout 5\n    }\n  }\n'),
   },
+  'empty-block': { bad: `global_defs {\n  notification_email {\n  }\n  router_id lb1\n}\n`, good: `global_defs {\n  notification_email {\n    ops@example.com\n  }\n  router_id lb1\n}\n` },
   'plaintext-auth-readable': { bad: instance('  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n'), good: instance() },
   'route-syntax': { bad: instance('  virtual_rules {\n    to 192.168.100./24 table 1 preference 100\n  }\n'), good: instance('  virtual_rules {\n    to 192.168.100.0/24 table 1 preference 100\n  }\n') },
   'route-deprecated-syntax': { bad: instance('  virtual_routes {\n    0.0.0.0/0 gw 192.0.2.1 dev eth0\n  }\n'), good: instance('  virtual_routes {\n    0.0.0.0/0 via 192.0.2.1 dev eth0\n  }\n') },
