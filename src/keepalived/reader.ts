@@ -78,6 +78,8 @@ const TEMPLATE_PATTERNS: { pattern: RegExp; name: string }[] = [
   { pattern: /%%[A-Za-z_][A-Za-z0-9_.]*%%/, name: '%%PLACEHOLDER%%' },
   { pattern: /__[A-Z][A-Z0-9_]*__/, name: '__PLACEHOLDER__' },
   { pattern: /<[A-Z][A-Z0-9_]*>/, name: '<PLACEHOLDER>' },
+  // Shell parameter expansion (envsubst, docker entrypoints): never keepalived syntax.
+  { pattern: /\$\{[A-Za-z_][A-Za-z0-9_]*[:?+=-][^}]*\}/, name: '${VAR:-default}' },
 ];
 
 class Reader {

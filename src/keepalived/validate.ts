@@ -71,7 +71,7 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
       return;
     }
   }
-  if (takesAddress(spec) && first && isIP(first.text) === 0) {
+  if (takesAddress(spec) && first && !isAddress(first.text)) {
     out.push(diagnostic(first, 'invalid-address', `'${node.keyword}': '${first.text}' is not an IP address`));
     return;
   }
@@ -114,6 +114,15 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     const value = Number(first.text);
     if (value < spec.range[0] || value > spec.range[1]) out.push(diagnostic(first, 'out-of-range', `'${node.keyword}': number '${first.text}' outside range [${spec.range[0]}, ${spec.range[1]}]`));
   }
+}
+
+/** An IP address, optionally with a /prefix (keepalived reads and ignores it on peers and sources). */
+function isAddress(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return isIP(text) !== 0;
+  const family = isIP(text.slice(0, slash));
+  const prefix = text.slice(slash + 1);
+  return family !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function isMulticast(address: string): boolean {
@@ -174,7 +183,7 @@ function checkValueLine(block: string, line: ConfigNode, out: Diagnostic[]): voi
     return;
   }
   if (block === 'unicast_peer') {
-    if (isIP(line.keyword) === 0) {
+    if (!isAddress(line.keyword)) {
       out.push(diagnostic(line, 'invalid-address', `unicast_peer '${line.keyword}' is not an IP address (keepalived skips it)`));
       return;
     }
