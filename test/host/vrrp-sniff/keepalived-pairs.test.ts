@@ -114,6 +114,11 @@ describe('vrrp sniff against keepalived pairs', () => {
     const mine = packets.map((p) => key(p.src, p.dst, p.vrid, p.priority, p.version));
     const expected = theirs.map((r) => key(r.src, r.dst, r.vrid, r.priority, r.version));
     t.diagnostic(`${mine.length} adverts decoded live, ${expected.length} in tcpdump's capture`);
+    // The kernel's BPF filter let nothing but VRRP through (IGMP, ARP and neighbour discovery
+    // were on the wire too), and dropped nothing.
+    const summary = ndjson(live?.stdout() ?? '').at(-1) as unknown as { skipped: number; packets: number; kernel: { received: number; dropped: number } };
+    assert.equal(summary.skipped, 0);
+    assert.deepEqual(summary.kernel, { received: summary.packets, dropped: 0 });
     // Two sockets may see packets sent within microseconds of each other in either order.
     assert.deepEqual([...mine].sort(), [...expected].sort());
     for (const p of packets) {
