@@ -215,8 +215,11 @@ class Reader {
       column += conditional[0].length;
       text = text.slice(conditional[0].length);
     }
+    // Templates first: `{# ... #}` contains a comment character, and `{{ x }}` braces must not
+    // split the line. Template spans become one placeholder token.
+    if (TEMPLATE_HINT.test(text)) text = this.neutraliseTemplates(file, line, column, text);
     const { code, commentAt } = stripComment(text);
-    if (commentAt >= 0 && commentAt > 0 && /\S/.test(text[commentAt - 1] ?? '') && !this.isTemplate(text)) {
+    if (commentAt > 0 && /\S/.test(text[commentAt - 1] ?? '')) {
       const previous = text.slice(0, commentAt).trimStart();
       // Only a comment character glued to a value (auth_pass ab#cd) truncates something.
       if (previous.length > 0) {
@@ -224,7 +227,7 @@ class Reader {
         this.diagnostics.push(diagnostic({ file, line, column: column + commentAt + 1 }, 'comment-in-value', `'${character}' starts a comment even inside a word: the value is cut to '${lastWord(previous)}'; put the value in double quotes if '${character}' is part of it`));
       }
     }
-    text = TEMPLATE_HINT.test(text) ? this.neutraliseTemplates(file, line, column, code, text) : code;
+    text = code;
 
     const generator = text.includes('~') ? GENERATOR.exec(text) : null;
     if (generator) {
@@ -234,52 +237,41 @@ class Reader {
     this.emit(file, line, column, text);
   }
 
-  private isTemplate(text: string): boolean {
-    return TEMPLATE_PATTERNS.some((t) => t.pattern.test(text));
-  }
-
-  /** Reports the first unrendered template of a file once and blanks every template span. */
-  private neutraliseTemplates(file: string, line: number, column: number, code: string, fullText: string): string {
-    let result = code;
-    let found: { index: number; name: string } | undefined;
-    for (const { pattern, name } of TEMPLATE_PATTERNS) {
-      // {# ... #} starts with a comment character, so look at the text before comments.
-      const source = name.startsWith('Jinja comment') ? fullText : result;
-      if (!pattern.test(source)) continue;
-      const global = new RegExp(pattern.source, 'g');
-      let match: RegExpExecArray | null;
-      while ((match = global.exec(source)) !== null) {
-        if (!found || match.index < found.index) found = { index: match.index, name };
-        if (source === result) {
-          result = result.slice(0, match.index) + TEMPLATE_PLACEHOLDER + result.slice(match.index + match[0].length);
-          global.lastIndex = match.index + TEMPLATE_PLACEHOLDER.length;
-        } else {
-          result = fullText.slice(0, match.index) + TEMPLATE_PLACEHOLDER + stripComment(fullText.slice(match.index + match[0].length)).code;
-          break;
-        }
-        if (match[0].length === 0) global.lastIndex += 1;
+  /**
+   * Replaces every template span outside comments with a placeholder and reports the first
+   * template of a file once. Undefined ${NAME} counts: keepalived would leave it verbatim.
+   */
+  private neutraliseTemplates(file: string, line: number, column: number, text: string): string {
+    let result = text;
+    for (let round = 0; round < 200; round += 1) {
+      const commentAt = stripComment(result).commentAt;
+      let earliest: { index: number; length: number; name: string } | undefined;
+      for (const { pattern, name } of TEMPLATE_PATTERNS) {
+        const match = pattern.exec(result);
+        if (match && (!earliest || match.index < earliest.index)) earliest = { index: match.index, length: match[0].length, name };
       }
-    }
-    // ${NAME} with no definition stays verbatim in keepalived: a shell/envsubst template.
-    const dollar = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-    let m: RegExpExecArray | null;
-    while ((m = dollar.exec(result)) !== null) {
-      const name = m[1] ?? '';
-      if (this.definitions.has(name) || BUILTIN_NAMES.has(name)) continue;
-      if (!found || m.index < found.index) found = { index: m.index, name: `\${${name}}` };
-      result = result.slice(0, m.index) + TEMPLATE_PLACEHOLDER + result.slice(m.index + m[0].length);
-      dollar.lastIndex = m.index + TEMPLATE_PLACEHOLDER.length;
-    }
-    if (found) {
-      const lines = this.templateLines.get(file) ?? new Set<number>();
-      lines.add(line);
-      this.templateLines.set(file, lines);
-    }
-    if (found && !this.templateFiles.has(file)) {
-      this.templateFiles.add(file);
-      this.diagnostics.push(diagnostic({ file, line, column: column + found.index + 1 }, 'unrendered-template', `unrendered template (${found.name}): this file must be rendered before keepalived reads it; other findings in template lines are not reported`));
+      const dollar = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+      for (let m = dollar.exec(result); m !== null; m = dollar.exec(result)) {
+        const name = m[1] ?? '';
+        if (this.definitions.has(name) || BUILTIN_NAMES.has(name)) continue;
+        if (!earliest || m.index < earliest.index) earliest = { index: m.index, length: m[0].length, name: `\${${name}}` };
+        break;
+      }
+      // A template inside a comment is harmless: keepalived never sees it.
+      if (!earliest || earliest.length === 0 || (commentAt >= 0 && earliest.index > commentAt)) break;
+      if (round === 0) this.reportTemplate(file, line, column + earliest.index + 1, earliest.name);
+      result = result.slice(0, earliest.index) + TEMPLATE_PLACEHOLDER + result.slice(earliest.index + earliest.length);
     }
     return result;
+  }
+
+  private reportTemplate(file: string, line: number, column: number, name: string): void {
+    const lines = this.templateLines.get(file) ?? new Set<number>();
+    lines.add(line);
+    this.templateLines.set(file, lines);
+    if (this.templateFiles.has(file)) return;
+    this.templateFiles.add(file);
+    this.diagnostics.push(diagnostic({ file, line, column }, 'unrendered-template', `unrendered template (${name}): this file must be rendered before keepalived reads it; other findings in template lines are not reported`));
   }
 
   private expandGenerator(file: string, line: number, column: number, match: RegExpExecArray): string[] {
