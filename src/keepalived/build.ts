@@ -212,6 +212,12 @@ class Builder {
       notificationEmails: [],
       vrrpMcastGroup4: '224.0.0.18',
       vrrpMcastGroup6: 'ff02::12',
+      vrrpGarpMasterDelay: 5,
+      vrrpGarpMasterRepeat: 5,
+      vrrpGarpInterval: 0,
+      vrrpGnaInterval: 0,
+      vrrpSkipCheckAdvAddr: false,
+      defaultInterface: 'eth0',
     };
     for (const block of blocks) {
       global.at ??= ref(block);
@@ -228,6 +234,21 @@ class Builder {
       if (group4) global.vrrpMcastGroup4 = group4;
       const group6 = text(last(block, 'vrrp_mcast_group6'));
       if (group6) global.vrrpMcastGroup6 = group6;
+      global.vrrpGarpMasterDelay = num(last(block, 'vrrp_garp_master_delay'), global.vrrpGarpMasterDelay);
+      global.vrrpGarpMasterRepeat = num(last(block, 'vrrp_garp_master_repeat'), global.vrrpGarpMasterRepeat);
+      global.vrrpGarpInterval = num(last(block, 'vrrp_garp_interval'), global.vrrpGarpInterval);
+      global.vrrpGnaInterval = num(last(block, 'vrrp_gna_interval'), global.vrrpGnaInterval);
+      if (last(block, 'vrrp_skip_check_adv_addr')) global.vrrpSkipCheckAdvAddr = true;
+      const defaultInterface = text(last(block, 'default_interface'));
+      if (defaultInterface) global.defaultInterface = defaultInterface;
+      const sync = last(block, 'lvs_sync_daemon');
+      const syncInterface = text(sync);
+      if (syncInterface) {
+        global.lvsSyncDaemon = { interface: syncInterface };
+        const words = (sync?.args ?? []).map((a) => a.text);
+        const named = words[1] === 'inst' ? words[2] : words[1] && !['id', 'maxlen', 'port', 'ttl', 'group'].includes(words[1]) ? words[1] : undefined;
+        if (named) global.lvsSyncDaemon.instance = named;
+      }
     }
     return global;
   }
@@ -325,9 +346,28 @@ class Builder {
       trackFiles: this.tracks(last(node, 'track_file')),
       trackProcesses: this.tracks(last(node, 'track_process')),
       notify: {},
-      garpMasterDelay: num(last(node, 'garp_master_delay'), 5),
-      garpMasterRepeat: num(last(node, 'garp_master_repeat'), 5),
+      garpMasterDelay: num(last(node, 'garp_master_delay'), global.vrrpGarpMasterDelay),
+      garpMasterRepeat: num(last(node, 'garp_master_repeat'), global.vrrpGarpMasterRepeat),
+      garpMasterRefresh: num(last(node, 'garp_master_refresh'), 0),
+      garpMasterRefreshRepeat: num(last(node, 'garp_master_refresh_repeat'), 1),
+      acceptMode: false,
+      unicastTtl: num(last(node, 'unicast_ttl'), 255),
+      downTimerAdverts: num(last(node, 'down_timer_adverts'), 3),
+      dontTrackPrimary: Boolean(last(node, 'dont_track_primary')),
+      skipCheckAdvAddr: flag(node, 'skip_check_adv_addr') || global.vrrpSkipCheckAdvAddr,
     };
+    // Accept mode is on unless strict mode turns it off; `accept` / `no_accept` decide explicitly.
+    instance.acceptMode = last(node, 'no_accept') ? false : last(node, 'accept') ? true : !instance.strictMode;
+    const mcastDst = text(last(node, 'mcast_dst_ip'));
+    if (mcastDst) instance.mcastDstIp = mcastDst;
+    const vmacNode = last(node, 'use_vmac');
+    if (vmacNode) {
+      instance.vmac = {};
+      for (const word of vmacNode.args.map((a) => a.text)) {
+        if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(word)) instance.vmac.mac = word;
+        else instance.vmac.name = word;
+      }
+    }
     // IPv6 virtual addresses make an instance VRRPv3 (v2 has no IPv6).
     if (instance.virtualIpAddresses.some((a) => a.family === 6)) instance.version = 3;
     const iface = text(last(node, 'interface'));

@@ -87,8 +87,26 @@ export interface VrrpInstance {
   trackFiles: TrackReference[];
   trackProcesses: TrackReference[];
   notify: Partial<Record<'master' | 'backup' | 'fault' | 'stop' | 'deleted' | 'any' | 'masterRxLowerPri', ScriptCommand>>;
+  /** Seconds after becoming master before the second burst of gratuitous ARPs (default 5). */
   garpMasterDelay: number;
+  /** Gratuitous ARPs per burst (default 5). */
   garpMasterRepeat: number;
+  /** Seconds between periodic gratuitous ARPs while master; 0 = none (default). */
+  garpMasterRefresh: number;
+  garpMasterRefreshRepeat: number;
+  /** Accept packets to the VIPs while master: on unless strict mode, `accept` / `no_accept`. */
+  acceptMode: boolean;
+  /** Multicast destination; undefined = global vrrp_mcast_group4/6. */
+  mcastDstIp?: string;
+  /** TTL / hop limit of unicast adverts (default 255). */
+  unicastTtl: number;
+  /** Adverts a backup waits before declaring the master down (default 3). */
+  downTimerAdverts: number;
+  dontTrackPrimary: boolean;
+  /** Do not check that advert addresses match ours (instance or global setting). */
+  skipCheckAdvAddr: boolean;
+  /** `use_vmac [NAME] [MAC]`: the macvlan interface keepalived creates (default vrrp.<VRID>). */
+  vmac?: { name?: string; mac?: string };
 }
 
 export interface SyncGroup {
@@ -220,6 +238,17 @@ export interface GlobalDefs {
   notificationEmails: string[];
   vrrpMcastGroup4: string;
   vrrpMcastGroup6: string;
+  /** Global gratuitous-ARP defaults (instances may override): 5 s, 5 ARPs. */
+  vrrpGarpMasterDelay: number;
+  vrrpGarpMasterRepeat: number;
+  /** Seconds between gratuitous ARPs / neighbour adverts in a burst (default 0). */
+  vrrpGarpInterval: number;
+  vrrpGnaInterval: number;
+  vrrpSkipCheckAdvAddr: boolean;
+  /** Interface for instances that give none (default eth0). */
+  defaultInterface: string;
+  /** `lvs_sync_daemon IFNAME [INSTANCE] ...` */
+  lvsSyncDaemon?: { interface: string; instance?: string };
   at?: SourceRef;
 }
 

@@ -119,6 +119,13 @@ describe('parsing', () => {
     const findings = lintFile(file, { configId: 'lb1' }).findings.filter((f) => f.severity !== 'info' && f.rule !== 'plaintext-auth-readable');
     assert.deepEqual(findings.map((f) => `${f.line}:${f.rule}`), ['3:unrendered-template']);
   });
+  it('global settings flow into instances; strict mode turns accept off; use_vmac', () => {
+    const r = load('global_defs {\n vrrp_strict\n vrrp_garp_master_delay 2\n lvs_sync_daemon eth1 VI_1\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n use_vmac vrrp.1 02:00:5e:00:01:01\n}\n');
+    const i = r.config.vrrpInstances[0];
+    assert.deepEqual([i?.strictMode, i?.acceptMode, i?.garpMasterDelay], [true, false, 2]);
+    assert.deepEqual(i?.vmac, { name: 'vrrp.1', mac: '02:00:5e:00:01:01' });
+    assert.deepEqual(r.config.global.lvsSyncDaemon, { interface: 'eth1', instance: 'VI_1' });
+  });
   it('defaults are keepalived\'s', () => {
     const r = load('vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n}\nvirtual_server 192.0.2.1 80 {\n real_server 192.0.2.2 80 {\n  TCP_CHECK {\n  }\n }\n}\n');
     const i = r.config.vrrpInstances[0];
@@ -126,6 +133,8 @@ describe('parsing', () => {
     assert.equal(i?.priority, 100);
     assert.equal(i?.advertInt, 1);
     assert.equal(i?.version, 2);
+    assert.deepEqual([i?.garpMasterDelay, i?.garpMasterRepeat, i?.garpMasterRefresh, i?.unicastTtl, i?.downTimerAdverts, i?.acceptMode], [5, 5, 0, 255, 3, true]);
+    assert.equal(r.config.global.defaultInterface, 'eth0');
     const vs = r.config.virtualServers[0];
     assert.equal(vs?.protocol, 'UDP');
     assert.equal(vs?.scheduler, 'wlc');
