@@ -84,7 +84,23 @@ class Parser {
   constructor(
     private readonly items: Item[],
     private readonly schema: Schema,
+    /**
+     * Second pass after a block was never closed: a top-level block keyword followed by '{'
+     * (vrrp_instance, virtual_server, ...) met inside a block closes the open blocks, so a
+     * single missing '}' gives a single finding instead of misplacing everything after it.
+     */
+    private readonly closeAtTopLevelBlocks = false,
   ) {}
+
+  /** The keyword blocks being parsed, outermost first. */
+  private readonly openBlocks: KeywordSpec[] = [];
+
+  /** Set when a block reached the end of the input unclosed (worth a second pass). */
+  unclosedAtEnd = false;
+  private get lastLine(): number {
+    const last = this.items[this.items.length - 1];
+    return last ? lineOf(last) : 0;
+  }
 
   parseTop(): ConfigNode[] {
     const nodes: ConfigNode[] = [];
@@ -111,16 +127,47 @@ class Parser {
 
   /** Parses the inside of a keywords block up to its `}`; returns where it closed. */
   private parseBlockBody(parent: KeywordSpec, open: Token, into: ConfigNode[]): Position | undefined {
+    this.openBlocks.push(parent);
+    try {
+      return this.parseBlockBodyInner(parent, open, into);
+    } finally {
+      this.openBlocks.pop();
+    }
+  }
+
+  private parseBlockBodyInner(parent: KeywordSpec, open: Token, into: ConfigNode[]): Position | undefined {
     while (this.index < this.items.length) {
       const item = this.items[this.index] as Item;
       if (item.type === 'close') {
         this.index += 1;
         return item.token;
       }
+      if (this.closeAtTopLevelBlocks && this.belongsOutside(parent, item)) {
+        const d = diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is not closed before line ${lineOf(item)}: a '}' is missing`);
+        // keepalived reads the rest of the file inside this block: the whole rest is its cascade.
+        if (this.lastLine > d.line) d.endLine = this.lastLine;
+        this.diagnostics.push(d);
+        return undefined;
+      }
       this.parseItem(parent, into);
     }
+    this.unclosedAtEnd = true;
     this.cascade(diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is never closed: a '}' is missing`));
     return undefined;
+  }
+
+  /**
+   * A statement not valid in this block that belongs to a block still open around it, or
+   * that starts a top-level block: the sign of a '}' missing before it.
+   */
+  private belongsOutside(parent: KeywordSpec, item: Item): boolean {
+    if (item.type !== 'stmt') return false;
+    const keyword = item.tokens[0];
+    if (!keyword || keyword.quoted || parent.children.has(keyword.text)) return false;
+    const enclosing = this.openBlocks.slice(0, -1);
+    if (enclosing.some((block) => block.children.has(keyword.text))) return true;
+    const top = this.schema.lookup(undefined, keyword.text);
+    return Boolean(top?.block) && this.items[this.index + 1]?.type === 'open';
   }
 
   private parseValueBody(owner: ConfigNode, open: Token): Position | undefined {
@@ -244,8 +291,19 @@ function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+function lineOf(item: Item): number {
+  return item.type === 'stmt' ? (item.tokens[0]?.line ?? 0) : item.token.line;
+}
+
 export function parseLines(lines: LogicalLine[], schema: Schema): SyntaxTree {
-  const parser = new Parser(items(lines), schema);
-  const nodes = parser.parseTop();
+  const list = items(lines);
+  let parser = new Parser(list, schema);
+  let nodes = parser.parseTop();
+  if (parser.unclosedAtEnd) {
+    // One missing '}' swallows every later block; read again closing blocks at the next
+    // top-level block keyword, which pins the mistake to the block that lacks its '}'.
+    parser = new Parser(list, schema, true);
+    nodes = parser.parseTop();
+  }
   return { nodes, diagnostics: parser.diagnostics };
 }

@@ -72,6 +72,13 @@ describe('parsing', () => {
     assert.deepEqual(rules(r), ['2:misplaced-keyword']);
     assert.equal(r.config.global.routerId, 'a');
   });
+  it('one missing } is one diagnostic, pinned to the block that lacks it', () => {
+    const text = 'vrrp_instance VI_1 {\n interface eth0\n authentication {\n  auth_type PASS\n virtual_ipaddress {\n  192.0.2.1\n }\n}\nvirtual_server 192.0.2.1 80 {\n protocol TCP\n}\n';
+    const r = load(text);
+    assert.deepEqual(rules(r), ['3:unbalanced-braces']);
+    assert.equal(r.config.vrrpInstances[0]?.virtualIpAddresses[0]?.address, '192.0.2.1');
+    assert.equal(r.config.virtualServers.length, 1);
+  });
   it('unbalanced braces', () => {
     assert.deepEqual(rules(load('global_defs {\n router_id a\n')), ['1:unbalanced-braces']);
     assert.deepEqual(rules(load('global_defs {\n}\n}\n')), ['3:unbalanced-braces']);
