@@ -227,8 +227,12 @@ class Builder {
       if (version === '2' || version === '3') global.vrrpVersion = Number(version) as 2 | 3;
       if (last(block, 'vrrp_strict')) global.vrrpStrict = true;
       if (last(block, 'enable_script_security')) global.enableScriptSecurity = true;
-      const user = text(last(block, 'script_user'));
-      if (user !== undefined) global.scriptUser = user;
+      const userNode = last(block, 'script_user');
+      const user = text(userNode);
+      if (user !== undefined && userNode) {
+        global.scriptUser = user;
+        global.scriptUserAt = ref(userNode);
+      }
       for (const email of all(block, 'notification_email')) for (const line of email.children) global.notificationEmails.push(line.keyword);
       const group4 = text(last(block, 'vrrp_mcast_group4'));
       if (group4) global.vrrpMcastGroup4 = group4;
@@ -337,6 +341,7 @@ class Builder {
       nopreempt: Boolean(last(node, 'nopreempt')),
       preemptDelay: num(last(node, 'preempt_delay'), 0),
       strictMode: flag(node, 'strict_mode') || global.vrrpStrict,
+      family: 4,
       virtualIpAddresses: this.addresses(last(node, 'virtual_ipaddress')),
       excludedIpAddresses: this.addresses(last(node, 'virtual_ipaddress_excluded')),
       unicastPeers: (last(node, 'unicast_peer')?.children ?? []).map((line) => ({ address: line.keyword, at: ref(line) })),
@@ -356,6 +361,7 @@ class Builder {
       dontTrackPrimary: Boolean(last(node, 'dont_track_primary')),
       skipCheckAdvAddr: flag(node, 'skip_check_adv_addr') || global.vrrpSkipCheckAdvAddr,
     };
+    instance.family = last(node, 'native_ipv6') ? 6 : (instance.virtualIpAddresses[0]?.family ?? 4);
     // Accept mode is on unless strict mode turns it off; `accept` / `no_accept` decide explicitly.
     instance.acceptMode = last(node, 'no_accept') ? false : last(node, 'accept') ? true : !instance.strictMode;
     const mcastDst = text(last(node, 'mcast_dst_ip'));
@@ -368,8 +374,8 @@ class Builder {
         else instance.vmac.name = word;
       }
     }
-    // IPv6 virtual addresses make an instance VRRPv3 (v2 has no IPv6).
-    if (instance.virtualIpAddresses.some((a) => a.family === 6)) instance.version = 3;
+    // IPv6 instances are always VRRPv3 (v2 has no IPv6).
+    if (instance.family === 6) instance.version = 3;
     const iface = text(last(node, 'interface'));
     if (iface !== undefined) instance.interface = iface;
     const vrid = optionalNum(last(node, 'virtual_router_id'));

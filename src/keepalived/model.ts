@@ -76,6 +76,8 @@ export interface VrrpInstance {
   preemptDelay: number;
   strictMode: boolean;
   authentication?: Authentication;
+  /** The instance's address family: IPv6 with native_ipv6, else that of its first VIP (IPv4 if none). */
+  family: AddressFamily;
   virtualIpAddresses: IpAddressEntry[];
   excludedIpAddresses: IpAddressEntry[];
   unicastSrcIp?: string;
@@ -235,6 +237,7 @@ export interface GlobalDefs {
   vrrpStrict: boolean;
   enableScriptSecurity: boolean;
   scriptUser?: string;
+  scriptUserAt?: SourceRef;
   notificationEmails: string[];
   vrrpMcastGroup4: string;
   vrrpMcastGroup6: string;

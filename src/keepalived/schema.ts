@@ -105,6 +105,9 @@ const RETIRED_2_2_7: RetiredKeyword[] = [
   { keyword: 'nb_get_retry', blocks: ['HTTP_GET', 'SSL_GET'], status: 'deprecated', replacement: 'retry', message: "'nb_get_retry' is deprecated; use 'retry'" },
   { keyword: 'lvs_sync_daemon_interface', blocks: ['vrrp_instance'], status: 'deprecated', replacement: 'lvs_sync_daemon', message: "'lvs_sync_daemon_interface' in a vrrp_instance is deprecated; use 'lvs_sync_daemon' in global_defs" },
   { keyword: 'connect_port', blocks: ['url'], status: 'removed', replacement: 'connect_port', message: "'connect_port' belongs in the checker block, not in url" },
+  { keyword: 'linkbeat_use_polling', blocks: ['vrrp_instance'], status: 'deprecated', replacement: 'linkbeat_interfaces', message: "'linkbeat_use_polling' in a vrrp_instance is deprecated; use a top-level linkbeat_interfaces block" },
+  { keyword: 'vmac_garp_intvl', blocks: ['vrrp_instance'], status: 'deprecated', replacement: 'garp_extra_if', message: "'vmac_garp_intvl' is deprecated; use 'garp_extra_if'" },
+  { keyword: 'vrrp_vmac_garp_intvl', blocks: ['global_defs'], status: 'deprecated', replacement: 'vrrp_garp_extra_if', message: "'vrrp_vmac_garp_intvl' is deprecated; use 'vrrp_garp_extra_if'" },
   { keyword: 'global_tracking', blocks: ['vrrp_sync_group'], status: 'deprecated', replacement: 'sync_group_tracking_weight', message: "'global_tracking' is deprecated; use 'sync_group_tracking_weight'" },
 ];
 

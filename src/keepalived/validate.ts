@@ -110,6 +110,10 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     }
     return;
   }
+  if (spec.range && first && spec.numeric.length === 0 && !/^[-+]?\d+(\.\d+)?$/.test(first.text) && !(spec.literals ?? []).includes(first.text)) {
+    out.push(diagnostic(first, 'invalid-number', `'${node.keyword}': invalid number '${first.text}' (must be within [${spec.range[0]}, ${spec.range[1]}])`));
+    return;
+  }
   if (spec.range && first && spec.numeric.length === 0 && /^[-+]?\d+$/.test(first.text)) {
     const value = Number(first.text);
     if (value < spec.range[0] || value > spec.range[1]) out.push(diagnostic(first, 'out-of-range', `'${node.keyword}': number '${first.text}' outside range [${spec.range[0]}, ${spec.range[1]}]`));

@@ -29,6 +29,7 @@ import missingVrid from './missing-vrid.js';
 import mixedAddressFamilies from './mixed-address-families.js';
 import noVirtualIp from './no-virtual-ip.js';
 import nopreemptWithMaster from './nopreempt-with-master.js';
+import optionWithoutEffect from './option-without-effect.js';
 import outOfRange from './out-of-range.js';
 import plaintextAuthReadable from './plaintext-auth-readable.js';
 import priority255NotMaster from './priority-255-not-master.js';
@@ -91,6 +92,7 @@ export const RULES: Rule[] = [
   mixedAddressFamilies,
   noVirtualIp,
   nopreemptWithMaster,
+  optionWithoutEffect,
   outOfRange,
   plaintextAuthReadable,
   priority255NotMaster,

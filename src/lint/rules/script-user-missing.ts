@@ -26,10 +26,14 @@ export default {
   check({ config, report }) {
     const known = localUsers();
     if (known.size === 0) return;
+    // keepalived checks script_user even when no script is configured.
+    if (config.global.scriptUser !== undefined && !known.has(config.global.scriptUser) && config.global.at) {
+      report(config.global.scriptUserAt ?? config.global.at, `script_user ${config.global.scriptUser} does not exist on this host: keepalived cannot run scripts as it`);
+    }
     const first = scripts(config).next();
     if (first.done) return;
     if (config.global.scriptUser !== undefined) {
-      if (!known.has(config.global.scriptUser)) report(config.global.at ?? first.value.script.at, `script_user ${config.global.scriptUser} does not exist on this host: keepalived cannot run the scripts`);
+      // reported above
     } else if (config.global.enableScriptSecurity && !known.has('keepalived_script')) {
       for (const { script, owner, block } of scripts(config)) {
         // keepalived reports a vrrp_script's user at the end of its block: point at the block.
