@@ -14,22 +14,13 @@ const CHUNK = 1 << 18;
 
 export default class VrrpSniff extends BaseCommand {
   static override summary = 'Decode VRRP adverts live or from a capture file, and diagnose split brain.';
-  static override description = `Prints one tcpdump-style line per VRRP packet (v2 and v3, IPv4 and IPv6, AH-wrapped v2) and
-watches each VRID as it goes: the master, routers that went quiet, the advert rate against the
-advertised interval, and anomalies: split brain (two routers advertising as master at once),
-priority ties, version / interval / authentication / virtual-address mismatches, TTL != 255,
-bad checksums, priority 0 (master leaving) and takeovers with the measured gap. Anomalies are
-printed as they happen ("!!" lines) and summarised at the end (Ctrl-C, -c, or end of file).
-
-Live capture uses an AF_PACKET socket with a kernel BPF filter that passes only VRRP, so it
-needs root (or CAP_NET_RAW). Files may be pcap (micro- or nanosecond) or pcapng, with Ethernet,
-Linux cooked (SLL, SLL2) or raw-IP link types.
-
-With --json the output is NDJSON: one {"type":"packet",...} object per packet, {"type":"event",...}
-objects for anomalies as they happen, and a final {"type":"summary","vrids":[...]} object.
-Packet keys: type, time, src, dst, ttl, version, vrid, priority, authType, interval
-(centiseconds for both versions), addresses, problems; more may follow. A split brain is an
-anomaly of kind "split-brain".`;
+  static override description = [
+    'Prints one tcpdump-style line per VRRP packet (v2 and v3, IPv4 and IPv6, AH-wrapped v2) and watches each VRID as it goes: the master, routers that went quiet, the advert rate against the advertised interval, and anomalies: split brain (two routers acting as master at once), priority ties, version / interval / authentication / virtual-address mismatches, TTL != 255, bad checksums, priority 0 (master leaving) and takeovers with the measured gap. Anomalies are printed as they happen ("!!" lines) and summarised at the end (Ctrl-C, -c, or end of file).',
+    '',
+    'Live capture uses an AF_PACKET socket with a kernel BPF filter that passes only VRRP, so it needs root (or CAP_NET_RAW). Files may be pcap (micro- or nanosecond) or pcapng, with Ethernet, Linux cooked (SLL, SLL2) or raw-IP link types.',
+    '',
+    'With --json the output is NDJSON: one {"type":"packet",...} object per packet, {"type":"event",...} objects for anomalies as they happen, and a final {"type":"summary","vrids":[...]} object. Packet keys: type, time, src, dst, ttl, version, vrid, priority, authType, interval (centiseconds for both versions), addresses, problems; more may follow. A split brain is an anomaly of kind "split-brain".',
+  ].join('\n');
 
   static override examples = [
     { command: '<%= config.bin %> vrrp sniff -i eth0', description: 'Watch VRRP on eth0 until Ctrl-C.' },

@@ -13,9 +13,15 @@ import path from 'node:path';
 import { namespacePair, type NamespacePair } from '../../support/netns.js';
 import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
 import { compareReadings, ourReading, tcpdumpReading, type Reading } from '../../unit/vrrp/tcpdump-reading.js';
+import { clockText } from '../../../src/vrrp/text.js';
 import { config, ndjson, runIn, sleep, sniff, type InstanceOptions, type NdjsonLine, type Running } from './support.js';
 
 const HEALTHY = [10, 11, 12, 13, 14, 15];
+
+/** An NDJSON time (UTC, microseconds) as tcpdump prints it: local HH:MM:SS.uuuuuu. */
+function localClock(iso: string): string {
+  return clockText(Math.floor(Date.parse(iso) / 1000), Number(iso.slice(20, 26)) * 1000);
+}
 const MISMATCHED = [20, 21, 22];
 
 function instances(side: 'a' | 'b', ifname: string, which: 'healthy' | 'mismatched'): InstanceOptions[] {
@@ -65,7 +71,8 @@ describe('vrrp sniff against keepalived pairs', () => {
     tcpdumpMismatched = runIn(mismatched.a, 'tcpdump', ['-i', mismatched.ifA, '-U', '-w', path.join(dir, 'mismatched.pcap'), filter]);
     live = sniff(healthy.a, ['-i', healthy.ifA, '--json']);
     any = sniff(healthy.a, ['-i', 'any', '-w', path.join(dir, 'any.pcap'), '--json']);
-    liveMismatched = sniff(mismatched.a, ['-i', mismatched.ifA, '--json']);
+    // -p: all-multicast membership instead of promiscuous mode; VRRP's group still arrives.
+    liveMismatched = sniff(mismatched.a, ['-i', mismatched.ifA, '-p', '--json']);
     await Promise.all([tcpdump, tcpdumpMismatched, live, any, liveMismatched].map((p) => p.waitFor(/listening on/)));
     for (const [pair, which] of [[healthy, 'healthy'], [mismatched, 'mismatched']] as const) {
       keepaliveds.push(await startKeepalived(pair.a, config('A', instances('a', pair.ifA, which)), `sniff-${which}-a`));
@@ -119,8 +126,14 @@ describe('vrrp sniff against keepalived pairs', () => {
     const summary = ndjson(live?.stdout() ?? '').at(-1) as unknown as { skipped: number; packets: number; kernel: { received: number; dropped: number } };
     assert.equal(summary.skipped, 0);
     assert.deepEqual(summary.kernel, { received: summary.packets, dropped: 0 });
-    // Two sockets may see packets sent within microseconds of each other in either order.
-    assert.deepEqual([...mine].sort(), [...expected].sort());
+    // Two sockets may see packets sent within microseconds of each other in either order. The
+    // kernel stamps each packet once (SO_TIMESTAMPNS here, libpcap's own way in tcpdump): the
+    // times agree to the microsecond.
+    const timed = (times: string[], keys: string[]): string[] => keys.map((k, i) => `${times[i]} ${k}`).sort();
+    assert.deepEqual(
+      timed(packets.map((p) => localClock(String(p.time))), mine),
+      timed(theirs.map((r) => r.time), expected),
+    );
     for (const p of packets) {
       assert.deepEqual(p.problems, [], `problems in ${JSON.stringify(p)}`);
       assert.equal(p.checksum, 'valid');
