@@ -7,7 +7,6 @@
 // Corrupt or truncated files stop with a CaptureFileError that names the byte offset.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { ExitCode, VipctlError } from '../errors.js';
-import { isSupportedLinkType } from './link.js';
 
 const PCAP_MAGIC_MICRO = 0xa1b2c3d4;
 const PCAP_MAGIC_NANO = 0xa1b23c4d;
@@ -326,9 +325,6 @@ export class CaptureFileReader {
     return this.littleEndian ? this.buffer.readUInt16LE(offset) : this.buffer.readUInt16BE(offset);
   }
 }
-
-/** True when a link type can be decoded by the sniffer. */
-export { isSupportedLinkType };
 
 export interface PcapWriterOptions {
   linkType: number;

@@ -6,7 +6,7 @@ import { AUTH_TYPE_NAMES } from './constants.js';
 import { Diagnosis, type Observation, type Anomaly, type DiagnosisEvent, type DiagnosisSummary, type GroupSummary, type RouterSummary } from './diagnosis.js';
 import { decodeIpPacket } from './ip-packet.js';
 import { simplePassword } from './packet.js';
-import { clockText, packetLine, printable, problemTexts, type LinkText } from './text.js';
+import { clockText, packetLine, printable, type LinkText } from './text.js';
 
 export interface SniffOptions {
   vrid?: number;
@@ -348,6 +348,3 @@ export function toJson(summary: DiagnosisSummary, skipped: number, kernel?: { re
     })),
   };
 }
-
-// problemTexts is re-exported for callers that print a packet's problems on their own.
-export { problemTexts };
