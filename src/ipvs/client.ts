@@ -25,18 +25,20 @@ import {
   daemonAttributes,
   daemonNest,
   decodeDaemon,
-  decodeDestination,
+  decodeDestinationBytes,
   decodeService,
   decodeTimeouts,
   destinationAttributes,
-  destinationNest,
   serviceAttributes,
   serviceNest,
   timeoutAttributes,
+  topLevelAttribute,
 } from './codec.js';
+import { IPVS_CMD_ATTR_DEST } from './constants.js';
 import { ipvsError, type IpvsOperation } from './errors.js';
 import { openIpvs } from './info.js';
-import type { Daemon, Destination, Service, ServiceEntry, ServiceKey, Timeouts } from './model.js';
+import { serviceId, type Daemon, type Destination, type Service, type ServiceEntry, type ServiceKey, type Timeouts } from './model.js';
+import { readProcServices, type ProcService } from './procfs.js';
 
 /** One change to the table, as a batch or a restore plan holds it. */
 export type Change =
@@ -93,26 +95,53 @@ export class IpvsClient {
     throw ipvsError('get-service', Object.assign(new Error('no reply'), { code: 'ESRCH', errno: -3, syscall: 'netlink' }));
   }
 
-  async destinations(service: ServiceKey): Promise<Destination[]> {
+  /** The destinations of a service; counters only when `withStats` (they cost time on big tables). */
+  async destinations(service: ServiceKey, withStats = true): Promise<Destination[]> {
     const replies = await this.guard('list', () =>
       this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_DEST, serviceAttributes(service, false))),
     );
     const destinations: Destination[] = [];
     for (const reply of replies) {
-      const nest = destinationNest(decodeGenl(reply, 'ipvs dest').attributes);
+      const nest = topLevelAttribute(reply.payload, IPVS_CMD_ATTR_DEST);
       if (!nest) continue;
-      const { value, problems } = decodeDestination(nest, service.af);
-      this.problems.push(...problems);
+      const { value, problems } = decodeDestinationBytes(nest, service.af, withStats);
+      if (problems.length > 0) this.problems.push(...problems);
       destinations.push(value);
     }
     return destinations;
   }
 
   /** Every service with its destinations, in the kernel's order. */
-  async snapshot(): Promise<ServiceEntry[]> {
+  async snapshot(withStats = true): Promise<ServiceEntry[]> {
     const services = await this.services();
     const entries: ServiceEntry[] = [];
-    for (const service of services) entries.push({ service, destinations: await this.destinations(service) });
+    for (const service of services) entries.push({ service, destinations: await this.destinations(service, withStats) });
+    return entries;
+  }
+
+  /**
+   * The table for plain listings: services from netlink, real servers from /proc/net/ip_vs
+   * in one read (thresholds, tunnel details and counters are left at zero). Services the
+   * file cannot name unambiguously (a mark used by both families) are asked for by netlink.
+   */
+  async snapshotForPlainList(): Promise<ServiceEntry[]> {
+    const services = await this.services();
+    const proc = await readProcServices();
+    if (!proc) return this.snapshotOf(services, false);
+    const byKey = new Map<string, ProcService | null>();
+    for (const entry of proc) byKey.set(entry.key, byKey.has(entry.key) ? null : entry);
+    const entries: ServiceEntry[] = [];
+    for (const service of services) {
+      const key = service.fwmark ? `fwm/${service.fwmark >>> 0}` : serviceId(service);
+      const found = byKey.get(key);
+      entries.push({ service, destinations: found ? found.destinations : await this.destinations(service, false) });
+    }
+    return entries;
+  }
+
+  private async snapshotOf(services: Service[], withStats: boolean): Promise<ServiceEntry[]> {
+    const entries: ServiceEntry[] = [];
+    for (const service of services) entries.push({ service, destinations: await this.destinations(service, withStats) });
     return entries;
   }
 

@@ -90,18 +90,19 @@ async function execute(client: IpvsClient, command: IpvsadmCommand, io: IpvsadmI
       if (options.has('timeout')) return { stdout: timeoutText(await client.timeouts()), stderr: '', status: 0 };
       if (options.has('daemon')) return { stdout: daemonText(await client.daemons()), stderr: '', status: 0 };
       const info = await getInfo(client.genl);
-      const entries = await client.snapshot();
+      const plain = !format.stats && !format.rate && !format.thresholds && !format.persistentConn && !format.tunInfo;
+      const entries = plain ? await client.snapshotForPlainList() : await client.snapshot(Boolean(format.stats || format.rate));
       const names = numeric ? NUMERIC_NAMES : await resolveNames(entries);
       return { stdout: listText(info, entries, format, names), stderr: '', status: 0 };
     }
     case 'save': {
-      const entries = await client.snapshot();
+      const entries = await client.snapshot(false);
       const names = numeric ? NUMERIC_NAMES : await resolveNames(entries);
       return { stdout: saveText(entries, numeric, names), stderr: '', status: 0 };
     }
     case 'restore': {
       const text = await io.readStdin();
-      const plan = await planRestore(text, { table: await client.snapshot(), timeouts: await client.timeouts(), daemons: await client.daemons() });
+      const plan = await planRestore(text, { table: await client.snapshot(false), timeouts: await client.timeouts(), daemons: await client.daemons() });
       if (plan.errors.length > 0) {
         return { stdout: '', stderr: plan.errors.map((e) => `line ${e.line}: ${e.message}\n`).join(''), status: 2 };
       }

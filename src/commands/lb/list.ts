@@ -96,7 +96,9 @@ export default class LbList extends BaseCommand {
         });
         entries = [{ service, destinations: await client.destinations(service) }];
       } else {
-        entries = await client.snapshot();
+        const plain = !flags.stats && !flags.rate && !flags.thresholds && !flags['persistent-conn'] && !flags['tun-info'] && !this.jsonEnabled();
+        // The plain listing needs nothing /proc/net/ip_vs lacks; counters are decoded only when shown.
+        entries = plain ? await client.snapshotForPlainList() : await client.snapshot(Boolean(flags.stats || flags.rate || this.jsonEnabled()));
       }
       if (this.jsonEnabled()) return tableJson(sortEntries(entries));
       if (flags.output === 'table') {

@@ -54,7 +54,7 @@ export default class LbRestore extends BaseCommand {
     const text = await readInput(args.file);
     const where = args.file === '-' ? 'stdin' : args.file;
     return withIpvs(async (client) => {
-      const plan = await planRestore(text, { table: await client.snapshot(), timeouts: await client.timeouts(), daemons: await client.daemons() });
+      const plan = await planRestore(text, { table: await client.snapshot(false), timeouts: await client.timeouts(), daemons: await client.daemons() });
       if (plan.errors.length > 0) {
         for (const error of plan.errors.slice(1, 20)) process.stderr.write(`vipctl: ${where}:${error.line}: ${error.message}\n`);
         if (plan.errors.length > 20) process.stderr.write(`vipctl: ... and ${plan.errors.length - 20} more\n`);

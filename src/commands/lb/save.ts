@@ -32,7 +32,7 @@ export default class LbSave extends BaseCommand {
   async run(): Promise<{ rules: string }> {
     const { flags } = await this.parse(LbSave);
     const rules = await withIpvs(async (client) => {
-      const entries = await client.snapshot();
+      const entries = await client.snapshot(false);
       return saveText(entries, flags.numeric, flags.numeric ? NUMERIC_NAMES : await resolveNames(entries));
     });
     if (!this.jsonEnabled()) process.stdout.write(rules);

@@ -1,0 +1,107 @@
+// IPVS benchmark: ipvsadm 1.31 and vipctl side by side in one user-mode Linux boot.
+// For 1,000 and 10,000 services with 2 real servers each: restore (ipvsadm -R vs
+// vipctl lb restore), list -n (ipvsadm -Ln vs vipctl lb list -n) and save -n
+// (ipvsadm -S -n vs vipctl lb save -n). Each operation runs several times, the two
+// tools interleaved, and the best time of each is kept (the machine is shared and noisy).
+// The outputs are checked to be the same before any time counts.
+//
+//   node bench/ipvs.js            boots UML and runs the whole benchmark inside it
+//   node bench/ipvs.js --inside   (used by the boot) runs the measurements
+//   IPVS_BENCH_SIZES=1000 node bench/ipvs.js   other sizes
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sizes = (process.env.IPVS_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const rounds = Number(process.env.IPVS_BENCH_ROUNDS ?? 3);
+
+if (!process.argv.includes('--inside')) {
+  const result = spawnSync(path.join(root, 'scripts', 'uml-run.sh'), ['--mem', '2G', '--', process.execPath, fileURLToPath(import.meta.url), '--inside'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, VIPCTL_IPVS_BENCH_SIZES: sizes.join(','), VIPCTL_IPVS_BENCH_ROUNDS: String(rounds) },
+  });
+  process.exit(result.status ?? 1);
+}
+
+const insideSizes = (process.env.VIPCTL_IPVS_BENCH_SIZES ?? sizes.join(',')).split(',').map(Number);
+const insideRounds = Number(process.env.VIPCTL_IPVS_BENCH_ROUNDS ?? rounds);
+const work = mkdtempSync(path.join(tmpdir(), 'vipctl-ipvs-bench-'));
+const vipctl = [process.execPath, path.join(root, 'bin', 'run.js')];
+
+/** Runs a command with stdin from a file (or nothing) and stdout to a file; returns seconds. */
+function timed(argv, { input, output } = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(argv[0], argv.slice(1), {
+    cwd: root,
+    input: input ? readFileSync(input) : '',
+    maxBuffer: 512 << 20,
+    encoding: 'buffer',
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (output) writeFileSync(output, result.stdout);
+  return seconds;
+}
+
+function rules(n) {
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    const vip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    lines.push(`-A -t ${vip}:80 -s rr`);
+    lines.push(`-a -t ${vip}:80 -r 192.168.${(i >> 8) & 255}.${i & 255}:8080 -m -w 1`);
+    lines.push(`-a -t ${vip}:80 -r 192.169.${(i >> 8) & 255}.${i & 255}:8080 -m -w 1`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const clear = () => timed(['ipvsadm', '-C']);
+const rows = [];
+try {
+  for (const n of insideSizes) {
+    const file = path.join(work, `rules-${n}.txt`);
+    writeFileSync(file, rules(n));
+    const best = { restore: [Infinity, Infinity], list: [Infinity, Infinity], save: [Infinity, Infinity] };
+    for (let round = 0; round < insideRounds; round++) {
+      // Restore into an empty table, each tool in turn.
+      clear();
+      best.restore[0] = Math.min(best.restore[0], timed(['ipvsadm', '-R'], { input: file }));
+      const referenceSave = path.join(work, 'ipvsadm.save');
+      timed(['ipvsadm', '-S', '-n'], { output: referenceSave });
+      clear();
+      best.restore[1] = Math.min(best.restore[1], timed([...vipctl, 'lb', 'restore', file]));
+      const ourSave = path.join(work, 'vipctl.save');
+      timed(['ipvsadm', '-S', '-n'], { output: ourSave });
+      if (!readFileSync(ourSave).equals(readFileSync(referenceSave))) throw new Error('vipctl lb restore gave another table than ipvsadm -R');
+      // List and save of the same table, interleaved.
+      const a = path.join(work, 'a.txt');
+      const b = path.join(work, 'b.txt');
+      best.list[0] = Math.min(best.list[0], timed(['ipvsadm', '-Ln'], { output: a }));
+      best.list[1] = Math.min(best.list[1], timed([...vipctl, 'lb', 'list', '-n'], { output: b }));
+      if (!readFileSync(a).equals(readFileSync(b))) throw new Error('vipctl lb list -n differs from ipvsadm -Ln');
+      best.save[0] = Math.min(best.save[0], timed(['ipvsadm', '-S', '-n'], { output: a }));
+      best.save[1] = Math.min(best.save[1], timed([...vipctl, 'lb', 'save', '-n'], { output: b }));
+      if (!readFileSync(a).equals(readFileSync(b))) throw new Error('vipctl lb save -n differs from ipvsadm -S -n');
+    }
+    for (const op of ['restore', 'list', 'save']) {
+      const [reference, ours] = best[op];
+      rows.push({ size: n, op, ipvsadm: reference, vipctl: ours, ratio: reference / ours });
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  spawnSync('ipvsadm', ['-C']);
+}
+
+const target = { restore: 10, list: 4, save: 4 };
+console.log(`IPVS in user-mode Linux: best of ${insideRounds} rounds, seconds (services with 2 real servers each)`);
+console.log('services  operation        ipvsadm    vipctl   ipvsadm/vipctl  target at 10,000');
+for (const row of rows) {
+  const op = { restore: 'restore (-R)', list: 'list -n (-Ln)', save: 'save -n (-S -n)' }[row.op];
+  console.log(
+    `${String(row.size).padStart(8)}  ${op.padEnd(15)} ${row.ipvsadm.toFixed(2).padStart(8)}  ${row.vipctl.toFixed(2).padStart(8)}  ${row.ratio.toFixed(1).padStart(13)}x  ${row.size === 10000 ? `>= ${target[row.op]}x ${row.ratio >= target[row.op] ? 'met' : 'NOT met'}` : ''}`,
+  );
+}
