@@ -277,6 +277,7 @@ class Builder {
     if (text(userNode)) script.user = text(userNode);
     if (text(userNode, 1)) script.group = text(userNode, 1);
     if (script.script && script.user !== undefined) script.script.user = script.user;
+    if (script.script && userNode) script.script.userAt = ref(userNode);
     if (script.script && script.group !== undefined) script.script.group = script.group;
     return script;
   }
@@ -520,7 +521,13 @@ class Builder {
     const bindTo = text(last(node, 'bindto'));
     if (bindTo) checker.bindTo = bindTo;
     const misc = scriptOf(last(node, 'misc_path'), false);
-    if (misc) checker.miscPath = misc;
+    if (misc) {
+      const userNode = last(node, 'user');
+      if (text(userNode)) misc.user = text(userNode);
+      if (text(userNode, 1)) misc.group = text(userNode, 1);
+      if (userNode) misc.userAt = ref(userNode);
+      checker.miscPath = misc;
+    }
     const miscTimeout = optionalNum(last(node, 'misc_timeout'));
     if (miscTimeout !== undefined) checker.miscTimeout = miscTimeout;
     for (const child of node.children) if (child.kind === 'leaf') checker.options[child.keyword] = child.args.map((a) => a.text);

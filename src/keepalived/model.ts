@@ -22,6 +22,8 @@ export interface ScriptCommand {
   user?: string;
   group?: string;
   at: SourceRef;
+  /** Where the user was given, when on its own line (vrrp_script / MISC_CHECK `user`). */
+  userAt?: SourceRef;
 }
 
 export interface IpAddressEntry {

@@ -111,6 +111,23 @@ const RETIRED_2_2_7: RetiredKeyword[] = [
   { keyword: 'global_tracking', blocks: ['vrrp_sync_group'], status: 'deprecated', replacement: 'sync_group_tracking_weight', message: "'global_tracking' is deprecated; use 'sync_group_tracking_weight'" },
 ];
 
+/**
+ * Corrections to the keyword data, each measured against `keepalived -t` 2.2.7 (the data lists
+ * these, keepalived disagrees). Kept apart from the JSON so the JSON stays the shared source.
+ */
+export interface SchemaCorrections {
+  /** Paths (block/.../keyword) keepalived rejects as unknown keywords. */
+  rejected: string[];
+  /** Enumerations the data lacks: path -> accepted words (case-sensitive). */
+  enums: Record<string, string[]>;
+}
+
+const CORRECTIONS_2_2_7: SchemaCorrections = {
+  // MISC_CHECK runs a program: keepalived 2.2.7 rejects the connection keywords there.
+  rejected: ['connect_ip', 'connect_port', 'bindto', 'bind_port', 'bind_if', 'connect_timeout', 'fwmark'].map((k) => `virtual_server/real_server/MISC_CHECK/${k}`),
+  enums: { 'virtual_server/real_server/lvs_method': ['NAT', 'DR', 'TUN'] },
+};
+
 export class Schema {
   readonly version: string;
   /** Top-level keywords. */
@@ -119,11 +136,38 @@ export class Schema {
   private readonly retired: RetiredKeyword[];
   private readonly retiredNames: Set<string>;
 
-  constructor(raw: RawSchema, retired: RetiredKeyword[]) {
+  constructor(raw: RawSchema, retired: RetiredKeyword[], corrections: SchemaCorrections = { rejected: [], enums: {} }) {
     this.version = raw.keepalived_version;
     this.retired = retired;
     this.retiredNames = new Set(retired.map((r) => r.keyword));
     this.root = this.build(raw.roots);
+    this.correct(corrections);
+  }
+
+  private correct(corrections: SchemaCorrections): void {
+    const find = (path: string[]): { parent: Map<string, KeywordSpec>; spec: KeywordSpec } | undefined => {
+      let parent = this.root;
+      for (let i = 0; i < path.length - 1; i += 1) {
+        const next = parent.get(path[i] ?? '');
+        if (!next) return undefined;
+        parent = next.children;
+      }
+      const spec = parent.get(path[path.length - 1] ?? '');
+      return spec ? { parent, spec } : undefined;
+    };
+    for (const path of corrections.rejected) {
+      const found = find(path.split('/'));
+      if (!found) continue;
+      found.parent.delete(found.spec.keyword);
+      const list = this.byName.get(found.spec.keyword) ?? [];
+      this.byName.set(found.spec.keyword, list.filter((s) => s !== found.spec));
+    }
+    for (const [path, words] of Object.entries(corrections.enums)) {
+      const found = find(path.split('/'));
+      if (!found) continue;
+      found.spec.enum = words;
+      found.spec.caseSensitive = true;
+    }
   }
 
   private build(raws: RawKeyword[]): Map<string, KeywordSpec> {
@@ -279,7 +323,7 @@ export function loadSchema(version: string = DEFAULT_KEEPALIVED_VERSION): Schema
   const cached = cache.get(version);
   if (cached) return cached;
   const raw = JSON.parse(readFileSync(schemaFile(version), 'utf8')) as RawSchema;
-  const schema = new Schema(raw, version === '2.2.7' ? RETIRED_2_2_7 : []);
+  const schema = version === '2.2.7' ? new Schema(raw, RETIRED_2_2_7, CORRECTIONS_2_2_7) : new Schema(raw, []);
   cache.set(version, schema);
   return schema;
 }

@@ -75,7 +75,11 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     out.push(diagnostic(first, 'invalid-address', `'${node.keyword}': '${first.text}' is not an IP address`));
     return;
   }
-  const boolean = spec.boolArg || /^\[?BOOL\]?$/.test(spec.args ?? '');
+  const boolean = spec.boolArg || /^\[?BOOL\]?$/.test(spec.args ?? '') || spec.manSyntax.some((s) => s.startsWith(`${node.keyword} <BOOL>`));
+  if (spec.args === 'HEX_STR' && first && !/^([0-9a-fA-F]{2})+$/.test(first.text)) {
+    out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not a hex string (pairs of hex digits)`));
+    return;
+  }
   if (boolean && first && !BOOLEANS.has(first.text.toLowerCase()) && !(spec.literals ?? []).includes(first.text)) {
     out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not a boolean (on, off, true, false, yes, no)`));
     return;

@@ -4,6 +4,7 @@ import advertIntNotInteger from './advert-int-not-integer.js';
 import ahWithMaster from './ah-with-master.js';
 import authIgnored from './auth-ignored.js';
 import byteOrderMark from './byte-order-mark.js';
+import checkerWithoutTarget from './checker-without-target.js';
 import commentInValue from './comment-in-value.js';
 import deprecatedKeyword from './deprecated-keyword.js';
 import duplicateRealServer from './duplicate-real-server.js';
@@ -67,6 +68,7 @@ export const RULES: Rule[] = [
   ahWithMaster,
   authIgnored,
   byteOrderMark,
+  checkerWithoutTarget,
   commentInValue,
   deprecatedKeyword,
   duplicateRealServer,

@@ -41,7 +41,14 @@ export default {
       }
     }
     for (const { script, owner } of scripts(config)) {
-      if (script.user !== undefined && !known.has(script.user)) report(script.at, `${owner}: user ${script.user} does not exist on this host`);
+      if (script.user !== undefined && !known.has(script.user)) report(script.userAt ?? script.at, `${owner}: user ${script.user} does not exist on this host; keepalived removes the script`);
+    }
+    // What tracks such a script loses it too.
+    for (const script of config.vrrpScripts) {
+      if (script.user === undefined || known.has(script.user)) continue;
+      for (const instance of config.vrrpInstances) {
+        for (const track of instance.trackScripts) if (track.name === script.name) report(track.at, `track_script ${track.name} in vrrp_instance ${instance.name}: keepalived removes vrrp_script ${script.name} (user ${script.user} does not exist on this host), so nothing is tracked`);
+      }
     }
   },
 } satisfies Rule;

@@ -84,6 +84,10 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
   },
   'empty-block': { bad: `global_defs {\n  notification_email {\n  }\n  router_id lb1\n}\n`, good: `global_defs {\n  notification_email {\n    ops@example.com\n  }\n  router_id lb1\n}\n` },
   'option-without-effect': { bad: instance('  unicast_src_ip 192.0.2.1\n'), good: instance('  unicast_src_ip 192.0.2.1\n  unicast_peer {\n    192.0.2.2\n  }\n') },
+  'checker-without-target': {
+    bad: fullService('', '  real_server 198.51.100.2 80 {\n    FILE_CHECK {\n      weight 10\n    }\n  }\n'),
+    good: `track_file web_up {\n  file "/run/web-up"\n}\n${fullService('', '  real_server 198.51.100.2 80 {\n    FILE_CHECK {\n      track_file web_up\n      weight 10\n    }\n  }\n')}`,
+  },
   'plaintext-auth-readable': { bad: instance('  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n'), good: instance() },
   'route-syntax': { bad: instance('  virtual_rules {\n    to 192.168.100./24 table 1 preference 100\n  }\n'), good: instance('  virtual_rules {\n    to 192.168.100.0/24 table 1 preference 100\n  }\n') },
   'route-deprecated-syntax': { bad: instance('  virtual_routes {\n    0.0.0.0/0 gw 192.0.2.1 dev eth0\n  }\n'), good: instance('  virtual_routes {\n    0.0.0.0/0 via 192.0.2.1 dev eth0\n  }\n') },
