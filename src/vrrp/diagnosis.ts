@@ -157,6 +157,8 @@ const NO_EVENTS: DiagnosisEvent[] = [];
 export const PAIR_MEMORY = 3;
 /** Routers tracked per VRID; a real segment has two or three. */
 export const MAX_ROUTERS = 16;
+/** Takeovers kept per VRID for the summary. */
+export const MAX_TAKEOVERS = 1000;
 
 /** Master_Down_Interval of a router in ms (RFC 3768 6.1 / RFC 5798 6.1): 3 x interval + skew. */
 export function masterDownMs(version: number, priority: number, intervalCs: number): number {
@@ -425,6 +427,8 @@ export class Diagnosis {
       gapMs: Math.round(gapMs * 1000) / 1000,
     };
     group.takeovers.push(anomaly);
+    // A long capture of a flapping pair keeps the latest takeovers, not all of them.
+    if (group.takeovers.length > MAX_TAKEOVERS) group.takeovers.shift();
     group.master = router.address;
     emit('takeover', anomaly.message);
   }
