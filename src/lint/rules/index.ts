@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import advertIntNotInteger from './advert-int-not-integer.js';
 import ahWithMaster from './ah-with-master.js';
 import authIgnored from './auth-ignored.js';
+import blockMissingRequired from './block-missing-required.js';
 import byteOrderMark from './byte-order-mark.js';
 import checkerWithoutTarget from './checker-without-target.js';
 import commentInValue from './comment-in-value.js';
@@ -67,6 +68,7 @@ export const RULES: Rule[] = [
   advertIntNotInteger,
   ahWithMaster,
   authIgnored,
+  blockMissingRequired,
   byteOrderMark,
   checkerWithoutTarget,
   commentInValue,

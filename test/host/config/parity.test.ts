@@ -25,7 +25,7 @@ import { fixture } from '../../support/paths.js';
  * and reports every line up to the end of the top-level block, and block-wide problems keepalived
  * reports at the closing brace. A keepalived message inside such a span is the same problem.
  */
-const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template', 'misc-check-without-path', 'http-check-without-url', 'empty-block', 'checker-without-target']);
+const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template', 'misc-check-without-path', 'http-check-without-url', 'empty-block', 'checker-without-target', 'block-missing-required']);
 
 /** Rules that flag, as errors, files keepalived -t accepts; each docs page says why. */
 const SILENT_DEFECT_RULES = new Set(['priority-255-not-master', 'duplicate-vip', 'duplicate-virtual-server']);
