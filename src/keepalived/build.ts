@@ -556,8 +556,10 @@ class Builder {
     for (const line of node.children) {
       if (line.keyword === 'fwmark') {
         const entry: VirtualServerGroupEntry = { kind: 'fwmark', at: ref(line) };
-        const mark = optionalNum(line, 0);
-        if (mark !== undefined) entry.fwmark = mark;
+        const markToken = line.args[0];
+        const mark = markToken ? parseNumber(markToken.text, 'uint') : undefined;
+        if (mark !== undefined && mark <= 4294967295) entry.fwmark = mark;
+        else if (markToken && !hasTemplate([markToken])) this.diagnostics.push(diagnostic(markToken, 'invalid-number', `virtual_server_group ${group.name}: fwmark '${markToken.text}' must be a number in [0, 4294967295]`));
         group.entries.push(entry);
         continue;
       }
@@ -567,15 +569,41 @@ class Builder {
         entry.address = match[1] as string;
         if (match[2]) entry.rangeEnd = match[2];
         if (match[3]) entry.prefix = Number(match[3]);
+        if (match[2] && !rangeEndValid(entry.address, match[2])) {
+          this.diagnostics.push(diagnostic(line, 'invalid-address', `virtual_server_group ${group.name}: range ${line.keyword} does not end above its start (keepalived skips it)`));
+        }
       } else if (!line.keyword.includes(TEMPLATE_PLACEHOLDER)) {
         this.diagnostics.push(diagnostic(line, 'invalid-address', `'${line.keyword}' in virtual_server_group is not an address, range or prefix`));
       }
-      const port = optionalNum(line, 0);
-      if (port !== undefined) entry.port = port;
+      const portToken = line.args[0];
+      if (portToken && !hasTemplate([portToken])) {
+        const port = parseNumber(portToken.text, 'uint');
+        if (port !== undefined && port >= 1 && port <= 65535) entry.port = port;
+        else this.diagnostics.push(diagnostic(portToken, port === undefined ? 'invalid-number' : 'out-of-range', `virtual_server_group ${group.name}: port '${portToken.text}' must be in [1, 65535]`));
+      }
       group.entries.push(entry);
     }
     return group;
   }
+}
+
+/** a.b.c.d-e (last octet) or a.b.c.d-a.b.c.f: the end must be above the start. */
+function rangeEndValid(start: string, end: string): boolean {
+  if (familyOf(start) === 6 && /^[0-9a-f]{1,4}$/i.test(end)) {
+    // IPv6: the end replaces the last group, in hex.
+    const last = parseInt(start.split(':').pop() || '0', 16);
+    return parseInt(end, 16) > last;
+  }
+  if (/^\d+$/.test(end)) {
+    const last = Number(start.split('.').pop());
+    return Number(end) > last && Number(end) <= 255;
+  }
+  if (familyOf(end) !== familyOf(start)) return false;
+  if (familyOf(end) === 4) {
+    const value = (a: string): number => a.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+    return value(end) > value(start);
+  }
+  return end !== start;
 }
 
 export function buildModel(nodes: ConfigNode[], files: string[], configId: string): { config: KeepalivedConfig; diagnostics: Diagnostic[] } {

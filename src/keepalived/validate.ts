@@ -190,6 +190,16 @@ function checkValueLine(block: string, line: ConfigNode, out: Diagnostic[]): voi
     if (problem) out.push(problem);
     return;
   }
+  if (block === 'interface_up_down_delays') {
+    for (const token of args.slice(0, 2)) {
+      const problem = checkNumber(token, { type: 'decimal', arg: 1, min: 0, max: 255 }, `interface_up_down_delays ${line.keyword}`);
+      if (problem) {
+        out.push(problem);
+        return;
+      }
+    }
+    return;
+  }
   if (block === 'unicast_peer') {
     if (!isAddress(line.keyword)) {
       out.push(diagnostic(line, 'invalid-address', `unicast_peer '${line.keyword}' is not an IP address (keepalived skips it)`));

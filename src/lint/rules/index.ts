@@ -59,6 +59,7 @@ import unterminatedQuote from './unterminated-quote.js';
 import unusedVrrpScript from './unused-vrrp-script.js';
 import valueTooLong from './value-too-long.js';
 import vrrpScriptWithoutScript from './vrrp-script-without-script.js';
+import vsGroupMixedFamilies from './vs-group-mixed-families.js';
 import vsMissingMethod from './vs-missing-method.js';
 import vsMissingProtocol from './vs-missing-protocol.js';
 import vsMissingScheduler from './vs-missing-scheduler.js';
@@ -124,6 +125,7 @@ export const RULES: Rule[] = [
   unusedVrrpScript,
   valueTooLong,
   vrrpScriptWithoutScript,
+  vsGroupMixedFamilies,
   vsMissingMethod,
   vsMissingProtocol,
   vsMissingScheduler,

@@ -25,10 +25,10 @@ import { fixture } from '../../support/paths.js';
  * and reports every line up to the end of the top-level block, and block-wide problems keepalived
  * reports at the closing brace. A keepalived message inside such a span is the same problem.
  */
-const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template', 'misc-check-without-path', 'http-check-without-url', 'empty-block', 'checker-without-target', 'block-missing-required']);
+const SPAN_RULES = new Set(['unknown-keyword', 'misplaced-keyword', 'removed-keyword', 'unexpected-brace', 'missing-brace', 'unbalanced-braces', 'byte-order-mark', 'vrrp-script-without-script', 'script-user-missing', 'script-not-found', 'unrendered-template', 'misc-check-without-path', 'http-check-without-url', 'empty-block', 'checker-without-target', 'block-missing-required', 'vs-group-mixed-families']);
 
 /** Rules that flag, as errors, files keepalived -t accepts; each docs page says why. */
-const SILENT_DEFECT_RULES = new Set(['priority-255-not-master', 'duplicate-vip', 'duplicate-virtual-server']);
+const SILENT_DEFECT_RULES = new Set(['priority-255-not-master', 'duplicate-vip', 'duplicate-virtual-server', 'unknown-vs-group']);
 
 const SAMPLES = '/usr/share/doc/keepalived/samples';
 /** Config ids for samples with @id lines (keepalived.conf.conditional_conf names two). */

@@ -10,6 +10,7 @@ import { RULE_EXAMPLES } from './rule-examples.js';
 
 /** Why a rule exists, where keepalived's behaviour makes it worth a paragraph. */
 const WHY: Record<string, string> = {
+  "unknown-vs-group": "keepalived -t accepts this silently: the service then has no addresses and balances nothing. An error because it is always a mistake (usually a typo in the group name).",
   "priority-255-not-master": "keepalived -t accepts this silently. Priority 255 marks the address owner, which takes over at once whatever state says, so the node is a MASTER in all but name: a real defect, hence an error.",
   "vs-missing-protocol": "keepalived 2.2.7 creates a virtual_server without protocol as UDP (\"no protocol set - defaulting to UDP\"): a TCP service then never gets traffic. keepalived -t only warns; we make it an error because the result is almost never intended.",
   "duplicate-vip": "keepalived -t accepts this silently; at run time both instances add and delete the same address as each changes state. An error because it is always a mistake.",

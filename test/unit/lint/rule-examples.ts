@@ -89,6 +89,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
     good: `track_file web_up {\n  file "/run/web-up"\n}\n${fullService('', '  real_server 198.51.100.2 80 {\n    FILE_CHECK {\n      track_file web_up\n      weight 10\n    }\n  }\n')}`,
   },
   'block-missing-required': { bad: 'vrrp_track_process web {\n  weight 10\n}\n', good: 'vrrp_track_process web {\n  process nginx\n  weight 10\n}\n' },
+  'vs-group-mixed-families': { bad: 'virtual_server_group web {\n  192.0.2.10 80\n  2001:db8::10 80\n  fwmark 7\n}\n', good: 'virtual_server_group web {\n  192.0.2.10 80\n  fwmark 7\n}\n' },
   'plaintext-auth-readable': { bad: instance('  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n'), good: instance() },
   'route-syntax': { bad: instance('  virtual_rules {\n    to 192.168.100./24 table 1 preference 100\n  }\n'), good: instance('  virtual_rules {\n    to 192.168.100.0/24 table 1 preference 100\n  }\n') },
   'route-deprecated-syntax': { bad: instance('  virtual_routes {\n    0.0.0.0/0 gw 192.0.2.1 dev eth0\n  }\n'), good: instance('  virtual_routes {\n    0.0.0.0/0 via 192.0.2.1 dev eth0\n  }\n') },
