@@ -172,6 +172,14 @@ class Reader {
     for (let physicalLine = nextLine(); physicalLine !== undefined; physicalLine = nextLine()) {
       const lineNumber = index + 1;
       let raw = physicalLine;
+      // Nearly every line is short: no splitting, no array.
+      if (raw.length * 3 < MAX_LINE_BYTES) {
+        const definitionMatch = raw.includes('$') ? DEFINITION.exec(stripComment(raw).code) : null;
+        if (!definitionMatch) {
+          this.processLine(file, lineNumber, raw, 0);
+          continue;
+        }
+      }
       const pieces = splitLongLine(raw);
       if (pieces.length > 1) {
         this.diagnostics.push(diagnostic({ file, line: lineNumber, column: MAX_LINE_BYTES + 1 }, 'line-too-long', `line is ${Buffer.byteLength(raw)} bytes: keepalived splits lines of ${MAX_LINE_BYTES} bytes or more, so the rest becomes a separate line`));
@@ -338,21 +346,27 @@ class Reader {
     let substituted = this.substitute(text);
     if (substituted.length > MAX_DEFINITION_LENGTH) substituted = substituted.slice(0, MAX_DEFINITION_LENGTH);
     // A multi-line definition turns one line into several.
-    for (const part of substituted.includes('\n') ? substituted.split('\n') : [substituted]) {
-      // include lines are read before braces split anything: csh braces belong to the pattern.
-      const includeMatch = part.includes('include') ? /^(\s*)(include[rmwba]?)(?=\s|$)/.exec(part) : null;
-      if (includeMatch && INCLUDE_KEYWORDS.has(includeMatch[2] ?? '')) {
-        const keyword: Token = { file, line, column: column + (includeMatch[1]?.length ?? 0) + 1, text: includeMatch[2] ?? 'include', quoted: false, offset: 0 };
-        const rest = part.slice(includeMatch[0].length);
-        const args = splitWords(rest).map((word) => ({ ...word, file, line, column: column + includeMatch[0].length + word.offset + 1 }));
-        this.include(keyword, args);
-        continue;
-      }
-      const tokens = tokenize(part, file, line, column, this.diagnostics);
-      if (tokens.length === 0) continue;
-      this.lines.push({ file, line, text: part, tokens });
+    if (!substituted.includes('\n')) {
+      this.emitPart(file, line, column, substituted);
+      return;
     }
+    for (const part of substituted.split('\n')) this.emitPart(file, line, column, part);
   }
+
+  private emitPart(file: string, line: number, column: number, part: string): void {
+    // include lines are read before braces split anything: csh braces belong to the pattern.
+    const includeMatch = part.includes('include') ? /^(\s*)(include[rmwba]?)(?=\s|$)/.exec(part) : null;
+    if (includeMatch && INCLUDE_KEYWORDS.has(includeMatch[2] ?? '')) {
+      const keyword: Token = { file, line, column: column + (includeMatch[1]?.length ?? 0) + 1, text: includeMatch[2] ?? 'include', quoted: false, offset: 0 };
+      const rest = part.slice(includeMatch[0].length);
+      const args = splitWords(rest).map((word) => ({ ...word, file, line, column: column + includeMatch[0].length + word.offset + 1 }));
+      this.include(keyword, args);
+      return;
+    }
+    const tokens = tokenize(part, file, line, column, this.diagnostics);
+    if (tokens.length > 0) this.lines.push({ file, line, text: part, tokens });
+  }
+
 
   private include(keyword: Token, args: Token[]): void {
     const pattern = args[0];

@@ -71,11 +71,12 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
       return;
     }
   }
-  if (takesAddress(spec) && first && !isAddress(first.text)) {
+  const shape = shapeOf(spec);
+  if (shape.address && first && !isAddress(first.text)) {
     out.push(diagnostic(first, 'invalid-address', `'${node.keyword}': '${first.text}' is not an IP address`));
     return;
   }
-  const boolean = spec.boolArg || /^\[?BOOL\]?$/.test(spec.args ?? '') || spec.manSyntax.some((s) => s.startsWith(`${node.keyword} <BOOL>`));
+  const boolean = shape.boolean;
   if (spec.args === 'HEX_STR' && first && !/^([0-9a-fA-F]{2})+$/.test(first.text)) {
     out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not a hex string (pairs of hex digits)`));
     return;
@@ -223,6 +224,20 @@ function checkValueLine(block: string, line: ConfigNode, out: Diagnostic[]): voi
       }
     }
   }
+}
+
+/** What a keyword's first argument is, worked out once per keyword (not per line). */
+const shapes = new WeakMap<KeywordSpec, { address: boolean; boolean: boolean }>();
+function shapeOf(spec: KeywordSpec): { address: boolean; boolean: boolean } {
+  let shape = shapes.get(spec);
+  if (!shape) {
+    shape = {
+      address: takesAddress(spec),
+      boolean: Boolean(spec.boolArg) || /^\[?BOOL\]?$/.test(spec.args ?? '') || spec.manSyntax.some((s) => s.startsWith(`${spec.keyword} <BOOL>`)),
+    };
+    shapes.set(spec, shape);
+  }
+  return shape;
 }
 
 /** Keywords whose first argument is an IP address (IPADDR in the schema's syntax). */

@@ -6,7 +6,17 @@ import { forEachNode } from '../helpers.js';
  * Keywords that take exactly one argument: the schema's argument shape is a single word
  * (INTEGER, IFNAME, MASTER|BACKUP, ...) with no options.
  */
+const single = new WeakMap<KeywordSpec, boolean>();
 function singleArgument(spec: KeywordSpec): boolean {
+  let known = single.get(spec);
+  if (known === undefined) {
+    known = computeSingleArgument(spec);
+    single.set(spec, known);
+  }
+  return known;
+}
+
+function computeSingleArgument(spec: KeywordSpec): boolean {
   const args = spec.args?.trim();
   if (!args || /[\s[\]]/.test(args) || (spec.literals?.length ?? 0) > (spec.enum?.length ?? 0)) return false;
   return !spec.block;
