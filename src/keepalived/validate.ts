@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { ConfigNode } from './parser.js';
 import { TEMPLATE_PLACEHOLDER, type Token } from './reader.js';
-import type { KeywordSpec, NumericSpec, Schema } from './schema.js';
+import { editDistance, type KeywordSpec, type NumericSpec, type Schema } from './schema.js';
 
 const BOOLEANS = new Set(['on', 'off', 'true', 'false', 'yes', 'no']);
 
@@ -66,7 +66,8 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     const ok = spec.caseSensitive === false ? allowed.some((a) => a.toLowerCase() === first.text.toLowerCase()) : allowed.includes(first.text);
     if (!ok) {
       const caseHint = allowed.find((a) => a.toLowerCase() === first.text.toLowerCase());
-      const hint = caseHint ? ` (keywords are case-sensitive: write '${caseHint}')` : '';
+      const near = allowed.find((a) => editDistance(a.toLowerCase(), first.text.toLowerCase()) <= Math.min(2, Math.floor(a.length / 2)));
+      const hint = caseHint ? ` (values are case-sensitive: write '${caseHint}')` : near ? `; did you mean '${near}'?` : '';
       out.push(diagnostic(first, 'invalid-value', `'${node.keyword}': '${first.text}' is not one of ${allowed.join(', ')}${hint}`));
       return;
     }
