@@ -1,7 +1,8 @@
 // `vipctl config lint` against `keepalived -t` on the same generated ~150,000-line file, in the
 // same run, alternating, median of BENCH_RUNS runs (default 5). keepalived runs hermetically in a
 // network namespace with an eth0 (root), or with `unshare -rn` when not root.
-// Target: ratio <= 1.0 (lint no slower than keepalived -t).
+// Target: ratio <= 1.0 (lint no slower than keepalived -t). Exports nothing: run it as a script
+// (node bench/config-lint.js; BENCH_RUNS and BENCH_LINES change the run count and file size).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +27,7 @@ function ip(...args) {
   if (result.status !== 0) throw new Error(`ip ${args.join(' ')} failed`);
 }
 
-export function benchConfigLint() {
+function benchConfigLint() {
   const work = mkdtempSync(path.join(os.tmpdir(), 'vipctl-bench-lint-'));
   const namespace = `vbl${process.pid % 100000}`;
   const asRoot = process.getuid?.() === 0;
@@ -66,7 +67,4 @@ export function benchConfigLint() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { rows } = benchConfigLint();
-  printTable(`config lint vs keepalived -t, median of ${runs} runs`, rows);
-}
+printTable(`config lint vs keepalived -t, median of ${runs} runs`, benchConfigLint().rows);
