@@ -1,16 +1,14 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { ExitCode, VipctlError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { availableVersions, DEFAULT_KEEPALIVED_VERSION } from '../../keepalived/schema.js';
-import { SourceFiles } from '../../keepalived/sources.js';
-import { CLUSTER_RULES, lintCluster } from '../../lint/cluster.js';
+import { CLUSTER_RULES } from '../../lint/cluster.js';
 import { formatGithub } from '../../lint/formatters/github.js';
 import { formatJson, toJsonReport, type JsonReport } from '../../lint/formatters/json.js';
 import { formatSarif } from '../../lint/formatters/sarif.js';
 import { formatText } from '../../lint/formatters/text.js';
-import { lintFile, parseRuleOverrides } from '../../lint/lint.js';
+import { lintRun, parseRuleOverrides } from '../../lint/lint.js';
 import { RULES } from '../../lint/rules/index.js';
-import type { Finding } from '../../lint/types.js';
 
 export default class ConfigLint extends BaseCommand {
   static override summary = 'Check keepalived.conf files for what keepalived -t catches and what it lets through.';
@@ -45,32 +43,13 @@ export default class ConfigLint extends BaseCommand {
   async run(): Promise<JsonReport> {
     const { flags, argv } = await this.parse(ConfigLint);
     const files = (argv as string[]).length > 0 ? (argv as string[]) : ['/etc/keepalived/keepalived.conf'];
-    const severities = parseRuleOverrides(flags.rule ?? []);
-    const configIds = flags['config-id'] ?? [];
-    if (configIds.length > 1 && !flags.cluster) {
-      throw new VipctlError('several --config-id values need --cluster', { exitCode: ExitCode.Usage, hint: 'without --cluster give at most one --config-id' });
-    }
-    const findings: Finding[] = [];
-    const sources = new SourceFiles();
-    const runs = [];
-    const ids: (string | undefined)[] = configIds.length > 0 ? configIds : [undefined];
-    for (const file of files) {
-      for (const configId of ids) {
-        const result = lintFile(file, { ...(configId === undefined ? {} : { configId }), keepalivedVersion: flags['keepalived-version'], severities });
-        runs.push(result);
-        sources.merge(result.loaded.sources);
-      }
-    }
-    const seen = new Set<string>();
-    for (const run of runs) {
-      for (const f of run.findings) {
-        const key = `${f.file}:${f.line}:${f.column}:${f.rule}:${f.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        findings.push(f);
-      }
-    }
-    if (flags.cluster) findings.push(...lintCluster(runs.map((r) => ({ name: configIds.length > 1 ? `${r.file} (id ${r.configId})` : r.file, config: r.loaded.config })), severities));
+    const { findings, sources } = lintRun({
+      files,
+      configIds: flags['config-id'] ?? [],
+      cluster: flags.cluster,
+      keepalivedVersion: flags['keepalived-version'],
+      severities: parseRuleOverrides(flags.rule ?? []),
+    });
 
     const cwd = process.cwd();
     const color = Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined && flags.format === 'text';

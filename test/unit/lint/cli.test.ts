@@ -130,6 +130,7 @@ describe('cluster lint', () => {
     const bad = vipctl(['config', 'lint', '--cluster', same, '-i', 'lb1', '-i', 'lb2', '--format', 'json']);
     assert.match(bad.stdout, /cluster-priority/);
     assert.equal(vipctl(['config', 'lint', same, '-i', 'lb1', '-i', 'lb2']).status, 2, 'several ids need --cluster');
+    assert.equal(vipctl(['config', 'lint', '--cluster', same]).status, 2, 'a cluster needs two nodes');
   });
   it('unicast peers must list each other', () => {
     const a = write('u1.conf', instance('  unicast_src_ip 192.0.2.1\n  unicast_peer {\n    192.0.2.2\n  }\n').replace('BACKUP', 'MASTER').replace('priority 100', 'priority 150'));
