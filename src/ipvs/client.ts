@@ -27,6 +27,7 @@ import {
   decodeDaemon,
   decodeDestinationBytes,
   decodeService,
+  decodeServiceBytes,
   decodeTimeouts,
   destinationAttributes,
   serviceAttributes,
@@ -34,7 +35,7 @@ import {
   timeoutAttributes,
   topLevelAttribute,
 } from './codec.js';
-import { IPVS_CMD_ATTR_DEST } from './constants.js';
+import { IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE } from './constants.js';
 import { ipvsError, type IpvsOperation } from './errors.js';
 import { openIpvs } from './info.js';
 import { serviceId, type Daemon, type Destination, type Service, type ServiceEntry, type ServiceKey, type Timeouts } from './model.js';
@@ -68,14 +69,15 @@ export class IpvsClient {
     return { type: this.genl.family.id, payload: this.genl.payload(command, attributes) };
   }
 
-  async services(): Promise<Service[]> {
+  /** Every service; counters only when `withStats`. */
+  async services(withStats = true): Promise<Service[]> {
     const replies = await this.guard('list', () => this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_SERVICE)));
     const services: Service[] = [];
     for (const reply of replies) {
-      const nest = serviceNest(decodeGenl(reply, 'ipvs service').attributes);
+      const nest = topLevelAttribute(reply.payload, IPVS_CMD_ATTR_SERVICE);
       if (!nest) continue;
-      const { value, problems } = decodeService(nest);
-      this.problems.push(...problems);
+      const { value, problems } = decodeServiceBytes(nest, withStats);
+      if (problems.length > 0) this.problems.push(...problems);
       services.push(value);
     }
     return services;
@@ -113,7 +115,7 @@ export class IpvsClient {
 
   /** Every service with its destinations, in the kernel's order. */
   async snapshot(withStats = true): Promise<ServiceEntry[]> {
-    const services = await this.services();
+    const services = await this.services(withStats);
     const entries: ServiceEntry[] = [];
     for (const service of services) entries.push({ service, destinations: await this.destinations(service, withStats) });
     return entries;
@@ -125,7 +127,7 @@ export class IpvsClient {
    * file cannot name unambiguously (a mark used by both families) are asked for by netlink.
    */
   async snapshotForPlainList(): Promise<ServiceEntry[]> {
-    const services = await this.services();
+    const services = await this.services(false);
     const proc = await readProcServices();
     if (!proc) return this.snapshotOf(services, false);
     const byKey = new Map<string, ProcService | null>();

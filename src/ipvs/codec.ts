@@ -432,3 +432,78 @@ export function decodeDestinationBytes(nest: Buffer, serviceAf: number, withStat
   }
   return { value: dest, problems };
 }
+
+/** decodeService over raw nest bytes; counters only when asked for. */
+export function decodeServiceBytes(nest: Buffer, withStats: boolean): Decoded<Service> {
+  const problems: string[] = [];
+  let af = 0;
+  let address: Buffer | undefined;
+  let netmask: Buffer | undefined;
+  let flags: Buffer | undefined;
+  let wide: Buffer | undefined;
+  let narrow: Buffer | undefined;
+  let sawAf = false;
+  const text = (data: Buffer): string => {
+    const end = data.indexOf(0);
+    return data.toString('utf8', 0, end < 0 ? data.length : end);
+  };
+  const service: Service = { af: 0, protocol: 0, address: '', port: 0, fwmark: 0, scheduler: '', flags: 0, timeout: 0, netmask: 0, peName: '' };
+  const problem = walkAttributes(nest, (type, data) => {
+    switch (type) {
+      case IPVS_SVC_ATTR_AF:
+        if (data.length >= 2) {
+          af = readU16Host(data, 0);
+          sawAf = true;
+        }
+        break;
+      case IPVS_SVC_ATTR_PROTOCOL:
+        if (data.length >= 2) service.protocol = readU16Host(data, 0);
+        break;
+      case IPVS_SVC_ATTR_ADDR:
+        address = data;
+        break;
+      case IPVS_SVC_ATTR_PORT:
+        if (data.length >= 2) service.port = data.readUInt16BE(0);
+        break;
+      case IPVS_SVC_ATTR_FWMARK:
+        service.fwmark = u32At(data);
+        break;
+      case IPVS_SVC_ATTR_SCHED_NAME:
+        service.scheduler = text(data);
+        break;
+      case IPVS_SVC_ATTR_PE_NAME:
+        service.peName = text(data);
+        break;
+      case IPVS_SVC_ATTR_FLAGS:
+        flags = data;
+        break;
+      case IPVS_SVC_ATTR_TIMEOUT:
+        service.timeout = u32At(data);
+        break;
+      case IPVS_SVC_ATTR_NETMASK:
+        netmask = data;
+        break;
+      case IPVS_SVC_ATTR_STATS64:
+        wide = data;
+        break;
+      case IPVS_SVC_ATTR_STATS:
+        narrow = data;
+        break;
+      default:
+        break;
+    }
+  });
+  if (problem) problems.push(problem);
+  if (!sawAf) problems.push('service without an address family');
+  service.af = af;
+  service.address = service.fwmark && !address ? '' : bytesToAddress(af, address ?? Buffer.alloc(16));
+  service.flags = decodeFlags(flags);
+  service.netmask = af === AF_INET ? 0xffffffff : 128;
+  if (netmask && netmask.length >= 4) service.netmask = af === AF_INET ? netmask.readUInt32BE(0) : readU32Host(netmask, 0);
+  const statsBytes = wide ?? narrow;
+  if (withStats && statsBytes) {
+    service.stats = decodeStats(new AttributeDecoder(statsBytes, 'stats'));
+    service.stats64 = wide !== undefined;
+  }
+  return { value: service, problems };
+}

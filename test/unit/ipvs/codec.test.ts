@@ -9,7 +9,9 @@ import {
   daemonAttributes,
   decodeDaemon,
   decodeDestination,
+  decodeDestinationBytes,
   decodeService,
+  decodeServiceBytes,
   decodeStats,
   decodeTimeouts,
   destinationAttributes,
@@ -162,6 +164,30 @@ describe('IPVS decoding of real kernel replies (UML 6.1)', () => {
     assert.equal(byAddress.get('10.0.1.3')?.tunnelFlags, 2);
     const mixed = readHexMessages('state1.get-dest-udp-2001.db8..1-53.hex').map((p) => decodeDestination(nestOf(p, 2), 10).value);
     assert.deepEqual(mixed.map((d) => [d.af, d.address]).sort(), [[10, '2001:db8::2'], [2, '10.9.9.9']].sort());
+  });
+});
+
+describe('the lean decoders read what the general ones read', () => {
+  it('for every captured service and destination, with and without counters', () => {
+    for (const payload of readHexMessages('state1.get-service.hex')) {
+      const nest = new AttributeDecoder(payload.subarray(4)).raw(1) as Buffer;
+      assert.deepEqual(decodeServiceBytes(nest, true), decodeService(nestOf(payload, 1)));
+      const { stats: _stats, stats64: _wide, ...rest } = decodeService(nestOf(payload, 1)).value;
+      assert.deepEqual(decodeServiceBytes(nest, false).value, rest);
+    }
+    for (const payload of readHexMessages('state1.get-dest-udp-2001.db8..1-53.hex')) {
+      const nest = new AttributeDecoder(payload.subarray(4)).raw(2) as Buffer;
+      assert.deepEqual(decodeDestinationBytes(nest, 10, true), decodeDestination(nestOf(payload, 2), 10));
+    }
+  });
+
+  it('never throw on hostile bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        decodeServiceBytes(Buffer.from(bytes), true);
+        decodeDestinationBytes(Buffer.from(bytes), 2, true);
+      }),
+    );
   });
 });
 
