@@ -11,7 +11,8 @@ import { addAddress, deleteAddress, listAddresses, type AddressSpec } from '../r
 import { listLinks, type Link } from '../rtnl/links.js';
 import { IFA_F_NODAD, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_SITE, VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
 import type { KeepalivedConfig, VrrpInstance } from '../keepalived/model.js';
-import { createMachine, nextDeadline, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
+import { createMachine, effectivePriority, nextDeadline, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
+import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { VrrpTransport, type ReceivedVrrp } from './transport.js';
 import { encodeAdvertisement } from './packet.js';
 import { judgeAdvert, DROP_REASONS, type AcceptPolicy, type DropReason } from './accept.js';
@@ -51,6 +52,8 @@ interface Runtime {
   timer?: NodeJS.Timeout;
   garpTimers: NodeJS.Timeout[];
   vipsHeld: boolean;
+  /** track_interface: name -> up, as last reported. */
+  trackedLinks: Map<string, boolean>;
   counters: InstanceStatus['counters'];
 }
 
@@ -62,7 +65,6 @@ export function unsupportedFeatures(config: KeepalivedConfig): string[] {
   for (const instance of config.vrrpInstances) {
     const at = `vrrp_instance ${instance.name}`;
     if (instance.trackScripts.length > 0) found.push(`${at}: track_script`);
-    if (instance.trackInterfaces.length > 0) found.push(`${at}: track_interface`);
     if (instance.trackFiles.length > 0) found.push(`${at}: track_file`);
     if (instance.trackProcesses.length > 0) found.push(`${at}: track_process`);
     if (instance.useVmac) found.push(`${at}: use_vmac`);
@@ -79,6 +81,7 @@ export class Engine {
   private readonly rtnl = NetlinkConnection.open(NETLINK_ROUTE);
   private readonly notifications: NotificationQueue;
   private stopping = false;
+  private linkWatcher: LinkWatcher | undefined;
 
   constructor(
     private readonly config: KeepalivedConfig,
@@ -103,16 +106,55 @@ export class Engine {
     for (const instance of this.config.vrrpInstances) {
       this.runtimes.push(this.openInstance(instance, links, addresses.filter((a) => a.proto !== VIPCTL_ADDRESS_PROTO)));
     }
+    if (this.runtimes.some((r) => r.instance.trackInterfaces.length > 0)) {
+      this.linkWatcher = await watchLinks((event) => this.onLink(event.link.name, event.up), false);
+      for (const runtime of this.runtimes) {
+        for (const tracked of runtime.instance.trackInterfaces) {
+          const link = this.linkWatcher.initial.find((l) => l.name === tracked.name);
+          runtime.trackedLinks.set(tracked.name, link !== undefined && linkIsUp(link));
+        }
+        // Before start-up, so an instance whose tracked link is already down starts in FAULT.
+        this.applyTracking(runtime);
+      }
+    }
     for (const runtime of this.runtimes) {
       runtime.transport.listen((packet) => this.onPacket(runtime, packet));
       this.dispatch(runtime, { type: 'startup' });
     }
   }
 
+  private onLink(name: string, up: boolean): void {
+    for (const runtime of this.runtimes) {
+      if (!runtime.trackedLinks.has(name) || runtime.trackedLinks.get(name) === up) continue;
+      runtime.trackedLinks.set(name, up);
+      this.log.log(up ? 'info' : 'warn', `${runtime.instance.name}: tracked interface ${name} is ${up ? 'up' : 'down'}`, { instance: runtime.instance.name });
+      this.applyTracking(runtime);
+    }
+  }
+
+  /**
+   * keepalived's track_interface: without a weight (or weight 0) a down link puts the
+   * instance in FAULT; a negative weight is added while the link is down, a positive one
+   * while it is up; `reverse` swaps up and down.
+   */
+  private applyTracking(runtime: Runtime): void {
+    const weights: number[] = [];
+    for (const tracked of runtime.instance.trackInterfaces) {
+      const linkUp = runtime.trackedLinks.get(tracked.name) ?? false;
+      const up = tracked.reverse ? !linkUp : linkUp;
+      const weight = tracked.weight ?? 0;
+      if (weight === 0) this.dispatch(runtime, { type: 'fault', name: `interface ${tracked.name}`, failed: !up });
+      else if (weight > 0 ? up : !up) weights.push(weight);
+    }
+    const priority = effectivePriority(runtime.instance.priority, weights);
+    if (priority !== runtime.machine.priority) this.dispatch(runtime, { type: 'priority', priority });
+  }
+
   /** SIGTERM / SIGINT: priority-0 adverts, VIPs removed, notify_stop, sockets closed. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.linkWatcher?.close();
     for (const runtime of this.runtimes) this.dispatch(runtime, { type: 'shutdown' });
     for (const runtime of this.runtimes) {
       if (runtime.timer) clearTimeout(runtime.timer);
@@ -147,7 +189,11 @@ export class Engine {
         lastTransition: transition
           ? { at: new Date(transition.at + wallOffset).toISOString(), from: transition.from, to: transition.to, reason: transition.reason }
           : null,
-        tracked: [],
+        tracked: runtime.instance.trackInterfaces.map((t) => ({
+          name: t.name,
+          kind: 'interface',
+          state: runtime.trackedLinks.get(t.name) ? 'up' : 'down',
+        })),
         counters: { ...runtime.counters, drops: { ...runtime.counters.drops } },
       };
     });
@@ -216,6 +262,7 @@ export class Engine {
       announcer: new Announcer(link.index, link.address ?? '00:00:00:00:00:00'),
       garpTimers: [],
       vipsHeld: false,
+      trackedLinks: new Map(),
       counters: { advertsSent: 0, advertsReceived: 0, drops: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number> },
     };
   }

@@ -132,3 +132,40 @@ test('v2 PASS: keepalived master, ours backup; ours takes over when keepalived s
   await ours.waitFor(/BACKUP -> MASTER/, 3000);
   assert.ok(holdsVip(a, 'veth0'));
 });
+
+for (const weight of [undefined, -60] as const) {
+  test(`track_interface${weight === undefined ? ' (FAULT)' : ` weight ${weight}`}: a tracked link going down hands over to keepalived, and back`, async () => {
+    pair = namespacePair({ addressA: ['192.0.2.1/24'], addressB: ['192.0.2.2/24'] });
+    const { a, b } = pair;
+    // A second link inside our namespace to track (both ends stay inside it).
+    inNamespace(a, 'ip', ['link', 'add', 'trk0', 'type', 'veth', 'peer', 'name', 'trk1']);
+    inNamespace(a, 'ip', ['link', 'set', 'trk0', 'up']);
+    inNamespace(a, 'ip', ['link', 'set', 'trk1', 'up']);
+    keepalived = await startKeepalived(b, conf({ version: 3, priority: 100, interval: '0.1', iface: 'veth1' }));
+    const tracked = conf({ version: 3, priority: 150, interval: '0.1', iface: 'veth0' }).replace(
+      'virtual_ipaddress {',
+      `track_interface {\n    trk0${weight === undefined ? '' : ` weight ${weight}`}\n  }\n  virtual_ipaddress {`,
+    );
+    const ours = startEngine(a, tracked);
+    await ours.waitFor(/BACKUP -> MASTER/);
+    assert.doesNotMatch(ours.log(), /not supported by vrrp run yet/);
+
+    inNamespace(a, 'ip', ['link', 'set', 'trk0', 'down']);
+    await keepalived.waitFor(/Entering MASTER STATE/, 3000);
+    await ours.waitFor(weight === undefined ? /MASTER -> FAULT/ : /MASTER -> BACKUP/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(!holdsVip(a, 'veth0') && holdsVip(b, 'veth1'), 'keepalived holds the VIP now');
+    const status = JSON.parse(inNamespace(a, process.execPath, [vipctlBin, 'vrrp', 'status', '--json', '--control-socket', ours.socket])) as Array<{
+      effectivePriority: number;
+      tracked: Array<{ name: string; state: string }>;
+    }>;
+    assert.deepEqual(status[0]?.tracked, [{ name: 'trk0', kind: 'interface', state: 'down' }]);
+    assert.equal(status[0]?.effectivePriority, weight === undefined ? 150 : 90);
+
+    inNamespace(a, 'ip', ['link', 'set', 'trk0', 'up']);
+    // Master a second time: it preempted keepalived again.
+    await ours.waitFor(/-> MASTER[\s\S]*-> MASTER/, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(holdsVip(a, 'veth0') && !holdsVip(b, 'veth1'), 'ours preempted again');
+  });
+}
