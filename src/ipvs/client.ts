@@ -202,11 +202,14 @@ export class IpvsClient {
     await this.guard(change.op, () => this.genl.connection.request(this.requestFor(change)), change);
   }
 
-  /** Many changes over this socket, several per send; one outcome per change, in order. */
+  /**
+   * Many changes over this socket, several per send; one outcome per change, in order.
+   * Only refusals and the last change of each send are acknowledged (one read per send).
+   */
   async applyAll(changes: Change[], options: BatchOptions = {}): Promise<RequestOutcome[]> {
     return this.genl.connection.batch(
       changes.map((change) => this.requestFor(change)),
-      options,
+      { acknowledge: 'errors', ...options },
     );
   }
 

@@ -255,7 +255,7 @@ export interface RestoreResult {
 export async function applyRestore(client: IpvsClient, plan: PlannedChange[], options: ApplyOptions = {}): Promise<RestoreResult> {
   const outcomes: RequestOutcome[] = await client.applyAll(
     plan.map((p) => p.change),
-    { chunkSize: options.chunkSize ?? 256, stopOnError: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    { chunkSize: options.chunkSize ?? 512, stopOnError: true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
   );
   const firstRefusal = outcomes.findIndex((o) => !o.ok);
   if (firstRefusal < 0) return { applied: outcomes.length, undoFailures: [] };
@@ -264,7 +264,7 @@ export async function applyRestore(client: IpvsClient, plan: PlannedChange[], op
   // The kernel goes on after a refusal within a batch, so every accepted change is undone.
   const undo: Change[] = [];
   for (let i = outcomes.length - 1; i >= 0; i--) if (outcomes[i]?.ok) undo.push(...(plan[i]?.undo ?? []));
-  const undoOutcomes = undo.length > 0 ? await client.applyAll(undo, { chunkSize: 256 }) : [];
+  const undoOutcomes = undo.length > 0 ? await client.applyAll(undo, { chunkSize: 512 }) : [];
   const undoFailures = undoOutcomes.flatMap((o, i) => (o.ok ? [] : [`${undo[i]?.op}: ${o.error.message}`]));
   const converted = ipvsError(refusedPlan.change.op, refusedOutcome.error, refusedPlan.change);
   const error =

@@ -56,14 +56,14 @@ export default class LbRestore extends BaseCommand {
     return withIpvs(async (client) => {
       const plan = await planRestore(text, { table: await client.snapshot(false), timeouts: await client.timeouts(), daemons: await client.daemons() });
       if (plan.errors.length > 0) {
-        for (const error of plan.errors.slice(1, 20)) process.stderr.write(`vipctl: ${where}:${error.line}: ${error.message}\n`);
-        if (plan.errors.length > 20) process.stderr.write(`vipctl: ... and ${plan.errors.length - 20} more\n`);
         const first = plan.errors[0] as (typeof plan.errors)[number];
-        throw new VipctlError(first.message, {
-          where: `${where}:${first.line}`,
-          exitCode: first.exitCode,
-          hint: `${plan.errors.length} line(s) with errors; nothing was changed`,
-        });
+        if (plan.errors.length === 1) {
+          throw new VipctlError(first.message, { where: `${where}:${first.line}`, exitCode: first.exitCode, hint: 'nothing was changed' });
+        }
+        // Every bad line, in order, then one summary (the first error's status).
+        for (const error of plan.errors.slice(0, 20)) process.stderr.write(`vipctl: ${where}:${error.line}: ${error.message}\n`);
+        if (plan.errors.length > 20) process.stderr.write(`vipctl: ... and ${plan.errors.length - 20} more\n`);
+        throw new VipctlError(`${plan.errors.length} lines of ${where} have errors`, { exitCode: first.exitCode, hint: 'nothing was changed' });
       }
       if (flags['dry-run']) {
         for (const change of plan.changes) this.log(`${where}:${change.line}: ${change.change.op} ${change.text}`);
