@@ -52,6 +52,19 @@ export function packetAddress(etherType: number, ifindex: number, hardwareAddres
   return buffer;
 }
 
+/**
+ * struct ip_mreqn (group, any local address, ifindex: 12 bytes) or struct ipv6_mreq (group,
+ * ifindex: 20 bytes), by the group's family: the value of IP_ADD_MEMBERSHIP,
+ * IPV6_JOIN_GROUP and (with group 0.0.0.0) IP_MULTICAST_IF.
+ */
+export function multicastMembership(group: string, ifindex: number): Buffer {
+  const v6 = isIPv6(group);
+  const bytes = Buffer.alloc(v6 ? 20 : 12);
+  (v6 ? ipv6ToBytes(group) : ipv4ToBytes(group)).copy(bytes, 0);
+  writeS32Host(bytes, ifindex, v6 ? 16 : 8);
+  return bytes;
+}
+
 export type SocketAddress =
   | { family: 'netlink'; portId: number; groups: number }
   | { family: 'inet'; address: string; port: number }

@@ -2,7 +2,8 @@
 // acknowledgements matched back to their requests, multi-part dumps, and batches of many
 // requests per send. Connections are passed explicitly; there is no global handle.
 import { Socket } from '../native/socket.js';
-import { netlinkAddress, parseSocketAddress } from '../native/sockaddr.js';
+import { AF_NETLINK, netlinkAddress, parseSocketAddress } from '../native/sockaddr.js';
+import { constant } from '../native/addon.js';
 import { isSystemError } from '../errors.js';
 import {
   NETLINK_CAP_ACK,
@@ -18,19 +19,14 @@ import {
   NLM_F_DUMP_INTR,
   NLM_F_MULTI,
   NLM_F_REQUEST,
+  NLMSG_HDRLEN,
   SOL_NETLINK,
+  align4,
 } from './constants.js';
 import { encodeHeader, splitMessages, type NetlinkMessage } from './header.js';
 import { decodeAcknowledgement, netlinkError, type NetlinkError } from './message.js';
-import { NLMSG_HDRLEN, align4 } from './constants.js';
 import { readS32Host } from '../native/bytes.js';
 
-const AF_NETLINK = 16;
-const SOCK_RAW = 3;
-const SOL_SOCKET = 1;
-const SO_RCVBUF = 8;
-const SO_RCVBUFFORCE = 33;
-const MSG_TRUNC = 0x20;
 
 export interface NetlinkRequest {
   type: number;
@@ -100,7 +96,7 @@ export class NetlinkConnection {
   }
 
   static open(protocol: number, options: ConnectionOptions = {}): NetlinkConnection {
-    const socket = Socket.open(AF_NETLINK, SOCK_RAW, protocol);
+    const socket = Socket.open(AF_NETLINK, constant('SOCK_RAW'), protocol);
     try {
       socket.bind(netlinkAddress(0, 0));
       // Extended acks give the kernel's reason in words; capped acks keep error replies
@@ -110,8 +106,8 @@ export class NetlinkConnection {
       trySetOption(socket, SOL_NETLINK, NETLINK_CAP_ACK, 1);
       if (options.strictChecking) trySetOption(socket, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
       const receiveBuffer = options.receiveBuffer ?? 8 << 20;
-      if (!trySetOption(socket, SOL_SOCKET, SO_RCVBUFFORCE, receiveBuffer)) {
-        trySetOption(socket, SOL_SOCKET, SO_RCVBUF, receiveBuffer);
+      if (!trySetOption(socket, constant('SOL_SOCKET'), constant('SO_RCVBUFFORCE'), receiveBuffer)) {
+        trySetOption(socket, constant('SOL_SOCKET'), constant('SO_RCVBUF'), receiveBuffer);
       }
       for (const group of options.groups ?? []) socket.setOption(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
       return new NetlinkConnection(socket, protocol, options);
@@ -254,7 +250,7 @@ export class NetlinkConnection {
         continue;
       }
       for (const datagramIn of received) {
-        if (datagramIn.flags & MSG_TRUNC) throw netlinkError(90, { message: 'a netlink reply was larger than the receive buffer' });
+        if (datagramIn.flags & constant('MSG_TRUNC')) throw netlinkError(90, { message: 'a netlink reply was larger than the receive buffer' });
         this.deliver(datagramIn.data, pending);
       }
     }

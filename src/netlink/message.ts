@@ -1,7 +1,7 @@
 // Acknowledgements and errors (struct nlmsgerr) with extended acks (NETLINK_EXT_ACK):
 // the kernel's own words about what it refused, kept so users can see them.
 import { readS32Host } from '../native/bytes.js';
-import { errnoName, systemError, type SystemErrorLike } from '../errors.js';
+import { systemError, type SystemErrorLike } from '../errors.js';
 import { AttributeDecoder } from './attributes.js';
 import {
   NLMSG_HDRLEN,
@@ -78,4 +78,3 @@ export function isNetlinkError(error: unknown): error is NetlinkError {
   return error instanceof Error && (error as Partial<NetlinkError>).syscall === 'netlink';
 }
 
-export { errnoName };

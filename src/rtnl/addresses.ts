@@ -17,6 +17,7 @@ import {
 } from './constants.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import { ipToBytes } from '../native/ip.js';
+import { AF_INET, AF_INET6 } from '../native/sockaddr.js';
 import { isIPv6 } from 'node:net';
 
 export interface InterfaceAddress {
@@ -36,8 +37,6 @@ export interface InterfaceAddress {
 }
 
 const IFADDRMSG_LENGTH = 8;
-const AF_INET = 2;
-const AF_INET6 = 10;
 
 export function encodeIfaddrmsg(family: number, prefixLength: number, ifindex: number, scope = 0, flags = 0): Buffer {
   const header = Buffer.alloc(IFADDRMSG_LENGTH);

@@ -4,9 +4,7 @@
 // hop limit. Multicast (224.0.0.18 / ff02::12) and unicast peers use the same socket.
 import { Socket } from '../native/socket.js';
 import { constant } from '../native/addon.js';
-import { inetAddress, parseSocketAddress } from '../native/sockaddr.js';
-import { ipToBytes } from '../native/ip.js';
-import { writeS32Host } from '../native/bytes.js';
+import { inetAddress, multicastMembership, parseSocketAddress } from '../native/sockaddr.js';
 import {
   controlSpace,
   decodeControlMessages,
@@ -64,16 +62,16 @@ export class VrrpTransport {
         socket.setOption(level, c('IPV6_MULTICAST_LOOP'), 0);
         socket.setOption(level, c('IPV6_RECVHOPLIMIT'), 1);
         socket.setOption(level, c('IPV6_RECVPKTINFO'), 1);
-        if (options.multicast) socket.setOption(level, c('IPV6_JOIN_GROUP'), membership(VRRP_GROUP_IPV6, options.ifindex, true));
+        if (options.multicast) socket.setOption(level, c('IPV6_JOIN_GROUP'), multicastMembership(VRRP_GROUP_IPV6, options.ifindex));
       } else {
         const level = c('IPPROTO_IP');
         socket.setOption(level, c('IP_MULTICAST_TTL'), VRRP_TTL);
         socket.setOption(level, c('IP_TTL'), VRRP_TTL);
         socket.setOption(level, c('IP_TOS'), PRECEDENCE_NETWORK_CONTROL);
-        socket.setOption(level, c('IP_MULTICAST_IF'), membership('0.0.0.0', options.ifindex, false));
+        socket.setOption(level, c('IP_MULTICAST_IF'), multicastMembership('0.0.0.0', options.ifindex));
         socket.setOption(level, c('IP_MULTICAST_LOOP'), 0);
         socket.setOption(level, c('IP_PKTINFO'), 1);
-        if (options.multicast) socket.setOption(level, c('IP_ADD_MEMBERSHIP'), membership(VRRP_GROUP_IPV4, options.ifindex, false));
+        if (options.multicast) socket.setOption(level, c('IP_ADD_MEMBERSHIP'), multicastMembership(VRRP_GROUP_IPV4, options.ifindex));
       }
       return new VrrpTransport(socket, options);
     } catch (error) {
@@ -147,12 +145,4 @@ export class VrrpTransport {
     }
     return { message: data, source: from.address, destination, ttl, family: 6 };
   }
-}
-
-/** struct ip_mreqn (group, any, ifindex) or struct ipv6_mreq (group, ifindex). */
-function membership(group: string, ifindex: number, v6: boolean): Buffer {
-  const bytes = Buffer.alloc(v6 ? 20 : 12);
-  ipToBytes(group).copy(bytes, 0);
-  writeS32Host(bytes, ifindex, v6 ? 16 : 8);
-  return bytes;
 }

@@ -4,10 +4,8 @@
 // It exercises the addon's raw sockets, multicast options and ancillary data end to end.
 import { Socket } from '../../src/native/socket.js';
 import { constant, addon } from '../../src/native/addon.js';
-import { inetAddress, parseSocketAddress } from '../../src/native/sockaddr.js';
-import { ipToBytes } from '../../src/native/ip.js';
+import { inetAddress, multicastMembership, parseSocketAddress } from '../../src/native/sockaddr.js';
 import { controlSpace, decodeControlMessages, decodeIn6Pktinfo, decodeInPktinfo, decodeInt } from '../../src/native/cmsg.js';
-import { writeS32Host } from '../../src/native/bytes.js';
 
 const [mode, familyText, ifname, address, payloadHex] = process.argv.slice(2);
 const v6 = familyText === '6';
@@ -17,30 +15,16 @@ if (ifindex === 0) throw new Error(`no interface ${ifname}`);
 
 const socket = Socket.open(c(v6 ? 'AF_INET6' : 'AF_INET'), c('SOCK_RAW'), 112);
 
-function mreq(group: string): Buffer {
-  if (v6) {
-    const bytes = Buffer.alloc(20);
-    ipToBytes(group).copy(bytes, 0);
-    writeS32Host(bytes, ifindex, 16);
-    return bytes;
-  }
-  // struct ip_mreqn: multiaddr, address (any), ifindex
-  const bytes = Buffer.alloc(12);
-  ipToBytes(group).copy(bytes, 0);
-  writeS32Host(bytes, ifindex, 8);
-  return bytes;
-}
-
 if (mode === 'recv') {
   socket.setOption(c('SOL_SOCKET'), c('SO_BINDTODEVICE'), Buffer.from(`${ifname}\0`));
   if (v6) {
     socket.setOption(c('IPPROTO_IPV6'), c('IPV6_RECVHOPLIMIT'), 1);
     socket.setOption(c('IPPROTO_IPV6'), c('IPV6_RECVPKTINFO'), 1);
-    socket.setOption(c('IPPROTO_IPV6'), c('IPV6_JOIN_GROUP'), mreq(address ?? 'ff02::12'));
+    socket.setOption(c('IPPROTO_IPV6'), c('IPV6_JOIN_GROUP'), multicastMembership(address ?? 'ff02::12', ifindex));
   } else {
     socket.setOption(c('IPPROTO_IP'), c('IP_RECVTTL'), 1);
     socket.setOption(c('IPPROTO_IP'), c('IP_PKTINFO'), 1);
-    socket.setOption(c('IPPROTO_IP'), c('IP_ADD_MEMBERSHIP'), mreq(address ?? '224.0.0.18'));
+    socket.setOption(c('IPPROTO_IP'), c('IP_ADD_MEMBERSHIP'), multicastMembership(address ?? '224.0.0.18', ifindex));
   }
   const timer = setTimeout(() => {
     process.stderr.write('timed out waiting for a packet\n');
@@ -67,7 +51,7 @@ if (mode === 'recv') {
   } else {
     socket.setOption(c('IPPROTO_IP'), c('IP_MULTICAST_TTL'), 255);
     socket.setOption(c('IPPROTO_IP'), c('IP_TTL'), 255);
-    socket.setOption(c('IPPROTO_IP'), c('IP_MULTICAST_IF'), mreq('0.0.0.0'));
+    socket.setOption(c('IPPROTO_IP'), c('IP_MULTICAST_IF'), multicastMembership('0.0.0.0', ifindex));
   }
   socket.send(Buffer.from(payloadHex ?? '', 'hex'), inetAddress(address ?? '', 0, v6 ? ifindex : 0));
 } else {
