@@ -118,9 +118,8 @@ export const IP_VS_SCHEDNAME_MAXLEN = 16;
 export const IP_VS_PENAME_MAXLEN = 16;
 export const IP_VS_IFNAME_MAXLEN = 16;
 
-// Address families and IP protocols as the kernel numbers them.
-export const AF_INET = 2;
-export const AF_INET6 = 10;
+// Address families (defined once, with the socket structures) and IP protocols as the kernel numbers them.
+export { AF_INET, AF_INET6 } from '../native/sockaddr.js';
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_SCTP = 132;
