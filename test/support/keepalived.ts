@@ -15,14 +15,18 @@ export interface Keepalived {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startKeepalived(namespace: string, config: string, name = 'ka'): Promise<Keepalived> {
+/**
+ * options.args: extra command-line arguments, e.g. `--dont-respawn` so that a SIGKILLed VRRP
+ * child stays dead (by default the parent starts a new one at once) and keepalived exits.
+ */
+export async function startKeepalived(namespace: string, config: string, name = 'ka', options: { args?: string[] } = {}): Promise<Keepalived> {
   const dir = mkdtempSync(path.join(tmpdir(), `vipctl-${name}-`));
   const file = path.join(dir, 'keepalived.conf');
   writeFileSync(file, config);
   const child: ChildProcess = spawn(
     'ip',
     ['netns', 'exec', namespace, 'keepalived', '-n', '-l', '-D', '-G', '-P', '-f', file,
-      '-p', path.join(dir, 'keepalived.pid'), '-r', path.join(dir, 'vrrp.pid'), '-c', path.join(dir, 'checkers.pid')],
+      '-p', path.join(dir, 'keepalived.pid'), '-r', path.join(dir, 'vrrp.pid'), '-c', path.join(dir, 'checkers.pid'), ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

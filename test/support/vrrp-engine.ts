@@ -22,7 +22,8 @@ export interface EngineInstanceStatus {
   vips: string[];
   vipsHeld: boolean;
   lastTransition: { at: string; from: string; to: string; reason: string } | null;
-  tracked: Array<{ name: string; kind: string; state: string }>;
+  tracked: Array<{ name: string; kind: string; state: string; weight: number }>;
+  syncGroup: string | null;
   counters: { advertsSent: number; advertsReceived: number; drops: Record<string, number> };
 }
 
@@ -41,9 +42,27 @@ export interface RunningEngine {
   status(): EngineInstanceStatus[];
   /** The one instance's status (the configs in tests mostly have one). */
   instance(name?: string): EngineInstanceStatus;
+  /** The state the engine last logged a transition to (text log format), or 'none'. */
+  loggedState(): string;
+  /** How many transitions it has logged (text log format). */
+  transitions(): number;
+  /** SIGKILLs this engine (if still running) and removes its directory: for tests running concurrently. */
+  dispose(): Promise<void>;
 }
 
+const TRANSITION = /: (INIT|BACKUP|MASTER|FAULT) -> (INIT|BACKUP|MASTER|FAULT)/g;
+
 const running: Array<{ child: ChildProcess; dir: string }> = [];
+
+async function kill(entry: { child: ChildProcess; dir: string }): Promise<void> {
+  const { child, dir } = entry;
+  if (child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await gone;
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
 
 export function startEngine(namespace: string, config: string, options: { logFormat?: 'text' | 'json' } = {}): RunningEngine {
   const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-engine-'));
@@ -52,7 +71,8 @@ export function startEngine(namespace: string, config: string, options: { logFor
   const socket = path.join(dir, 'ctl', 'vrrp.sock');
   const args = [vipctlBin, 'vrrp', 'run', '-f', file, '--control-socket', socket, '--log-format', options.logFormat ?? 'text'];
   const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  running.push({ child, dir });
+  const entry = { child, dir };
+  running.push(entry);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -80,6 +100,16 @@ export function startEngine(namespace: string, config: string, options: { logFor
       }
     },
     status,
+    loggedState() {
+      const all = [...output.matchAll(TRANSITION)];
+      return all.at(-1)?.[2]?.toLowerCase() ?? 'none';
+    },
+    transitions: () => [...output.matchAll(TRANSITION)].length,
+    async dispose() {
+      const index = running.indexOf(entry);
+      if (index >= 0) running.splice(index, 1);
+      await kill(entry);
+    },
     instance(name) {
       const all = status();
       const found = name === undefined ? all[0] : all.find((i) => i.name === name);
@@ -91,14 +121,7 @@ export function startEngine(namespace: string, config: string, options: { logFor
 
 /** SIGKILLs every engine started by startEngine and removes their directories. */
 export async function stopEngines(): Promise<void> {
-  for (const { child, dir } of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await gone;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (const entry of running.splice(0)) await kill(entry);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
