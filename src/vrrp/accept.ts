@@ -16,6 +16,12 @@ export interface AcceptPolicy {
   password?: string;
   /** How many addresses we advertise: a different count is logged by keepalived but accepted. */
   addressCount: number;
+  /**
+   * The instance talks to unicast_peer addresses. keepalived then skips the TTL / hop-limit
+   * check (its min_ttl/max_ttl window defaults to 0..255): unicast adverts may cross routers,
+   * and keepalived 2.2.7 itself sends IPv6 unicast adverts with the default hop limit (64).
+   */
+  unicast?: boolean;
 }
 
 export type Verdict =
@@ -31,7 +37,7 @@ export function judgeAdvert(
   const { advert, problems } = decoded;
   if (problems.includes('truncated') || problems.includes('bad-type')) return { accept: false, reason: 'malformed', detail: problems.join(', ') };
   if (advert.vrid !== policy.vrid) return { accept: false, reason: 'vrid', detail: `VRID ${advert.vrid}` };
-  if (packet.ttl !== 255) return { accept: false, reason: 'ttl', detail: `TTL ${packet.ttl ?? 'unknown'}` };
+  if (!policy.unicast && packet.ttl !== 255) return { accept: false, reason: 'ttl', detail: `TTL ${packet.ttl ?? 'unknown'}` };
   if (advert.version !== policy.version) return { accept: false, reason: 'version', detail: `version ${advert.version}, ours ${policy.version}` };
   if (problems.includes('bad-checksum') || !decoded.checksum.valid) return { accept: false, reason: 'checksum', detail: 'bad checksum' };
   if (problems.includes('count-mismatch')) return { accept: false, reason: 'address-count', detail: 'address count does not match the packet' };
