@@ -1,24 +1,32 @@
 // The VRRP engine: applies the pure state machine (state-machine.ts) to the real world. Per
 // instance it owns a transport, a timer, the VIPs (added on MASTER, removed on BACKUP /
 // FAULT / exit), the takeover announcements and the ordered notifications. Received adverts
-// pass judgeAdvert() first, so nothing malformed or mismatched reaches the machine.
+// pass judgeAdvert() first, so nothing malformed or mismatched reaches the machine. Tracking
+// (track_interface over rtnetlink link events, track_script with vrrp_script checks) moves
+// the effective priority or holds an instance in FAULT (tracking.ts); vrrp_sync_group members
+// move together (sync-group.ts). reload() applies a changed file in place (SIGHUP).
 import { performance } from 'node:perf_hooks';
 import { isIPv6 } from 'node:net';
 import { NetlinkConnection } from '../netlink/connection.js';
 import { NETLINK_ROUTE } from '../netlink/constants.js';
-import { isSystemError, ExitCode, VipctlError } from '../errors.js';
-import { addAddress, deleteAddress, listAddresses, type AddressSpec } from '../rtnl/addresses.js';
+import { isSystemError } from '../errors.js';
+import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
-import { IFA_F_NODAD, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_SITE, VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
-import type { KeepalivedConfig, VrrpInstance } from '../keepalived/model.js';
+import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
+import type { KeepalivedConfig, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, nextDeadline, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { VrrpTransport, type ReceivedVrrp } from './transport.js';
 import { encodeAdvertisement } from './packet.js';
-import { judgeAdvert, DROP_REASONS, type AcceptPolicy, type DropReason } from './accept.js';
+import { judgeAdvert, DROP_REASONS, type DropReason } from './accept.js';
 import { Announcer } from './announce-socket.js';
 import { NotificationQueue, spawnRunner, type NotifyScripts, type NotifyState } from './notify.js';
 import type { Logger } from './log.js';
+import { prepareInstance, sameRouter, vipKey, type InstanceSetup } from './instance-setup.js';
+import { trackingEffect, type TrackedObject } from './tracking.js';
+import { ScriptCheck } from './script-check.js';
+import { insecureReason, resolveExecutable, scriptIdentity } from './script-user.js';
+import { groupFaultsFor, groupMayTakeOver, groupState, isGroupFault, ownFaults, type MemberView } from './sync-group.js';
 
 export interface InstanceStatus {
   name: string;
@@ -34,60 +42,85 @@ export interface InstanceStatus {
   vips: string[];
   vipsHeld: boolean;
   lastTransition: { at: string; from: string; to: string; reason: string } | null;
-  tracked: Array<{ name: string; kind: string; state: string }>;
+  /** track_interface (state up/down) and track_script (ok/failed; disabled when it cannot run). */
+  tracked: Array<{ name: string; kind: string; state: string; weight: number }>;
+  /** The vrrp_sync_group this instance belongs to, if any. */
+  syncGroup: string | null;
   counters: { advertsSent: number; advertsReceived: number; drops: Record<DropReason, number> };
 }
 
+export interface ReloadSummary {
+  kept: string[];
+  updated: string[];
+  added: string[];
+  removed: string[];
+}
+
 interface Runtime {
-  instance: VrrpInstance;
+  setup: InstanceSetup;
   machine: Machine;
   transport: VrrpTransport;
-  link: Link;
-  family: 4 | 6;
-  source: string;
-  peers: string[];
-  vips: AddressSpec[];
-  policy: AcceptPolicy;
   announcer: Announcer;
   timer?: NodeJS.Timeout;
   garpTimers: NodeJS.Timeout[];
-  vipsHeld: boolean;
-  /** track_interface: name -> up, as last reported. */
-  trackedLinks: Map<string, boolean>;
+  /** The VIPs as last added (what must be removed later, even after a reload changed the list). */
+  heldVips: AddressSpec[];
+  tracked: TrackedObject[];
+  group: string | undefined;
   counters: InstanceStatus['counters'];
+  /** Set when a reload removed or replaced this instance: late events are ignored. */
+  closed: boolean;
+  /** Address changes run one after another (a release never overtakes the take before it). */
+  vipWork: Promise<void>;
 }
-
-const SCOPES: Record<string, number> = { host: RT_SCOPE_HOST, link: RT_SCOPE_LINK, site: RT_SCOPE_SITE, global: 0, universe: 0 };
 
 /** keepalived.conf features `vrrp run` does not carry out yet: named at start-up, never ignored silently. */
 export function unsupportedFeatures(config: KeepalivedConfig): string[] {
   const found: string[] = [];
   for (const instance of config.vrrpInstances) {
     const at = `vrrp_instance ${instance.name}`;
-    if (instance.trackScripts.length > 0) found.push(`${at}: track_script`);
     if (instance.trackFiles.length > 0) found.push(`${at}: track_file`);
     if (instance.trackProcesses.length > 0) found.push(`${at}: track_process`);
     if (instance.useVmac) found.push(`${at}: use_vmac`);
     if (instance.authentication?.type === 'AH') found.push(`${at}: auth_type AH`);
-    if (instance.excludedIpAddresses.length > 0) found.push(`${at}: virtual_ipaddress_excluded`);
   }
-  if (config.syncGroups.length > 0) found.push('vrrp_sync_group');
   if (config.virtualServers.length > 0) found.push('virtual_server (IPVS and checkers are not run by vrrp run)');
   return found;
 }
 
+/** Configuration objects compared without their source positions (a moved block is unchanged). */
+function sameContent(a: unknown, b: unknown): boolean {
+  const strip = (key: string, value: unknown): unknown => (key === 'at' || key === 'userAt' ? undefined : value);
+  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
+}
+
+function syncGroupOf(config: KeepalivedConfig): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const group of config.syncGroups) for (const member of group.members) groups.set(member.name, group.name);
+  return groups;
+}
+
 export class Engine {
-  private readonly runtimes: Runtime[] = [];
+  private readonly runtimes = new Map<string, Runtime>();
+  private readonly checks = new Map<string, ScriptCheck>();
+  private readonly groupStates = new Map<string, VrrpState>();
   private readonly rtnl = NetlinkConnection.open(NETLINK_ROUTE);
   private readonly notifications: NotificationQueue;
   private stopping = false;
   private linkWatcher: LinkWatcher | undefined;
+  private readonly linkStates = new Map<string, boolean>();
+  /** vrrp_scripts that cannot run (no such user, unsafe path, ...), with the reason. */
+  private readonly disabledChecks = new Map<string, string>();
+  private warnedScriptSecurity = false;
+  /** Wall clock minus the monotonic clock, taken once so reported times never jitter. */
+  private readonly wallOffset: number;
 
   constructor(
-    private readonly config: KeepalivedConfig,
+    private config: KeepalivedConfig,
     private readonly log: Logger,
     private readonly now: () => number = () => performance.now(),
   ) {
+    this.wallOffset = Date.now() - this.now();
     this.notifications = new NotificationQueue(spawnRunner(), (result, change) => {
       if (result.code !== 0) {
         this.log.log('warn', 'notify script failed', { instance: change.name, state: change.state, command: result.argv[0], code: result.code, error: result.error });
@@ -103,51 +136,73 @@ export class Engine {
       await this.quietly(deleteAddress(this.rtnl, { ifindex: leftover.ifindex, address: leftover.address, prefixLength: leftover.prefixLength }));
       this.log.log('warn', 'removed a VIP left behind by an earlier run', { address: `${leftover.address}/${leftover.prefixLength}`, ifindex: leftover.ifindex });
     }
-    for (const instance of this.config.vrrpInstances) {
-      this.runtimes.push(this.openInstance(instance, links, addresses.filter((a) => a.proto !== VIPCTL_ADDRESS_PROTO)));
-    }
-    if (this.runtimes.some((r) => r.instance.trackInterfaces.length > 0)) {
-      this.linkWatcher = await watchLinks((event) => this.onLink(event.link.name, event.up), false);
-      for (const runtime of this.runtimes) {
-        for (const tracked of runtime.instance.trackInterfaces) {
-          const link = this.linkWatcher.initial.find((l) => l.name === tracked.name);
-          runtime.trackedLinks.set(tracked.name, link !== undefined && linkIsUp(link));
-        }
-        // Before start-up, so an instance whose tracked link is already down starts in FAULT.
-        this.applyTracking(runtime);
-      }
-    }
-    for (const runtime of this.runtimes) {
-      runtime.transport.listen((packet) => this.onPacket(runtime, packet));
-      this.dispatch(runtime, { type: 'startup' });
-    }
-  }
-
-  private onLink(name: string, up: boolean): void {
-    for (const runtime of this.runtimes) {
-      if (!runtime.trackedLinks.has(name) || runtime.trackedLinks.get(name) === up) continue;
-      runtime.trackedLinks.set(name, up);
-      this.log.log(up ? 'info' : 'warn', `${runtime.instance.name}: tracked interface ${name} is ${up ? 'up' : 'down'}`, { instance: runtime.instance.name });
-      this.applyTracking(runtime);
-    }
+    const setups = this.prepareAll(this.config, links, addresses);
+    for (const setup of setups) this.runtimes.set(setup.instance.name, this.openRuntime(setup));
+    await this.refreshTracking();
+    for (const runtime of this.runtimes.values()) this.begin(runtime);
   }
 
   /**
-   * keepalived's track_interface: without a weight (or weight 0) a down link puts the
-   * instance in FAULT; a negative weight is added while the link is down, a positive one
-   * while it is up; `reverse` swaps up and down.
+   * Applies a changed configuration in place (SIGHUP). Every instance is prepared first; if one
+   * cannot run (a missing interface, no source address) the whole file is refused and nothing
+   * running changes. Instances whose settings did not change keep running untouched, VIPs
+   * and all; changed ones keep their state and socket when they are still the same router
+   * (interface, family, VRID, version, source, peers) and only their VIPs are brought in line;
+   * the rest are stopped (priority 0, VIPs removed) or started.
    */
-  private applyTracking(runtime: Runtime): void {
-    const weights: number[] = [];
-    for (const tracked of runtime.instance.trackInterfaces) {
-      const linkUp = runtime.trackedLinks.get(tracked.name) ?? false;
-      const up = tracked.reverse ? !linkUp : linkUp;
-      const weight = tracked.weight ?? 0;
-      if (weight === 0) this.dispatch(runtime, { type: 'fault', name: `interface ${tracked.name}`, failed: !up });
-      else if (weight > 0 ? up : !up) weights.push(weight);
+  async reload(config: KeepalivedConfig): Promise<ReloadSummary> {
+    const links = await listLinks(this.rtnl);
+    const addresses = await listAddresses(this.rtnl);
+    const setups = this.prepareAll(config, links, addresses);
+    const summary: ReloadSummary = { kept: [], updated: [], added: [], removed: [] };
+    // Open every new socket before touching anything, so a failure leaves all as it was.
+    const fresh = new Map<string, Runtime>();
+    try {
+      for (const setup of setups) {
+        const old = this.runtimes.get(setup.instance.name);
+        if (!old || !sameRouter(old.setup, setup)) fresh.set(setup.instance.name, this.openRuntime(setup));
+      }
+    } catch (error) {
+      for (const runtime of fresh.values()) this.closeSockets(runtime);
+      throw error;
     }
-    const priority = effectivePriority(runtime.instance.priority, weights);
-    if (priority !== runtime.machine.priority) this.dispatch(runtime, { type: 'priority', priority });
+    this.config = config;
+    const wanted = new Set(setups.map((s) => s.instance.name));
+    for (const [name, runtime] of [...this.runtimes]) {
+      if (!wanted.has(name) || fresh.has(name)) {
+        await this.retire(runtime);
+        this.runtimes.delete(name);
+        if (!wanted.has(name)) summary.removed.push(name);
+      }
+    }
+    const next = new Map<string, Runtime>();
+    for (const setup of setups) {
+      const name = setup.instance.name;
+      const created = fresh.get(name);
+      if (created) {
+        next.set(name, created);
+        summary.added.push(name);
+        continue;
+      }
+      const runtime = this.runtimes.get(name);
+      if (!runtime) continue;
+      if (sameContent(runtime.setup.instance, setup.instance) && runtime.setup.machine.inSyncGroup === setup.machine.inSyncGroup) {
+        summary.kept.push(name);
+      } else {
+        await this.update(runtime, setup);
+        summary.updated.push(name);
+      }
+      next.set(name, runtime);
+    }
+    this.runtimes.clear();
+    for (const [name, runtime] of next) this.runtimes.set(name, runtime);
+    await this.refreshTracking();
+    for (const name of summary.added) {
+      const runtime = this.runtimes.get(name);
+      if (runtime) this.begin(runtime);
+    }
+    for (const runtime of this.runtimes.values()) if (!summary.added.includes(runtime.setup.instance.name)) this.schedule(runtime);
+    return summary;
   }
 
   /** SIGTERM / SIGINT: priority-0 adverts, VIPs removed, notify_stop, sockets closed. */
@@ -155,127 +210,343 @@ export class Engine {
     if (this.stopping) return;
     this.stopping = true;
     this.linkWatcher?.close();
-    for (const runtime of this.runtimes) this.dispatch(runtime, { type: 'shutdown' });
-    for (const runtime of this.runtimes) {
-      if (runtime.timer) clearTimeout(runtime.timer);
-      for (const timer of runtime.garpTimers) clearTimeout(timer);
-      await this.releaseVips(runtime);
-      runtime.transport.close();
-      runtime.announcer.close();
+    for (const check of this.checks.values()) check.stop();
+    for (const runtime of this.runtimes.values()) this.dispatch(runtime, { type: 'shutdown' });
+    for (const runtime of this.runtimes.values()) {
+      this.clearTimers(runtime);
+      await this.serially(runtime, () => this.releaseVips(runtime));
+      this.closeSockets(runtime);
     }
     await this.notifications.drain();
     this.rtnl.close();
   }
 
   status(name?: string): InstanceStatus[] {
-    const selected = name ? this.runtimes.filter((r) => r.instance.name === name) : this.runtimes;
+    const all = [...this.runtimes.values()];
+    const selected = name ? all.filter((r) => r.setup.instance.name === name) : all;
     if (name && selected.length === 0) throw new Error(`no instance ${name}`);
-    const wallOffset = Date.now() - this.now();
+    const wallOffset = this.wallOffset;
     return selected.map((runtime) => {
-      const { machine, instance } = runtime;
+      const { machine, setup } = runtime;
       const transition = machine.lastTransition;
       return {
-        name: instance.name,
+        name: setup.instance.name,
         state: machine.state,
-        interface: runtime.link.name,
-        vrid: runtime.policy.vrid,
-        version: runtime.policy.version,
-        configuredPriority: instance.priority,
+        interface: setup.link.name,
+        vrid: setup.policy.vrid,
+        version: setup.policy.version,
+        configuredPriority: setup.instance.priority,
         effectivePriority: machine.priority,
-        masterAddress: machine.state === 'master' ? runtime.source : (machine.masterAddress ?? null),
+        masterAddress: machine.state === 'master' ? setup.source : (machine.masterAddress ?? null),
         advertIntervalCs: Math.round(machine.masterAdvertIntervalMs / 10),
-        vips: runtime.vips.map((v) => `${v.address}/${v.prefixLength}`),
-        vipsHeld: runtime.vipsHeld,
+        vips: setup.vips.map((v) => `${v.address}/${v.prefixLength}`),
+        vipsHeld: runtime.heldVips.length > 0,
         lastTransition: transition
           ? { at: new Date(transition.at + wallOffset).toISOString(), from: transition.from, to: transition.to, reason: transition.reason }
           : null,
-        tracked: runtime.instance.trackInterfaces.map((t) => ({
+        tracked: runtime.tracked.map((t) => ({
           name: t.name,
-          kind: 'interface',
-          state: runtime.trackedLinks.get(t.name) ? 'up' : 'down',
+          kind: t.kind,
+          weight: t.weight,
+          state: t.up === undefined ? 'disabled' : t.kind === 'interface' ? (t.up ? 'up' : 'down') : t.up ? 'ok' : 'failed',
         })),
+        syncGroup: runtime.group ?? null,
         counters: { ...runtime.counters, drops: { ...runtime.counters.drops } },
       };
     });
   }
 
-  private openInstance(instance: VrrpInstance, links: Link[], addresses: Awaited<ReturnType<typeof listAddresses>>): Runtime {
-    const fail = (message: string, hint?: string): never => {
-      throw new VipctlError(`vrrp_instance ${instance.name}: ${message}`, {
-        where: `${instance.at.file}:${instance.at.line}`,
-        exitCode: ExitCode.Usage,
-        ...(hint ? { hint } : {}),
-      });
-    };
-    const link = links.find((l) => l.name === instance.interface) ?? fail(`no interface ${instance.interface ?? '(none given)'} here`, 'check `interface` against `ip link`');
-    const vrid = instance.virtualRouterId ?? fail('no virtual_router_id');
-    const family: 4 | 6 = instance.virtualIpAddresses[0]?.family ?? 4;
-    if (instance.version === 2 && family === 6) fail('VRRPv2 is IPv4 only', 'use version 3 for IPv6');
-    const own = addresses.filter((a) => a.ifindex === link.index && a.family === family);
-    const source =
-      (family === 4 ? (instance.unicastSrcIp ?? instance.mcastSrcIp) : undefined) ??
-      (family === 6 ? own.find((a) => a.address.startsWith('fe80:'))?.address : own[0]?.address) ??
-      fail(`interface ${link.name} has no IPv${family} address to send adverts from`);
-    const peers = instance.unicastPeers.map((p) => p.address);
-    const vips: AddressSpec[] = instance.virtualIpAddresses
-      .filter((entry) => entry.family === family)
-      .map((entry) => {
-        const device = entry.device ? links.find((l) => l.name === entry.device) : link;
-        if (!device) fail(`virtual_ipaddress ${entry.address}: no interface ${entry.device}`);
-        const brdIndex = entry.options.indexOf('brd');
-        const spec: AddressSpec = {
-          ifindex: (device ?? link).index,
-          address: entry.address,
-          prefixLength: entry.prefix,
-          proto: VIPCTL_ADDRESS_PROTO,
-          ...(entry.label ? { label: entry.label } : {}),
-          ...(entry.scope && SCOPES[entry.scope] !== undefined ? { scope: SCOPES[entry.scope] } : {}),
-          ...(brdIndex >= 0 && entry.options[brdIndex + 1] ? { broadcast: entry.options[brdIndex + 1] } : {}),
-          ...(isIPv6(entry.address) ? { flags: IFA_F_NODAD } : {}),
-        };
-        return spec;
-      });
-    // keepalived rounds a v2 interval to whole seconds; v3 carries centiseconds.
-    const intervalCs = instance.version === 2 ? Math.max(1, Math.round(instance.advertInt)) * 100 : Math.max(1, Math.round(instance.advertInt * 100));
-    const password = instance.version === 2 && instance.authentication?.type === 'PASS' ? (instance.authentication.effectivePassword ?? '') : undefined;
-    const policy: AcceptPolicy = { version: instance.version, vrid, intervalCs, addressCount: vips.length, ...(password !== undefined ? { password } : {}) };
-    const machine = createMachine({
-      version: instance.version,
-      priority: instance.priority,
-      advertIntervalMs: intervalCs * 10,
-      // keepalived honours nopreempt only with state BACKUP.
-      preempt: !(instance.nopreempt && instance.state === 'BACKUP'),
-      preemptDelayMs: instance.preemptDelay * 1000,
-      localAddress: source,
-    });
-    const transport = VrrpTransport.open({ family, ifname: link.name, ifindex: link.index, source, multicast: peers.length === 0 });
+  // ---- set-up ----------------------------------------------------------------------------
+
+  private prepareAll(config: KeepalivedConfig, links: Link[], addresses: InterfaceAddress[]): InstanceSetup[] {
+    const groups = syncGroupOf(config);
+    const own = addresses.filter((a) => a.proto !== VIPCTL_ADDRESS_PROTO);
+    return config.vrrpInstances.map((instance) => prepareInstance(instance, links, own, { inSyncGroup: groups.has(instance.name) }));
+  }
+
+  private openRuntime(setup: InstanceSetup): Runtime {
+    const transport = VrrpTransport.open({ family: setup.family, ifname: setup.link.name, ifindex: setup.link.index, source: setup.source, multicast: setup.peers.length === 0 });
+    let announcer: Announcer;
+    try {
+      announcer = new Announcer(setup.link.index, setup.link.address ?? '00:00:00:00:00:00');
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
     return {
-      instance,
-      machine,
+      setup,
+      machine: createMachine(setup.machine),
       transport,
-      link,
-      family,
-      source,
-      peers,
-      vips,
-      policy,
-      announcer: new Announcer(link.index, link.address ?? '00:00:00:00:00:00'),
+      announcer,
       garpTimers: [],
-      vipsHeld: false,
-      trackedLinks: new Map(),
+      heldVips: [],
+      tracked: [],
+      group: undefined,
       counters: { advertsSent: 0, advertsReceived: 0, drops: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number> },
+      closed: false,
+      vipWork: Promise.resolve(),
     };
   }
 
+  private begin(runtime: Runtime): void {
+    runtime.transport.listen((packet) => this.onPacket(runtime, packet));
+    this.dispatch(runtime, { type: 'startup' });
+  }
+
+  /** A reload changed this instance's settings but it is the same router: keep state, align VIPs. */
+  private async update(runtime: Runtime, setup: InstanceSetup): Promise<void> {
+    const { machine } = runtime;
+    runtime.setup = setup;
+    runtime.machine = {
+      ...machine,
+      config: setup.machine,
+      ...(machine.state === 'master' ? { masterAdvertIntervalMs: setup.machine.advertIntervalMs, masterPriority: machine.priority } : {}),
+    };
+    // The 'priority' event leaves an address owner alone, so becoming one is set here;
+    // every other change of priority comes from applyTracking() after the reload.
+    if (setup.machine.priority === 255) runtime.machine.priority = 255;
+    await this.serially(runtime, async () => {
+      if (runtime.heldVips.length === 0) return;
+      const wanted = new Set(setup.vips.map(vipKey));
+      const held = new Set(runtime.heldVips.map(vipKey));
+      for (const vip of runtime.heldVips.filter((v) => !wanted.has(vipKey(v)))) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
+      const added = setup.vips.filter((v) => !held.has(vipKey(v)));
+      for (const vip of added) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
+      runtime.heldVips = [...setup.vips];
+      this.announceVips(runtime, added);
+    });
+  }
+
+  /** Runs an address change after the ones already queued for this instance. */
+  private serially(runtime: Runtime, work: () => Promise<void>): Promise<void> {
+    const next = runtime.vipWork.then(work, work);
+    runtime.vipWork = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Stops an instance a reload removed or replaced, as a shutdown would. */
+  private async retire(runtime: Runtime): Promise<void> {
+    this.dispatch(runtime, { type: 'shutdown' });
+    runtime.closed = true;
+    this.clearTimers(runtime);
+    await this.serially(runtime, () => this.releaseVips(runtime));
+    this.closeSockets(runtime);
+  }
+
+  private clearTimers(runtime: Runtime): void {
+    if (runtime.timer) clearTimeout(runtime.timer);
+    runtime.timer = undefined;
+    for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
+  }
+
+  private closeSockets(runtime: Runtime): void {
+    runtime.transport.close();
+    runtime.announcer.close();
+  }
+
+  // ---- tracking --------------------------------------------------------------------------
+
+  /** (Re)builds every instance's tracked objects, the script checks and the link watcher. */
+  private async refreshTracking(): Promise<void> {
+    const groups = syncGroupOf(this.config);
+    this.refreshScriptChecks();
+    const needsLinks = this.config.vrrpInstances.some((i) => i.trackInterfaces.length > 0);
+    if (needsLinks && !this.linkWatcher) {
+      this.linkWatcher = await watchLinks((event) => this.onLink(event.link.name, event.up), false);
+      for (const link of this.linkWatcher.initial) this.linkStates.set(link.name, linkIsUp(link));
+    }
+    for (const runtime of this.runtimes.values()) {
+      runtime.group = groups.get(runtime.setup.instance.name);
+      runtime.tracked = this.trackedObjects(runtime.setup.instance, runtime.group !== undefined);
+    }
+    for (const runtime of this.runtimes.values()) this.applyTracking(runtime);
+  }
+
+  private trackedObjects(instance: VrrpInstance, inSyncGroup: boolean): TrackedObject[] {
+    const objects: TrackedObject[] = [];
+    for (const tracked of instance.trackInterfaces) {
+      objects.push({ kind: 'interface', name: tracked.name, weight: tracked.weight ?? 0, reverse: tracked.reverse, up: this.linkStates.get(tracked.name) ?? false });
+    }
+    for (const tracked of instance.trackScripts) {
+      const script = this.config.vrrpScripts.find((s) => s.name === tracked.name);
+      if (!script) {
+        this.log.limited(`missing-script:${instance.name}:${tracked.name}`, 'warn', `${instance.name}: track_script ${tracked.name} names no vrrp_script, ignored (as keepalived does)`);
+        continue;
+      }
+      const ownWeight = tracked.weight !== undefined;
+      let weight = ownWeight ? (tracked.weight ?? 0) : script.weight;
+      if (inSyncGroup && weight !== 0) {
+        this.log.limited(`group-weight:${instance.name}:${tracked.name}`, 'info', `${instance.name}: track_script ${tracked.name} weight counts as 0 inside a vrrp_sync_group (as keepalived does)`);
+        weight = 0;
+      }
+      const check = this.checks.get(script.name);
+      objects.push({ kind: 'script', name: script.name, weight, reverse: ownWeight ? tracked.reverse : script.reverse, up: check && !this.disabledChecks.has(script.name) ? check.ok : undefined });
+    }
+    return objects;
+  }
+
+  /** One check per vrrp_script that some instance tracks (keepalived runs unused scripts never). */
+  private refreshScriptChecks(): void {
+    const used = new Set(this.config.vrrpInstances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    const scripts = new Map<string, VrrpScript>(this.config.vrrpScripts.filter((s) => used.has(s.name)).map((s) => [s.name, s]));
+    for (const [name, check] of [...this.checks]) {
+      const script = scripts.get(name);
+      if (script && sameContent(check.script, script)) continue;
+      check.stop();
+      this.checks.delete(name);
+      this.disabledChecks.delete(name);
+    }
+    for (const script of scripts.values()) {
+      if (this.checks.has(script.name)) continue;
+      const check = this.makeCheck(script);
+      this.checks.set(script.name, check);
+      if (!this.disabledChecks.has(script.name)) check.start();
+    }
+  }
+
+  private makeCheck(script: VrrpScript): ScriptCheck {
+    const global = this.config.global;
+    const identity = scriptIdentity(
+      { ...(script.user ? { user: script.user } : {}), ...(script.group ? { group: script.group } : {}) },
+      global.scriptUser ? { user: global.scriptUser } : {},
+    );
+    const disable = (reason: string): void => {
+      this.disabledChecks.set(script.name, reason);
+      this.log.log('error', `vrrp_script ${script.name} is disabled: ${reason}`, { script: script.name });
+    };
+    const check = new ScriptCheck(script, {
+      ...(typeof identity === 'string' || identity.uid === 0 ? {} : { identity: { uid: identity.uid, gid: identity.gid } }),
+      onChange: (ok, result) => {
+        this.log.log(ok ? 'info' : 'warn', `vrrp_script ${script.name} ${ok ? 'succeeded' : 'failed'}`, {
+          script: script.name,
+          ...(result.code !== null ? { exit: result.code } : {}),
+          ...(result.signal ? { signal: result.signal } : {}),
+          ...(result.error ? { error: result.error } : {}),
+        });
+        this.onScript(script.name, ok);
+      },
+    });
+    if (!script.script) disable('it has no `script`');
+    else if (typeof identity === 'string') disable(identity);
+    else {
+      const executable = resolveExecutable(script.script.argv[0] ?? '');
+      if (!executable) disable(`${script.script.argv[0] ?? ''} is not found`);
+      else if (global.enableScriptSecurity) {
+        const unsafe = insecureReason(executable, identity.uid);
+        if (unsafe) disable(`unsafe to run as root with enable_script_security: ${unsafe}`);
+      } else if (identity.uid === 0 && !this.warnedScriptSecurity) {
+        this.warnedScriptSecurity = true;
+        this.log.log('warn', 'scripts run as root without enable_script_security (keepalived warns the same)');
+      }
+    }
+    return check;
+  }
+
+  private onScript(name: string, ok: boolean): void {
+    for (const runtime of this.runtimes.values()) {
+      let changed = false;
+      for (const object of runtime.tracked) {
+        if (object.kind === 'script' && object.name === name && object.up !== ok) {
+          object.up = ok;
+          changed = true;
+        }
+      }
+      if (changed) this.applyTracking(runtime);
+    }
+  }
+
+  private onLink(name: string, up: boolean): void {
+    this.linkStates.set(name, up);
+    for (const runtime of this.runtimes.values()) {
+      let changed = false;
+      for (const object of runtime.tracked) {
+        if (object.kind === 'interface' && object.name === name && object.up !== up) {
+          object.up = up;
+          changed = true;
+        }
+      }
+      if (!changed) continue;
+      this.log.log(up ? 'info' : 'warn', `${runtime.setup.instance.name}: tracked interface ${name} is ${up ? 'up' : 'down'}`, { instance: runtime.setup.instance.name });
+      this.applyTracking(runtime);
+    }
+  }
+
+  /** Brings the machine's faults and priority in line with its tracked objects, then its group. */
+  private applyTracking(runtime: Runtime): void {
+    if (runtime.closed) return;
+    const effect = trackingEffect(runtime.tracked);
+    const current = ownFaults(runtime.machine.faults);
+    // New faults first, recoveries after: an instance never passes through BACKUP on the way.
+    for (const name of effect.faults.filter((f) => !current.includes(f))) this.dispatch(runtime, { type: 'fault', name, failed: true });
+    for (const name of current.filter((f) => !effect.faults.includes(f))) this.dispatch(runtime, { type: 'fault', name, failed: false });
+    const priority = effectivePriority(runtime.setup.instance.priority, effect.weights);
+    if (priority !== runtime.machine.priority) this.dispatch(runtime, { type: 'priority', priority });
+    if (runtime.group) this.reconcileGroupFaults(runtime.group);
+  }
+
+  // ---- sync groups -----------------------------------------------------------------------
+
+  private members(group: string): Runtime[] {
+    return [...this.runtimes.values()].filter((r) => r.group === group && !r.closed);
+  }
+
+  private view(runtime: Runtime): MemberView {
+    return { name: runtime.setup.instance.name, state: runtime.machine.state, wantMaster: runtime.machine.wantMaster ?? false, faults: runtime.machine.faults };
+  }
+
+  private reconcileGroupFaults(group: string): void {
+    const members = this.members(group);
+    const wanted = groupFaultsFor(group, members.map((m) => this.view(m)));
+    for (const member of members) {
+      const should = wanted.get(member.setup.instance.name) ?? [];
+      const has = member.machine.faults.filter(isGroupFault);
+      for (const name of should.filter((f) => !has.includes(f))) this.dispatch(member, { type: 'fault', name, failed: true });
+      for (const name of has.filter((f) => !should.includes(f))) this.dispatch(member, { type: 'fault', name, failed: false });
+    }
+  }
+
+  private onGroupTransition(runtime: Runtime, from: VrrpState, to: VrrpState): void {
+    const group = runtime.group;
+    if (!group || this.stopping) return;
+    const others = this.members(group).filter((m) => m !== runtime);
+    const reason = `sync group ${group}: ${runtime.setup.instance.name} became ${to.toUpperCase()}`;
+    if (to === 'master') for (const other of others.filter((m) => m.machine.state === 'backup')) this.dispatch(other, { type: 'sync', to: 'master', reason });
+    if (from === 'master' && to === 'backup') for (const other of others.filter((m) => m.machine.state === 'master')) this.dispatch(other, { type: 'sync', to: 'backup', reason });
+    this.noteGroupState(group);
+  }
+
+  private onWantMaster(runtime: Runtime): void {
+    const group = runtime.group;
+    if (!group) return;
+    const members = this.members(group);
+    if (!groupMayTakeOver(members.map((m) => this.view(m)))) return;
+    for (const member of members.filter((m) => m.machine.state === 'backup')) {
+      this.dispatch(member, { type: 'sync', to: 'master', reason: `sync group ${group}: every member's master went quiet` });
+    }
+  }
+
+  private noteGroupState(group: string): void {
+    const state = groupState(this.members(group).map((m) => m.machine.state));
+    if (state === 'init' || this.groupStates.get(group) === state) return;
+    this.groupStates.set(group, state);
+    this.log.log('info', `sync group ${group}: ${state.toUpperCase()}`, { group });
+    const definition = this.config.syncGroups.find((g) => g.name === group);
+    if (!definition) return;
+    const notifyState: NotifyState = state === 'master' ? 'MASTER' : state === 'fault' ? 'FAULT' : 'BACKUP';
+    void this.notifications.enqueue(this.scriptsOf(definition.notify), { kind: 'GROUP', name: group, state: notifyState, priority: 0 });
+  }
+
+  // ---- the machine and the wire ----------------------------------------------------------
+
   private onPacket(runtime: Runtime, packet: ReceivedVrrp): void {
-    if (this.stopping) return;
-    const verdict = judgeAdvert(packet.message, packet, runtime.policy);
+    if (this.stopping || runtime.closed) return;
+    const verdict = judgeAdvert(packet.message, packet, runtime.setup.policy);
     if (!verdict.accept) {
       runtime.counters.drops[verdict.reason] += 1;
       // Adverts of other VRIDs on a shared segment are normal traffic, not worth a log line.
       if (verdict.reason !== 'vrid') {
-        this.log.limited(`${runtime.instance.name}:${verdict.reason}`, 'warn', 'dropped an advert', {
-          instance: runtime.instance.name,
+        this.log.limited(`${runtime.setup.instance.name}:${verdict.reason}`, 'warn', 'dropped an advert', {
+          instance: runtime.setup.instance.name,
           reason: verdict.reason,
           detail: verdict.detail,
           from: packet.source,
@@ -293,14 +564,16 @@ export class Engine {
     runtime.machine = machine;
     for (const action of actions) {
       if (action.type === 'send-advert') this.sendAdvert(runtime, action.priority);
+      else if (action.type === 'want-master') this.onWantMaster(runtime);
       else {
         const { transition } = action;
-        this.log.log('info', `${runtime.instance.name}: ${transition.from.toUpperCase()} -> ${transition.to.toUpperCase()}`, {
-          instance: runtime.instance.name,
+        this.log.log('info', `${runtime.setup.instance.name}: ${transition.from.toUpperCase()} -> ${transition.to.toUpperCase()}`, {
+          instance: runtime.setup.instance.name,
           reason: transition.reason,
           priority: machine.priority,
         });
         void this.applyTransition(runtime, transition.to);
+        this.onGroupTransition(runtime, transition.from, transition.to);
       }
     }
     this.schedule(runtime);
@@ -309,29 +582,30 @@ export class Engine {
   private schedule(runtime: Runtime): void {
     if (runtime.timer) clearTimeout(runtime.timer);
     runtime.timer = undefined;
-    if (this.stopping) return;
+    if (this.stopping || runtime.closed) return;
     const deadline = nextDeadline(runtime.machine);
     if (deadline === undefined) return;
     runtime.timer = setTimeout(() => this.dispatch(runtime, { type: 'tick' }), Math.max(0, deadline - this.now()));
   }
 
   private sendAdvert(runtime: Runtime, priority: number): void {
-    const { instance, policy } = runtime;
-    const destinations = runtime.peers.length > 0 ? runtime.peers : [runtime.family === 6 ? 'ff02::12' : '224.0.0.18'];
+    const { setup } = runtime;
+    const { instance, policy } = setup;
+    const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? 'ff02::12' : '224.0.0.18'];
     for (const destination of destinations) {
       const message = encodeAdvertisement(
         {
           version: instance.version,
           vrid: policy.vrid,
           priority,
-          addresses: runtime.vips.map((v) => v.address),
+          addresses: setup.advertised,
           interval: policy.intervalCs,
           ...(policy.password !== undefined ? { authType: 1, authData: policy.password } : {}),
         },
-        { source: runtime.source, destination },
+        { source: setup.source, destination },
       );
       try {
-        runtime.transport.send(message, runtime.peers.length > 0 ? destination : undefined);
+        runtime.transport.send(message, setup.peers.length > 0 ? destination : undefined);
         runtime.counters.advertsSent += 1;
       } catch (error) {
         this.log.limited(`${instance.name}:send`, 'error', 'could not send an advert', { instance: instance.name, error: String(error) });
@@ -339,58 +613,68 @@ export class Engine {
     }
   }
 
-  private async applyTransition(runtime: Runtime, to: VrrpState): Promise<void> {
-    if (to === 'master') {
-      await this.takeVips(runtime);
-      this.announce(runtime);
-    } else {
-      for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
-      await this.releaseVips(runtime);
-    }
-    const state: NotifyState = to === 'master' ? 'MASTER' : to === 'backup' ? 'BACKUP' : to === 'fault' ? 'FAULT' : 'STOP';
-    const notify = runtime.instance.notify;
-    const scripts: NotifyScripts = {
+  private scriptsOf(notify: Partial<Record<string, { argv: string[] }>>): NotifyScripts {
+    return {
       ...(notify.master ? { master: notify.master.argv } : {}),
       ...(notify.backup ? { backup: notify.backup.argv } : {}),
       ...(notify.fault ? { fault: notify.fault.argv } : {}),
       ...(notify.stop ? { stop: notify.stop.argv } : {}),
       ...(notify.any ? { any: notify.any.argv } : {}),
     };
-    void this.notifications.enqueue(scripts, { kind: 'INSTANCE', name: runtime.instance.name, state, priority: runtime.machine.priority });
+  }
+
+  private async applyTransition(runtime: Runtime, to: VrrpState): Promise<void> {
+    if (to === 'master') {
+      await this.serially(runtime, () => this.takeVips(runtime));
+      if (runtime.machine.state === 'master') this.announce(runtime);
+    } else {
+      for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
+      await this.serially(runtime, () => this.releaseVips(runtime));
+    }
+    const state: NotifyState = to === 'master' ? 'MASTER' : to === 'backup' ? 'BACKUP' : to === 'fault' ? 'FAULT' : 'STOP';
+    void this.notifications.enqueue(this.scriptsOf(runtime.setup.instance.notify), { kind: 'INSTANCE', name: runtime.setup.instance.name, state, priority: runtime.machine.priority });
   }
 
   private async takeVips(runtime: Runtime): Promise<void> {
-    for (const vip of runtime.vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
-    runtime.vipsHeld = true;
+    if (runtime.machine.state !== 'master') return;
+    const vips = runtime.setup.vips;
+    runtime.heldVips = [...vips];
+    for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
   }
 
   private async releaseVips(runtime: Runtime): Promise<void> {
-    if (!runtime.vipsHeld) return;
-    for (const vip of runtime.vips) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
-    runtime.vipsHeld = false;
+    const held = runtime.heldVips;
+    runtime.heldVips = [];
+    for (const vip of held) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
   }
 
   /** Gratuitous ARP / unsolicited NA: a burst at once and another after garp_master_delay. */
   private announce(runtime: Runtime): void {
-    const burst = (): void => {
-      for (let i = 0; i < Math.max(1, runtime.instance.garpMasterRepeat); i++) {
-        for (const vip of runtime.vips) {
-          try {
-            if (isIPv6(vip.address)) runtime.announcer.neighborAdvertFor(vip.address);
-            else runtime.announcer.arpFor(vip.address);
-          } catch (error) {
-            this.log.limited(`${runtime.instance.name}:garp`, 'warn', 'could not announce a VIP', { address: vip.address, error: String(error) });
-          }
-        }
-      }
-    };
-    burst();
-    if (runtime.instance.garpMasterDelay > 0) {
+    this.announceVips(runtime, runtime.setup.vips);
+    const delay = runtime.setup.instance.garpMasterDelay;
+    if (delay > 0) {
       runtime.garpTimers.push(
         setTimeout(() => {
-          if (runtime.machine.state === 'master') burst();
-        }, runtime.instance.garpMasterDelay * 1000),
+          if (runtime.machine.state === 'master' && !runtime.closed) this.announceVips(runtime, runtime.setup.vips);
+        }, delay * 1000),
       );
+    }
+  }
+
+  private announceVips(runtime: Runtime, vips: AddressSpec[]): void {
+    const { instance, link } = runtime.setup;
+    for (let i = 0; i < Math.max(1, instance.garpMasterRepeat); i++) {
+      for (const vip of vips) {
+        // The announcer is bound to the instance's interface: a VIP given another `dev` is
+        // not announced from here rather than announced on the wrong link.
+        if (vip.ifindex !== link.index) continue;
+        try {
+          if (isIPv6(vip.address)) runtime.announcer.neighborAdvertFor(vip.address);
+          else runtime.announcer.arpFor(vip.address);
+        } catch (error) {
+          this.log.limited(`${instance.name}:garp`, 'warn', 'could not announce a VIP', { address: vip.address, error: String(error) });
+        }
+      }
     }
   }
 

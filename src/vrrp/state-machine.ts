@@ -30,6 +30,12 @@ export interface MachineConfig {
   preemptDelayMs: number;
   /** Our primary address on the interface: breaks priority ties (higher address wins). */
   localAddress: string;
+  /**
+   * A member of a vrrp_sync_group: when its Master_Down timer runs out it does not take over
+   * alone but says it wants to (action `want-master`); the engine moves the whole group
+   * with `sync` events once every member wants it.
+   */
+  inSyncGroup?: boolean;
 }
 
 export interface Machine {
@@ -50,6 +56,8 @@ export interface Machine {
   startedAt?: number;
   /** Faults currently reported by tracking (by name); non-empty means FAULT. */
   faults: string[];
+  /** A sync-group member whose master has gone quiet, waiting for the rest of its group. */
+  wantMaster?: boolean;
   lastTransition?: Transition;
 }
 
@@ -79,12 +87,14 @@ export type MachineEvent =
   /** A tracked object failed (`failed: true`) or recovered. */
   | { type: 'fault'; name: string; failed: boolean }
   /** A sync group moves this instance with the others. */
-  | { type: 'sync'; to: 'backup' | 'fault'; reason: string }
+  | { type: 'sync'; to: 'master' | 'backup' | 'fault'; reason: string }
   | { type: 'shutdown' };
 
 export type MachineAction =
   | { type: 'send-advert'; priority: number }
-  | { type: 'transition'; transition: Transition };
+  | { type: 'transition'; transition: Transition }
+  /** A sync-group member would take over now (see MachineConfig.inSyncGroup). */
+  | { type: 'want-master' };
 
 export interface StepResult {
   machine: Machine;
@@ -139,6 +149,7 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
   const actions: MachineAction[] = [];
 
   const transition = (to: VrrpState, reason: string): void => {
+    next.wantMaster = false;
     const record: Transition = { at: now, from: next.state, to, reason };
     next.state = to;
     next.lastTransition = record;
@@ -189,6 +200,13 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
         const missed = Math.floor((now - next.advertAt) / interval);
         next.advertAt += (missed + 1) * interval;
       } else if (next.state === 'backup' && next.masterDownAt !== undefined && now >= next.masterDownAt) {
+        if (next.config.inSyncGroup) {
+          // Wait for the group; ask again after another interval if it does not come.
+          next.wantMaster = true;
+          next.masterDownAt = now + masterDownIntervalMs(next);
+          actions.push({ type: 'want-master' });
+          break;
+        }
         enterMaster(next.masterAddress ? `no advert from ${next.masterAddress} for Master_Down_Interval` : 'no master heard');
       }
       break;
@@ -208,6 +226,7 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
         const delaying =
           wouldPreempt && next.config.preemptDelayMs > 0 && now < (next.startedAt ?? now) + next.config.preemptDelayMs;
         if (!wouldPreempt || delaying) {
+          next.wantMaster = false;
           if (next.config.version === 3) next.masterAdvertIntervalMs = advert.advertIntervalMs;
           next.masterDownAt = now + masterDownIntervalMs(next);
           next.masterAddress = advert.from;
@@ -257,7 +276,9 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
     case 'sync': {
       if (next.state === 'init') break;
       if (event.to === 'fault') enterFault(event.reason);
-      else if (next.state === 'master') {
+      else if (event.to === 'master') {
+        if (next.state === 'backup' && next.faults.length === 0) enterMaster(event.reason);
+      } else if (next.state === 'master') {
         leaveMaster();
         enterBackup(event.reason);
       }

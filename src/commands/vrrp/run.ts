@@ -9,14 +9,15 @@ import type { KeepalivedConfig } from '../../keepalived/model.js';
 
 export default class VrrpRun extends BaseCommand {
   static override summary = 'Run VRRP in the foreground from a keepalived.conf (keepalived\'s VRRP process).';
-  static override description = `Reads the vrrp_instance blocks of a keepalived.conf and runs them: adverts (VRRPv2 and v3, IPv4 and IPv6, multicast or unicast peers), the RFC 5798 state machine, VIPs added on MASTER and removed on BACKUP, FAULT and exit, gratuitous ARP / unsolicited neighbour adverts on takeover, and notify scripts in order.
+  static override description = `Reads the vrrp_instance, vrrp_sync_group and vrrp_script blocks of a keepalived.conf and runs them: adverts (VRRPv2 and v3, IPv4 and IPv6, multicast or unicast peers), the RFC 5798 state machine, VIPs (virtual_ipaddress and virtual_ipaddress_excluded) added on MASTER and removed on BACKUP, FAULT and exit, gratuitous ARP / unsolicited neighbour adverts on takeover, track_interface and track_script (weights move the priority; weight 0 means FAULT), sync groups moving together, and notify scripts in order.
 
-Logs go to stderr, one line per event (--log-format json for log shippers). SIGTERM or SIGINT sends priority-0 adverts, removes the VIPs and exits 0. VIPs carry address protocol 0x76, so VIPs a killed run left behind are found and removed at start-up.
+Logs go to stderr, one line per event (--log-format json for log shippers). SIGTERM or SIGINT sends priority-0 adverts, removes the VIPs and exits 0. SIGHUP reloads the file in place: instances that did not change keep running with their VIPs, changed ones keep their state and have their VIPs brought in line, removed ones stop; a file with errors is refused and the running state kept. VIPs carry address protocol 0x76, so VIPs a killed run left behind are found and removed at start-up.
 
 Features of the file that are not carried out yet are named at start-up; none is ignored silently. \`vipctl vrrp status\` reads the running engine's state over a root-only control socket.`;
   static override examples = [
     { command: '<%= config.bin %> vrrp run', description: 'Run /etc/keepalived/keepalived.conf.' },
     { command: '<%= config.bin %> vrrp run -f /etc/keepalived/lb.conf --log-format json', description: 'Another file, JSON logs.' },
+    { command: 'kill -HUP $(pidof -s vipctl)', description: 'Reload the file without dropping the VIPs of unchanged instances.' },
   ];
   static override enableJsonFlag = false;
   static override exitCodes = {
@@ -68,6 +69,19 @@ Features of the file that are not carried out yet are named at start-up; none is
     return loaded.config;
   }
 
+  /** SIGHUP: a file with errors (or one that cannot run here) is refused and the running state kept. */
+  private async reload(engine: Engine, log: Logger, file: string, configId: string | undefined): Promise<void> {
+    try {
+      const config = this.load(file, configId);
+      if (config.vrrpInstances.length === 0) throw new VipctlError(`${file} has no vrrp_instance`, { exitCode: ExitCode.Usage });
+      for (const feature of unsupportedFeatures(config)) log.log('warn', 'not supported by vrrp run yet, ignored', { feature });
+      const summary = await engine.reload(config);
+      log.log('info', 'SIGHUP: reloaded', { kept: summary.kept.length, updated: summary.updated, added: summary.added, removed: summary.removed });
+    } catch (error) {
+      log.log('error', 'SIGHUP: the file was refused; still running the previous configuration', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   private untilStopped(engine: Engine, log: Logger, file: string, configId: string | undefined): Promise<void> {
     return new Promise((resolve) => {
       const stop = (signal: string): void => {
@@ -76,15 +90,10 @@ Features of the file that are not carried out yet are named at start-up; none is
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // Reloads run one at a time: a second SIGHUP waits for the first to finish.
+      let reloading = Promise.resolve();
       process.on('SIGHUP', () => {
-        // A file that does not parse is refused and the running state kept. Applying a
-        // changed file in place (keeping unchanged instances' VIPs) is not done yet.
-        try {
-          this.load(file, configId);
-          log.log('warn', 'SIGHUP: the file is valid, but reloading in place is not supported yet; restart to apply it');
-        } catch (error) {
-          log.log('error', 'SIGHUP: the file was refused; still running the previous configuration', { error: error instanceof Error ? error.message : String(error) });
-        }
+        reloading = reloading.then(() => this.reload(engine, log, file, configId));
       });
     });
   }

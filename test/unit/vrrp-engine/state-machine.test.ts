@@ -34,7 +34,7 @@ class Segment {
     router.machine = machine;
     for (const action of actions) {
       if (action.type === 'transition') this.transitions.push({ ...action.transition, router: name });
-      else {
+      else if (action.type === 'send-advert') {
         this.adverts.push({ at: this.now, from: name, priority: action.priority });
         for (const [other, peer] of this.routers) {
           if (other === name || !peer.up) continue;

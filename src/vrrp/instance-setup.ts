@@ -1,0 +1,99 @@
+// Turns one vrrp_instance of the model into what the engine needs to run it, given the host's
+// links and addresses: the interface, family, source address, peers, the VIPs as rtnetlink
+// address specs, the advert acceptance policy and the state machine's settings. Pure (no
+// sockets, no changes), so a reload can prepare every instance first and refuse the whole
+// file if one cannot run, before anything running is touched.
+import { isIPv6 } from 'node:net';
+import { ExitCode, VipctlError } from '../errors.js';
+import type { AddressSpec, InterfaceAddress } from '../rtnl/addresses.js';
+import type { Link } from '../rtnl/links.js';
+import { IFA_F_NODAD, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_SITE, VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
+import type { VrrpInstance } from '../keepalived/model.js';
+import type { AcceptPolicy } from './accept.js';
+import type { MachineConfig } from './state-machine.js';
+
+const SCOPES: Record<string, number> = { host: RT_SCOPE_HOST, link: RT_SCOPE_LINK, site: RT_SCOPE_SITE, global: 0, universe: 0 };
+
+export interface InstanceSetup {
+  instance: VrrpInstance;
+  link: Link;
+  family: 4 | 6;
+  source: string;
+  /** Unicast peers; empty for multicast. */
+  peers: string[];
+  /** Every address added on MASTER: virtual_ipaddress and virtual_ipaddress_excluded. */
+  vips: AddressSpec[];
+  /** The addresses the adverts carry: virtual_ipaddress of the instance's family. */
+  advertised: string[];
+  policy: AcceptPolicy;
+  machine: MachineConfig;
+}
+
+export function prepareInstance(instance: VrrpInstance, links: Link[], addresses: InterfaceAddress[], options: { inSyncGroup?: boolean } = {}): InstanceSetup {
+  const fail = (message: string, hint?: string): never => {
+    throw new VipctlError(`vrrp_instance ${instance.name}: ${message}`, {
+      where: `${instance.at.file}:${instance.at.line}`,
+      exitCode: ExitCode.Usage,
+      ...(hint ? { hint } : {}),
+    });
+  };
+  const link = links.find((l) => l.name === instance.interface) ?? fail(`no interface ${instance.interface ?? '(none given)'} here`, 'check `interface` against `ip link`');
+  const vrid = instance.virtualRouterId ?? fail('no virtual_router_id');
+  const family: 4 | 6 = instance.virtualIpAddresses[0]?.family ?? 4;
+  if (instance.version === 2 && family === 6) fail('VRRPv2 is IPv4 only', 'use version 3 for IPv6');
+  const own = addresses.filter((a) => a.ifindex === link.index && a.family === family && a.proto !== VIPCTL_ADDRESS_PROTO);
+  const source =
+    (family === 4 ? (instance.unicastSrcIp ?? instance.mcastSrcIp) : undefined) ??
+    (family === 6 ? (instance.unicastSrcIp && isIPv6(instance.unicastSrcIp) ? instance.unicastSrcIp : own.find((a) => a.address.startsWith('fe80:'))?.address) : own[0]?.address) ??
+    fail(`interface ${link.name} has no IPv${family} address to send adverts from`);
+  const peers = instance.unicastPeers.map((p) => p.address);
+  // Like keepalived, a VIP of the other family is not advertised but still added and removed
+  // with the instance, as if it were written in virtual_ipaddress_excluded.
+  const advertised = instance.virtualIpAddresses.filter((entry) => entry.family === family).map((entry) => entry.address);
+  const vips: AddressSpec[] = [...instance.virtualIpAddresses, ...instance.excludedIpAddresses]
+    .map((entry) => {
+      const device = entry.device ? (links.find((l) => l.name === entry.device) ?? fail(`virtual_ipaddress ${entry.address}: no interface ${entry.device}`)) : link;
+      const brdIndex = entry.options.indexOf('brd');
+      return {
+        ifindex: device.index,
+        address: entry.address,
+        prefixLength: entry.prefix,
+        proto: VIPCTL_ADDRESS_PROTO,
+        ...(entry.label ? { label: entry.label } : {}),
+        ...(entry.scope && SCOPES[entry.scope] !== undefined ? { scope: SCOPES[entry.scope] } : {}),
+        ...(brdIndex >= 0 && entry.options[brdIndex + 1] ? { broadcast: entry.options[brdIndex + 1] } : {}),
+        ...(isIPv6(entry.address) ? { flags: IFA_F_NODAD } : {}),
+      };
+    });
+  // keepalived rounds a v2 interval to whole seconds; v3 carries centiseconds.
+  const intervalCs = instance.version === 2 ? Math.max(1, Math.round(instance.advertInt)) * 100 : Math.max(1, Math.round(instance.advertInt * 100));
+  const password = instance.version === 2 && instance.authentication?.type === 'PASS' ? (instance.authentication.effectivePassword ?? '') : undefined;
+  const policy: AcceptPolicy = { version: instance.version, vrid, intervalCs, addressCount: advertised.length, ...(password !== undefined ? { password } : {}) };
+  const machine: MachineConfig = {
+    version: instance.version,
+    priority: instance.priority,
+    advertIntervalMs: intervalCs * 10,
+    // keepalived honours nopreempt only with state BACKUP.
+    preempt: !(instance.nopreempt && instance.state === 'BACKUP'),
+    preemptDelayMs: instance.preemptDelay * 1000,
+    localAddress: source,
+    ...(options.inSyncGroup ? { inSyncGroup: true } : {}),
+  };
+  return { instance, link, family, source, peers, vips, advertised, policy, machine };
+}
+
+/** Whether two setups talk on the same wire as the same router (a reload may keep its socket and state). */
+export function sameRouter(a: InstanceSetup, b: InstanceSetup): boolean {
+  return (
+    a.link.index === b.link.index &&
+    a.family === b.family &&
+    a.source === b.source &&
+    a.policy.vrid === b.policy.vrid &&
+    a.policy.version === b.policy.version &&
+    a.peers.join(',') === b.peers.join(',')
+  );
+}
+
+export function vipKey(vip: AddressSpec): string {
+  return [vip.ifindex, vip.address, vip.prefixLength, vip.label ?? '', vip.scope ?? '', vip.broadcast ?? ''].join('/');
+}

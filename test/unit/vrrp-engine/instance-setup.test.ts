@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../src/keepalived/load.js';
+import { prepareInstance, sameRouter } from '../../../src/vrrp/instance-setup.js';
+import { VipctlError } from '../../../src/errors.js';
+import { VIPCTL_ADDRESS_PROTO } from '../../../src/rtnl/constants.js';
+import type { Link } from '../../../src/rtnl/links.js';
+import type { InterfaceAddress } from '../../../src/rtnl/addresses.js';
+
+const links = [
+  { index: 2, name: 'eth0', flags: 0x1043, address: '02:00:00:00:00:01' },
+  { index: 3, name: 'eth1', flags: 0x1043, address: '02:00:00:00:00:02' },
+] as unknown as Link[];
+const addresses = [
+  { ifindex: 2, family: 4, address: '192.0.2.1', prefixLength: 24 },
+  { ifindex: 2, family: 6, address: 'fe80::1', prefixLength: 64 },
+  { ifindex: 2, family: 4, address: '192.0.2.100', prefixLength: 32, proto: VIPCTL_ADDRESS_PROTO },
+] as unknown as InterfaceAddress[];
+
+function instanceOf(body: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-setup-'));
+  try {
+    const file = path.join(dir, 'k.conf');
+    writeFileSync(file, `vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 7\n  priority 120\n${body}\n}\n`);
+    const instance = loadConfig(file, { configId: 'test' }).config.vrrpInstances[0];
+    assert.ok(instance);
+    return instance;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('VIPs of the other family and virtual_ipaddress_excluded are added but not advertised', () => {
+  const setup = prepareInstance(
+    instanceOf(`  virtual_ipaddress {\n    192.0.2.100/32\n    2001:db8::100/64\n    192.0.2.101/24 dev eth1 label eth1:vip\n  }\n  virtual_ipaddress_excluded {\n    198.51.100.7\n  }`),
+    links,
+    addresses,
+  );
+  assert.equal(setup.family, 4);
+  assert.equal(setup.source, '192.0.2.1', 'our own address, never a VIP we added');
+  assert.deepEqual(setup.advertised, ['192.0.2.100', '192.0.2.101']);
+  assert.deepEqual(setup.vips.map((v) => `${v.ifindex} ${v.address}/${v.prefixLength}${v.label ? ` ${v.label}` : ''}`), [
+    '2 192.0.2.100/32',
+    '2 2001:db8::100/64',
+    '3 192.0.2.101/24 eth1:vip',
+    '2 198.51.100.7/32',
+  ]);
+  assert.equal(setup.policy.addressCount, 2);
+  assert.equal(setup.policy.vrid, 7);
+});
+
+test('v2 rounds the interval to seconds, v3 keeps centiseconds; nopreempt needs state BACKUP', () => {
+  const v2 = prepareInstance(instanceOf('  advert_int 0.5\n  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
+  assert.equal(v2.policy.intervalCs, 100);
+  const v3 = prepareInstance(instanceOf('  version 3\n  advert_int 0.25\n  nopreempt\n  state BACKUP\n  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
+  assert.equal(v3.policy.intervalCs, 25);
+  assert.equal(v3.machine.preempt, false);
+  const master = prepareInstance(instanceOf('  nopreempt\n  state MASTER\n  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
+  assert.equal(master.machine.preempt, true);
+});
+
+test('IPv6 instances send from the link-local address', () => {
+  const setup = prepareInstance(instanceOf('  version 3\n  virtual_ipaddress {\n    2001:db8::100/64\n  }'), links, addresses);
+  assert.equal(setup.family, 6);
+  assert.equal(setup.source, 'fe80::1');
+});
+
+test('a missing interface is refused with the place and a hint', () => {
+  const instance = instanceOf('  virtual_ipaddress {\n    192.0.2.100\n  }');
+  const error = (() => {
+    try {
+      prepareInstance({ ...instance, interface: 'eth9' }, links, addresses);
+    } catch (caught) {
+      return caught;
+    }
+    return undefined;
+  })();
+  assert.ok(error instanceof VipctlError);
+  assert.match(error.message, /vrrp_instance VI_1: no interface eth9 here/);
+});
+
+test('the same router survives changes of VIPs and priority, not of VRID or peers', () => {
+  const a = prepareInstance(instanceOf('  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
+  const b = prepareInstance(instanceOf('  priority 90\n  virtual_ipaddress {\n    192.0.2.100\n    192.0.2.102\n  }'), links, addresses);
+  assert.equal(sameRouter(a, b), true);
+  const c = prepareInstance({ ...a.instance, virtualRouterId: 8 }, links, addresses);
+  assert.equal(sameRouter(a, c), false);
+  const d = prepareInstance(instanceOf('  unicast_peer {\n    192.0.2.2\n  }\n  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
+  assert.equal(sameRouter(a, d), false);
+});
