@@ -68,7 +68,15 @@ export function prepareInstance(instance: VrrpInstance, links: Link[], addresses
   // keepalived rounds a v2 interval to whole seconds; v3 carries centiseconds.
   const intervalCs = instance.version === 2 ? Math.max(1, Math.round(instance.advertInt)) * 100 : Math.max(1, Math.round(instance.advertInt * 100));
   const password = instance.version === 2 && instance.authentication?.type === 'PASS' ? (instance.authentication.effectivePassword ?? '') : undefined;
-  const policy: AcceptPolicy = { version: instance.version, vrid, intervalCs, addressCount: advertised.length, ...(password !== undefined ? { password } : {}) };
+  const policy: AcceptPolicy = {
+    version: instance.version,
+    vrid,
+    intervalCs,
+    addressCount: advertised.length,
+    ...(password !== undefined ? { password } : {}),
+    // keepalived checks TTL / hop limit 255 only for multicast (unicast may cross routers).
+    ...(peers.length > 0 ? { unicast: true } : {}),
+  };
   const machine: MachineConfig = {
     version: instance.version,
     priority: instance.priority,

@@ -90,4 +90,7 @@ test('the same router survives changes of VIPs and priority, not of VRID or peer
   assert.equal(sameRouter(a, c), false);
   const d = prepareInstance(instanceOf('  unicast_peer {\n    192.0.2.2\n  }\n  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
   assert.equal(sameRouter(a, d), false);
+  // keepalived skips the TTL check for unicast peers (their adverts may cross routers).
+  assert.equal(d.policy.unicast, true);
+  assert.equal(a.policy.unicast, undefined);
 });
