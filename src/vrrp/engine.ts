@@ -83,6 +83,10 @@ export function unsupportedFeatures(config: KeepalivedConfig): string[] {
     if (instance.trackProcesses.length > 0) found.push(`${at}: track_process`);
     if (instance.useVmac) found.push(`${at}: use_vmac`);
     if (instance.authentication?.type === 'AH') found.push(`${at}: auth_type AH`);
+    if (instance.mcastDstIp) found.push(`${at}: mcast_dst_ip (adverts go to 224.0.0.18 / ff02::12)`);
+  }
+  if (config.global.vrrpMcastGroup4 !== '224.0.0.18' || config.global.vrrpMcastGroup6 !== 'ff02::12') {
+    found.push('global_defs: vrrp_mcast_group4 / vrrp_mcast_group6 (adverts go to 224.0.0.18 / ff02::12)');
   }
   if (config.virtualServers.length > 0) found.push('virtual_server (IPVS and checkers are not run by vrrp run)');
   return found;
