@@ -74,24 +74,6 @@ interface Runtime {
   vipWork: Promise<void>;
 }
 
-/** keepalived.conf features `vrrp run` does not carry out yet: named at start-up, never ignored silently. */
-export function unsupportedFeatures(config: KeepalivedConfig): string[] {
-  const found: string[] = [];
-  for (const instance of config.vrrpInstances) {
-    const at = `vrrp_instance ${instance.name}`;
-    if (instance.trackFiles.length > 0) found.push(`${at}: track_file`);
-    if (instance.trackProcesses.length > 0) found.push(`${at}: track_process`);
-    if (instance.useVmac) found.push(`${at}: use_vmac`);
-    if (instance.authentication?.type === 'AH') found.push(`${at}: auth_type AH`);
-    if (instance.mcastDstIp) found.push(`${at}: mcast_dst_ip (adverts go to 224.0.0.18 / ff02::12)`);
-  }
-  if (config.global.vrrpMcastGroup4 !== '224.0.0.18' || config.global.vrrpMcastGroup6 !== 'ff02::12') {
-    found.push('global_defs: vrrp_mcast_group4 / vrrp_mcast_group6 (adverts go to 224.0.0.18 / ff02::12)');
-  }
-  if (config.virtualServers.length > 0) found.push('virtual_server (IPVS and checkers are not run by vrrp run)');
-  return found;
-}
-
 /** Configuration objects compared without their source positions (a moved block is unchanged). */
 function sameContent(a: unknown, b: unknown): boolean {
   const strip = (key: string, value: unknown): unknown => (key === 'at' || key === 'userAt' ? undefined : value);
@@ -354,7 +336,7 @@ export class Engine {
   private async refreshTracking(): Promise<void> {
     const groups = syncGroupOf(this.config);
     this.refreshScriptChecks();
-    const needsLinks = this.config.vrrpInstances.some((i) => i.trackInterfaces.length > 0);
+    const needsLinks = this.config.vrrpInstances.some((i) => i.trackInterfaces.length > 0 || !i.dontTrackPrimary);
     if (needsLinks && !this.linkWatcher) {
       this.linkWatcher = await watchLinks((event) => this.onLink(event.link.name, event.up), false);
       for (const link of this.linkWatcher.initial) this.linkStates.set(link.name, linkIsUp(link));
@@ -368,6 +350,11 @@ export class Engine {
 
   private trackedObjects(instance: VrrpInstance, inSyncGroup: boolean): TrackedObject[] {
     const objects: TrackedObject[] = [];
+    // keepalived tracks the instance's own interface too (a dead link means FAULT) unless
+    // dont_track_primary says otherwise.
+    if (instance.interface && !instance.dontTrackPrimary && !instance.trackInterfaces.some((t) => t.name === instance.interface)) {
+      objects.push({ kind: 'interface', name: instance.interface, weight: 0, reverse: false, up: this.linkStates.get(instance.interface) ?? false });
+    }
     for (const tracked of instance.trackInterfaces) {
       objects.push({ kind: 'interface', name: tracked.name, weight: tracked.weight ?? 0, reverse: tracked.reverse, up: this.linkStates.get(tracked.name) ?? false });
     }

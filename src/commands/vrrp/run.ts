@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { ExitCode, VipctlError } from '../../errors.js';
 import { loadConfig } from '../../keepalived/load.js';
-import { Engine, unsupportedFeatures } from '../../vrrp/engine.js';
+import { Engine } from '../../vrrp/engine.js';
+import { unsupportedKeywords } from '../../vrrp/support.js';
 import { createLogger, type LogFormat, type Logger } from '../../vrrp/log.js';
 import { DEFAULT_CONTROL_SOCKET, startControlServer } from '../../vrrp/control.js';
 import type { KeepalivedConfig } from '../../keepalived/model.js';
@@ -35,8 +36,7 @@ Features of the file that are not carried out yet are named at start-up; none is
   async run(): Promise<void> {
     const { flags } = await this.parse(VrrpRun);
     const log = createLogger(flags['log-format'] as LogFormat);
-    const config = this.load(flags.file, flags['config-id']);
-    for (const feature of unsupportedFeatures(config)) log.log('warn', 'not supported by vrrp run yet, ignored', { feature });
+    const config = this.load(flags.file, flags['config-id'], log);
     if (config.vrrpInstances.length === 0) {
       throw new VipctlError(`${flags.file} has no vrrp_instance`, { exitCode: ExitCode.Usage });
     }
@@ -51,7 +51,8 @@ Features of the file that are not carried out yet are named at start-up; none is
     server.close();
   }
 
-  private load(file: string, configId: string | undefined): KeepalivedConfig {
+  /** Reads the file; refuses it on errors; names what the engine will not carry out. */
+  private load(file: string, configId: string | undefined, log: Logger): KeepalivedConfig {
     let loaded;
     try {
       loaded = loadConfig(file, configId ? { configId } : {});
@@ -66,15 +67,15 @@ Features of the file that are not carried out yet are named at start-up; none is
         exitCode: ExitCode.Usage,
       });
     }
+    for (const feature of unsupportedKeywords(loaded.tree)) log.log('warn', 'not carried out by vrrp run, ignored', { feature });
     return loaded.config;
   }
 
   /** SIGHUP: a file with errors (or one that cannot run here) is refused and the running state kept. */
   private async reload(engine: Engine, log: Logger, file: string, configId: string | undefined): Promise<void> {
     try {
-      const config = this.load(file, configId);
+      const config = this.load(file, configId, log);
       if (config.vrrpInstances.length === 0) throw new VipctlError(`${file} has no vrrp_instance`, { exitCode: ExitCode.Usage });
-      for (const feature of unsupportedFeatures(config)) log.log('warn', 'not supported by vrrp run yet, ignored', { feature });
       const summary = await engine.reload(config);
       log.log('info', 'SIGHUP: reloaded', { kept: summary.kept.length, updated: summary.updated, added: summary.added, removed: summary.removed });
     } catch (error) {

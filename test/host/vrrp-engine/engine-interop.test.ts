@@ -159,7 +159,11 @@ for (const weight of [undefined, -60] as const) {
       effectivePriority: number;
       tracked: Array<{ name: string; state: string }>;
     }>;
-    assert.deepEqual(status[0]?.tracked, [{ name: 'trk0', kind: 'interface', state: 'down', weight: weight ?? 0 }]);
+    // The instance's own interface is tracked too, as keepalived does (no dont_track_primary).
+    assert.deepEqual(status[0]?.tracked, [
+      { name: 'veth0', kind: 'interface', state: 'up', weight: 0 },
+      { name: 'trk0', kind: 'interface', state: 'down', weight: weight ?? 0 },
+    ]);
     assert.equal(status[0]?.effectivePriority, weight === undefined ? 150 : 90);
 
     inNamespace(a, 'ip', ['link', 'set', 'trk0', 'up']);

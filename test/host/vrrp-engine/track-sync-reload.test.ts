@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { namespacePair, type NamespacePair } from '../../support/netns.js';
+import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
 import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
 import { holdsAddress, sleep, startEngine, stopEngines, until, type EngineInstanceStatus, type RunningEngine } from '../../support/vrrp-engine.js';
 
@@ -99,7 +99,7 @@ for (const weight of [-60, 0]) {
     const ours = startEngine(a, GLOBALS + scriptBlock(check.script, weight) + instance({ name: 'VI_1', iface: 'veth0', vrid: 51, priority: 150, vip: '192.0.2.100/32', extra: '  track_script {\n    chk\n  }' }));
     await ours.waitFor(/BACKUP -> MASTER/);
     await until('keepalived in BACKUP', () => /Entering BACKUP STATE/.test(keepalived?.log() ?? ''));
-    assert.deepEqual(ours.instance().tracked.map((t) => [t.kind, t.name, t.state]), [['script', 'chk', 'ok']]);
+    assert.deepEqual(ours.instance().tracked.map((t) => [t.kind, t.name, t.state]), [['interface', 'veth0', 'up'], ['script', 'chk', 'ok']]);
 
     check.fail();
     await ours.waitFor(/vrrp_script chk failed/, 5000);
@@ -108,7 +108,7 @@ for (const weight of [-60, 0]) {
     const failed = ours.instance();
     assert.equal(failed.state, weight ? 'backup' : 'fault');
     assert.equal(failed.effectivePriority, weight ? 90 : 150);
-    assert.equal(failed.tracked[0]?.state, 'failed');
+    assert.equal(failed.tracked.find((t) => t.kind === 'script')?.state, 'failed');
     assert.ok(holdsAddress(b, 'veth1', '192.0.2.100/32'), 'keepalived holds the VIP');
 
     check.recover();
@@ -226,3 +226,22 @@ test('SIGHUP reloads in place: unchanged VIPs never drop, new ones come, a broke
   assert.equal(stateOf(ours, 'VI_1'), 'master');
   await ours.waitFor(/removed=\["VI_2"\]/);
 });
+
+for (const dontTrackPrimary of [false, true]) {
+  test(`the instance's own interface going down ${dontTrackPrimary ? 'is ignored with dont_track_primary' : 'means FAULT, as in keepalived'}`, async () => {
+    pair = namespacePair({ addressA: ['192.0.2.1/24'], addressB: ['192.0.2.2/24'] });
+    const { a } = pair;
+    const ours = startEngine(a, instance({ name: 'VI_1', iface: 'veth0', vrid: 81, priority: 150, vip: '192.0.2.120/32', extra: dontTrackPrimary ? '  dont_track_primary' : '' }));
+    await until('master', () => stateOf(ours) === 'master', 8000);
+    inNamespace(a, 'ip', ['link', 'set', 'veth0', 'down']);
+    if (dontTrackPrimary) {
+      await sleep(1000);
+      assert.equal(stateOf(ours), 'master');
+    } else {
+      await until('fault', () => stateOf(ours) === 'fault', 5000);
+      assert.match(ours.instance().lastTransition?.reason ?? '', /interface veth0 failed/);
+      inNamespace(a, 'ip', ['link', 'set', 'veth0', 'up']);
+      await until('master again', () => stateOf(ours) === 'master', 8000);
+    }
+  });
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../src/keepalived/load.js';
+import { unsupportedKeywords } from '../../../src/vrrp/support.js';
+
+test('every keyword vrrp run does not carry out is named with its place; handled ones and non-VRRP globals are not', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-support-'));
+  try {
+    const file = path.join(dir, 'k.conf');
+    writeFileSync(
+      file,
+      `global_defs {
+  router_id lb1
+  enable_script_security
+  vrrp_notify_fifo /run/k.fifo
+}
+vrrp_script chk {
+  script "/bin/true"
+  interval 2
+}
+vrrp_sync_group G {
+  group {
+    VI_1
+  }
+  track_interface {
+    eth1
+  }
+}
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 1
+  priority 100
+  use_vmac
+  track_script {
+    chk
+  }
+  virtual_ipaddress {
+    192.0.2.1
+  }
+  virtual_routes {
+    10.0.0.0/8 via 192.0.2.254
+  }
+}
+virtual_server 192.0.2.1 80 {
+  protocol TCP
+}
+`,
+    );
+    const found = unsupportedKeywords(loadConfig(file, { configId: 'x' }).tree).map((line) => line.replace(`${file}:`, ''));
+    assert.deepEqual(found, [
+      '4: global_defs: vrrp_notify_fifo',
+      '14: vrrp_sync_group G: track_interface',
+      '22: vrrp_instance VI_1: use_vmac',
+      '29: vrrp_instance VI_1: virtual_routes',
+      '33: virtual_server (IPVS is not run by vrrp run; see vipctl lb)',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
