@@ -2,15 +2,17 @@
 // builder cannot interpret (an address that is not one) become diagnostics, never exceptions.
 // A keyword written twice: the last one wins, as in keepalived.
 import { isIPv4, isIPv6 } from 'node:net';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type {
   AddressFamily, Checker, CheckerType, GlobalDefs, HttpUrl, IpAddressEntry, KeepalivedConfig, LvsMethod, LvsProtocol,
   RealServer, ScriptCommand, SourceRef, SyncGroup, TrackReference, VirtualServer, VirtualServerGroup,
   VirtualServerGroupEntry, VrrpInstance, VrrpScript,
 } from './model.js';
-import type { ConfigNode } from './parser.js';
+import { ChildIndex, LEAF, type ConfigNode, type Syntax } from './parser.js';
 import { TEMPLATE_PLACEHOLDER } from './reader.js';
+import type { TokenStore } from './tokens.js';
 import { hasTemplate, parseNumber } from './validate.js';
+import { wordId } from './words.js';
 
 const CHECKERS = new Set<CheckerType>(['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK', 'BFD_CHECK']);
 const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
@@ -19,48 +21,6 @@ export function ref(node: { file: string; line: number; column: number; end?: { 
   const at: SourceRef = { file: node.file, line: node.line, column: node.column };
   if (node.end && node.end.line > node.line) at.endLine = node.end.line;
   return at;
-}
-
-/** Children by keyword, the last of each (keepalived: a repeated keyword's last value wins). */
-const childIndex = new WeakMap<ConfigNode, Map<string, ConfigNode>>();
-
-function last(node: ConfigNode, keyword: string): ConfigNode | undefined {
-  let index = childIndex.get(node);
-  if (!index) {
-    index = new Map();
-    for (const child of node.children) index.set(child.keyword, child);
-    childIndex.set(node, index);
-  }
-  return index.get(keyword);
-}
-
-function all(node: ConfigNode, keyword: string): ConfigNode[] {
-  return node.children.filter((child) => child.keyword === keyword);
-}
-
-function text(node: ConfigNode | undefined, index = 0): string | undefined {
-  const token = node?.args[index];
-  if (!token || token.text.includes(TEMPLATE_PLACEHOLDER)) return undefined;
-  return token.text;
-}
-
-function num(node: ConfigNode | undefined, fallback: number, index = 0): number {
-  const value = text(node, index);
-  if (value === undefined) return fallback;
-  const parsed = parseNumber(value, 'decimal');
-  return parsed === undefined ? fallback : parsed;
-}
-
-function optionalNum(node: ConfigNode | undefined, index = 0): number | undefined {
-  const value = text(node, index);
-  return value === undefined ? undefined : parseNumber(value, 'decimal');
-}
-
-function flag(node: ConfigNode, keyword: string): boolean {
-  const found = last(node, keyword);
-  if (!found) return false;
-  const value = text(found)?.toLowerCase();
-  return value === undefined || ['on', 'true', 'yes'].includes(value);
 }
 
 export function familyOf(address: string): AddressFamily | undefined {
@@ -165,11 +125,117 @@ export function scriptOf(node: ConfigNode | undefined, takesUser = true): Script
   return script;
 }
 
+/** The keywords the builder reads, by word id (words.ts). */
+const K = keywordIds([
+  'global_defs', 'vrrp_script', 'vrrp_instance', 'vrrp_sync_group', 'virtual_server', 'virtual_server_group',
+  'router_id', 'vrrp_version', 'vrrp_strict', 'enable_script_security', 'script_user', 'notification_email', 'vrrp_mcast_group4',
+  'vrrp_mcast_group6', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_interval', 'vrrp_gna_interval',
+  'vrrp_skip_check_adv_addr', 'default_interface', 'lvs_sync_daemon',
+  'weight', 'interval', 'rise', 'fall', 'init_fail', 'script', 'timeout', 'user',
+  'state', 'priority', 'version', 'advert_int', 'nopreempt', 'preempt_delay', 'strict_mode', 'virtual_ipaddress',
+  'virtual_ipaddress_excluded', 'unicast_peer', 'use_vmac', 'track_script', 'track_interface', 'track_file', 'track_process',
+  'garp_master_delay', 'garp_master_repeat', 'garp_master_refresh', 'garp_master_refresh_repeat', 'unicast_ttl',
+  'down_timer_adverts', 'dont_track_primary', 'skip_check_adv_addr', 'native_ipv6', 'no_accept', 'accept', 'mcast_dst_ip',
+  'interface', 'virtual_router_id', 'unicast_src_ip', 'mcast_src_ip', 'authentication', 'auth_type', 'auth_pass',
+  'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_deleted', 'notify', 'notify_master_rx_lower_pri', 'group',
+  'protocol', 'lvs_sched', 'lb_algo', 'lvs_method', 'lb_kind', 'delay_loop', 'connect_timeout', 'retry', 'delay_before_retry',
+  'quorum', 'hysteresis', 'persistence_timeout', 'quorum_up', 'quorum_down', 'sorry_server', 'real_server',
+  'inhibit_on_failure', 'notify_up', 'notify_down', 'nb_get_retry', 'url', 'misc_dynamic', 'connect_ip', 'connect_port',
+  'bindto', 'misc_path', 'misc_timeout', 'path', 'digest', 'virtualhost', 'status_code',
+] as const);
+
+function keywordIds<T extends string>(names: readonly T[]): Record<T, number> {
+  const ids = {} as Record<T, number>;
+  for (const name of names) ids[name] = wordId(name);
+  return ids;
+}
+
+const CHECKER_WORDS = new Set([...CHECKERS].map((name) => wordId(name)));
+const INSTANCE_NOTIFY = [
+  [K.notify_master, 'master'], [K.notify_backup, 'backup'], [K.notify_fault, 'fault'], [K.notify_stop, 'stop'],
+  [K.notify_deleted, 'deleted'], [K.notify, 'any'], [K.notify_master_rx_lower_pri, 'masterRxLowerPri'],
+] as const;
+const GROUP_NOTIFY = [[K.notify_master, 'master'], [K.notify_backup, 'backup'], [K.notify_fault, 'fault'], [K.notify_stop, 'stop'], [K.notify, 'any']] as const;
+
 class Builder {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly tokens: TokenStore;
+  private readonly levels: ChildIndex[];
 
-  build(nodes: ConfigNode[], files: string[], configId: string): KeepalivedConfig {
-    const global = this.global(nodes.filter((n) => n.keyword === 'global_defs'));
+  constructor(private readonly syntax: Syntax) {
+    this.tokens = syntax.tokens;
+    this.levels = [0, 1, 2, 3].map(() => new ChildIndex(syntax));
+  }
+
+  private level(depth: number, node: number): ChildIndex {
+    return (this.levels[depth] as ChildIndex).of(node);
+  }
+
+  private ref(node: number): SourceRef {
+    const syntax = this.syntax;
+    const at: SourceRef = { file: syntax.file(node), line: syntax.line(node), column: syntax.column(node) };
+    const endLine = syntax.endLine(node);
+    if (endLine !== undefined && endLine > at.line) at.endLine = endLine;
+    return at;
+  }
+
+  /** Argument `index` of a node (-1: absent), undefined when missing or an unrendered template. */
+  private text(node: number, index = 0): string | undefined {
+    if (node < 0) return undefined;
+    const token = this.syntax.argToken(node, index);
+    if (token < 0) return undefined;
+    const value = this.tokens.text(token);
+    if (this.tokens.rewrittenText(token) && value.includes(TEMPLATE_PLACEHOLDER)) return undefined;
+    return value;
+  }
+
+  private optionalNum(node: number, index = 0): number | undefined {
+    if (node < 0) return undefined;
+    const token = this.syntax.argToken(node, index);
+    if (token < 0) return undefined;
+    // Plain digits (nearly every number) need no string.
+    const digits = this.tokens.digits(token);
+    if (digits >= 0) return digits;
+    const value = this.text(node, index);
+    return value === undefined ? undefined : parseNumber(value, 'decimal');
+  }
+
+  private num(node: number, fallback: number, index = 0): number {
+    return this.optionalNum(node, index) ?? fallback;
+  }
+
+  private flag(at: ChildIndex, word: number): boolean {
+    const found = at.get(word);
+    if (found < 0) return false;
+    const value = this.text(found)?.toLowerCase();
+    return value === undefined || ['on', 'true', 'yes'].includes(value);
+  }
+
+  /** Children of a block with this keyword. */
+  private all(node: number, word: number): number[] {
+    const syntax = this.syntax;
+    const result: number[] = [];
+    for (let c = node + 1; c < (syntax.next[node] as number); c = syntax.next[c] as number) if (syntax.word(c) === word) result.push(c);
+    return result;
+  }
+
+  /** Children of a block (value lines of a value block). */
+  private children(node: number): number[] {
+    const syntax = this.syntax;
+    const result: number[] = [];
+    if (node < 0) return result;
+    for (let c = node + 1; c < (syntax.next[node] as number); c = syntax.next[c] as number) result.push(c);
+    return result;
+  }
+
+  private script(node: number, takesUser = true): ScriptCommand | undefined {
+    return node < 0 ? undefined : scriptOf(this.syntax.view(node), takesUser);
+  }
+
+  build(files: string[], configId: string): KeepalivedConfig {
+    const syntax = this.syntax;
+    const top = syntax.top();
+    const global = this.global(top.filter((n) => syntax.word(n) === K.global_defs));
     const config: KeepalivedConfig = {
       files,
       configId,
@@ -180,21 +246,21 @@ class Builder {
       virtualServers: [],
       virtualServerGroups: [],
     };
-    for (const node of nodes) {
-      switch (node.keyword) {
-        case 'vrrp_script':
+    for (const node of top) {
+      switch (syntax.word(node)) {
+        case K.vrrp_script:
           config.vrrpScripts.push(this.vrrpScript(node));
           break;
-        case 'vrrp_instance':
+        case K.vrrp_instance:
           config.vrrpInstances.push(this.instance(node, global));
           break;
-        case 'vrrp_sync_group':
+        case K.vrrp_sync_group:
           config.syncGroups.push(this.syncGroup(node));
           break;
-        case 'virtual_server':
+        case K.virtual_server:
           config.virtualServers.push(this.virtualServer(node));
           break;
-        case 'virtual_server_group':
+        case K.virtual_server_group:
           config.virtualServerGroups.push(this.virtualServerGroup(node));
           break;
         default:
@@ -204,7 +270,7 @@ class Builder {
     return config;
   }
 
-  private global(blocks: ConfigNode[]): GlobalDefs {
+  private global(blocks: number[]): GlobalDefs {
     const global: GlobalDefs = {
       vrrpVersion: 2,
       vrrpStrict: false,
@@ -220,36 +286,37 @@ class Builder {
       defaultInterface: 'eth0',
     };
     for (const block of blocks) {
-      global.at ??= ref(block);
-      const routerId = text(last(block, 'router_id'));
+      const at = this.level(0, block);
+      global.at ??= this.ref(block);
+      const routerId = this.text(at.get(K.router_id));
       if (routerId !== undefined) global.routerId = routerId;
-      const version = text(last(block, 'vrrp_version'));
+      const version = this.text(at.get(K.vrrp_version));
       if (version === '2' || version === '3') global.vrrpVersion = Number(version) as 2 | 3;
-      if (last(block, 'vrrp_strict')) global.vrrpStrict = true;
-      if (last(block, 'enable_script_security')) global.enableScriptSecurity = true;
-      const userNode = last(block, 'script_user');
-      const user = text(userNode);
-      if (user !== undefined && userNode) {
+      if (at.get(K.vrrp_strict) >= 0) global.vrrpStrict = true;
+      if (at.get(K.enable_script_security) >= 0) global.enableScriptSecurity = true;
+      const userNode = at.get(K.script_user);
+      const user = this.text(userNode);
+      if (user !== undefined && userNode >= 0) {
         global.scriptUser = user;
-        global.scriptUserAt = ref(userNode);
+        global.scriptUserAt = this.ref(userNode);
       }
-      for (const email of all(block, 'notification_email')) for (const line of email.children) global.notificationEmails.push(line.keyword);
-      const group4 = text(last(block, 'vrrp_mcast_group4'));
+      for (const email of this.all(block, K.notification_email)) for (const line of this.children(email)) global.notificationEmails.push(this.syntax.keyword(line));
+      const group4 = this.text(at.get(K.vrrp_mcast_group4));
       if (group4) global.vrrpMcastGroup4 = group4;
-      const group6 = text(last(block, 'vrrp_mcast_group6'));
+      const group6 = this.text(at.get(K.vrrp_mcast_group6));
       if (group6) global.vrrpMcastGroup6 = group6;
-      global.vrrpGarpMasterDelay = num(last(block, 'vrrp_garp_master_delay'), global.vrrpGarpMasterDelay);
-      global.vrrpGarpMasterRepeat = num(last(block, 'vrrp_garp_master_repeat'), global.vrrpGarpMasterRepeat);
-      global.vrrpGarpInterval = num(last(block, 'vrrp_garp_interval'), global.vrrpGarpInterval);
-      global.vrrpGnaInterval = num(last(block, 'vrrp_gna_interval'), global.vrrpGnaInterval);
-      if (last(block, 'vrrp_skip_check_adv_addr')) global.vrrpSkipCheckAdvAddr = true;
-      const defaultInterface = text(last(block, 'default_interface'));
+      global.vrrpGarpMasterDelay = this.num(at.get(K.vrrp_garp_master_delay), global.vrrpGarpMasterDelay);
+      global.vrrpGarpMasterRepeat = this.num(at.get(K.vrrp_garp_master_repeat), global.vrrpGarpMasterRepeat);
+      global.vrrpGarpInterval = this.num(at.get(K.vrrp_garp_interval), global.vrrpGarpInterval);
+      global.vrrpGnaInterval = this.num(at.get(K.vrrp_gna_interval), global.vrrpGnaInterval);
+      if (at.get(K.vrrp_skip_check_adv_addr) >= 0) global.vrrpSkipCheckAdvAddr = true;
+      const defaultInterface = this.text(at.get(K.default_interface));
       if (defaultInterface) global.defaultInterface = defaultInterface;
-      const sync = last(block, 'lvs_sync_daemon');
-      const syncInterface = text(sync);
+      const sync = at.get(K.lvs_sync_daemon);
+      const syncInterface = this.text(sync);
       if (syncInterface) {
         global.lvsSyncDaemon = { interface: syncInterface };
-        const words = (sync?.args ?? []).map((a) => a.text);
+        const words = this.syntax.view(sync).args.map((a) => a.text);
         const named = words[1] === 'inst' ? words[2] : words[1] && !['id', 'maxlen', 'port', 'ttl', 'group'].includes(words[1]) ? words[1] : undefined;
         if (named) global.lvsSyncDaemon.instance = named;
       }
@@ -257,45 +324,48 @@ class Builder {
     return global;
   }
 
-  private vrrpScript(node: ConfigNode): VrrpScript {
-    const weightNode = last(node, 'weight');
+  private vrrpScript(node: number): VrrpScript {
+    const at = this.level(0, node);
+    const weightNode = at.get(K.weight);
     const script: VrrpScript = {
-      name: text(node) ?? '',
-      at: ref(node),
-      interval: num(last(node, 'interval'), 1),
-      weight: num(weightNode, 0),
-      reverse: text(weightNode, 1) === 'reverse',
-      rise: num(last(node, 'rise'), 1),
-      fall: num(last(node, 'fall'), 1),
-      initFail: Boolean(last(node, 'init_fail')),
+      name: this.text(node) ?? '',
+      at: this.ref(node),
+      interval: this.num(at.get(K.interval), 1),
+      weight: this.num(weightNode, 0),
+      reverse: this.text(weightNode, 1) === 'reverse',
+      rise: this.num(at.get(K.rise), 1),
+      fall: this.num(at.get(K.fall), 1),
+      initFail: at.get(K.init_fail) >= 0,
     };
-    const command = scriptOf(last(node, 'script'), false);
+    const command = this.script(at.get(K.script), false);
     if (command) script.script = command;
-    const timeout = optionalNum(last(node, 'timeout'));
+    const timeout = this.optionalNum(at.get(K.timeout));
     if (timeout !== undefined) script.timeout = timeout;
-    const userNode = last(node, 'user');
-    if (text(userNode)) script.user = text(userNode);
-    if (text(userNode, 1)) script.group = text(userNode, 1);
+    const userNode = at.get(K.user);
+    if (this.text(userNode)) script.user = this.text(userNode);
+    if (this.text(userNode, 1)) script.group = this.text(userNode, 1);
     if (script.script && script.user !== undefined) script.script.user = script.user;
-    if (script.script && userNode) script.script.userAt = ref(userNode);
+    if (script.script && userNode >= 0) script.script.userAt = this.ref(userNode);
     if (script.script && script.group !== undefined) script.script.group = script.group;
     return script;
   }
 
-  private addresses(block: ConfigNode | undefined): IpAddressEntry[] {
+  private addresses(block: number): IpAddressEntry[] {
     const result: IpAddressEntry[] = [];
-    if (!block) return result;
-    for (const line of block.children) {
+    if (block < 0) return result;
+    const blockKeyword = this.syntax.keyword(block);
+    for (const child of this.children(block)) {
+      const line = this.syntax.view(child);
       if (line.keyword.includes(TEMPLATE_PLACEHOLDER) || hasTemplate(line.args)) continue;
       const [address = '', prefixText] = line.keyword.split('/');
       const family = familyOf(address);
       const maxPrefix = family === 6 ? 128 : 32;
       const prefix = prefixText === undefined ? maxPrefix : /^\d+$/.test(prefixText) ? Number(prefixText) : Number.NaN;
       if (family === undefined || !(prefix >= 0 && prefix <= maxPrefix)) {
-        this.diagnostics.push(diagnostic(line, 'invalid-address', `'${line.keyword}' in ${block.keyword} is not an IP address[/prefix] (keepalived: "VRRP parsed invalid IP ... skipping IP")`));
+        this.diagnostics.push(diagnostic(line, 'invalid-address', `'${line.keyword}' in ${blockKeyword} is not an IP address[/prefix] (keepalived: "VRRP parsed invalid IP ... skipping IP")`));
         continue;
       }
-      const entry: IpAddressEntry = { address, prefix, family, options: line.args.map((a) => a.text), at: ref(line) };
+      const entry: IpAddressEntry = { address, prefix, family, options: line.args.map((a) => a.text), at: this.ref(child) };
       const words = line.args.map((a) => a.text);
       const option = (name: string): string | undefined => {
         const index = words.indexOf(name);
@@ -312,11 +382,12 @@ class Builder {
     return result;
   }
 
-  private tracks(block: ConfigNode | undefined): TrackReference[] {
-    if (!block) return [];
-    return block.children.map((line) => {
+  private tracks(block: number): TrackReference[] {
+    if (block < 0) return [];
+    return this.children(block).map((child) => {
+      const line = this.syntax.view(child);
       const words = line.args.map((a) => a.text);
-      const reference: TrackReference = { name: line.keyword, reverse: words.includes('reverse'), at: ref(line) };
+      const reference: TrackReference = { name: line.keyword, reverse: words.includes('reverse'), at: this.ref(child) };
       const index = words.indexOf('weight');
       const weight = index >= 0 ? parseNumber(words[index + 1] ?? '', 'int') : undefined;
       if (weight !== undefined) reference.weight = weight;
@@ -324,225 +395,252 @@ class Builder {
     });
   }
 
-  private instance(node: ConfigNode, global: GlobalDefs): VrrpInstance {
-    const stateNode = last(node, 'state');
-    const state = text(stateNode);
-    const priorityNode = last(node, 'priority');
-    const priority = optionalNum(priorityNode);
-    const versionText = text(last(node, 'version'));
+  private instance(node: number, global: GlobalDefs): VrrpInstance {
+    const at = this.level(0, node);
+    const stateNode = at.get(K.state);
+    const state = this.text(stateNode);
+    const priorityNode = at.get(K.priority);
+    const priority = this.optionalNum(priorityNode);
+    const versionText = this.text(at.get(K.version));
     const instance: VrrpInstance = {
-      name: text(node) ?? '',
-      at: ref(node),
+      name: this.text(node) ?? '',
+      at: this.ref(node),
       state: state === 'MASTER' ? 'MASTER' : 'BACKUP',
-      stateSet: stateNode !== undefined,
+      stateSet: stateNode >= 0,
       priority: priority !== undefined && Number.isInteger(priority) && priority >= 1 && priority <= 255 ? priority : 100,
-      prioritySet: priorityNode !== undefined,
-      advertInt: num(last(node, 'advert_int'), 1),
+      prioritySet: priorityNode >= 0,
+      advertInt: this.num(at.get(K.advert_int), 1),
       version: versionText === '3' ? 3 : versionText === '2' ? 2 : global.vrrpVersion,
-      nopreempt: Boolean(last(node, 'nopreempt')),
-      preemptDelay: num(last(node, 'preempt_delay'), 0),
-      strictMode: flag(node, 'strict_mode') || global.vrrpStrict,
+      nopreempt: at.get(K.nopreempt) >= 0,
+      preemptDelay: this.num(at.get(K.preempt_delay), 0),
+      strictMode: this.flag(at, K.strict_mode) || global.vrrpStrict,
       family: 4,
-      virtualIpAddresses: this.addresses(last(node, 'virtual_ipaddress')),
-      excludedIpAddresses: this.addresses(last(node, 'virtual_ipaddress_excluded')),
-      unicastPeers: (last(node, 'unicast_peer')?.children ?? []).map((line) => ({ address: line.keyword, at: ref(line) })),
-      useVmac: Boolean(last(node, 'use_vmac')),
-      trackScripts: this.tracks(last(node, 'track_script')),
-      trackInterfaces: this.tracks(last(node, 'track_interface')),
-      trackFiles: this.tracks(last(node, 'track_file')),
-      trackProcesses: this.tracks(last(node, 'track_process')),
+      virtualIpAddresses: this.addresses(at.get(K.virtual_ipaddress)),
+      excludedIpAddresses: this.addresses(at.get(K.virtual_ipaddress_excluded)),
+      unicastPeers: this.children(at.get(K.unicast_peer)).map((line) => ({ address: this.syntax.keyword(line), at: this.ref(line) })),
+      useVmac: at.get(K.use_vmac) >= 0,
+      trackScripts: this.tracks(at.get(K.track_script)),
+      trackInterfaces: this.tracks(at.get(K.track_interface)),
+      trackFiles: this.tracks(at.get(K.track_file)),
+      trackProcesses: this.tracks(at.get(K.track_process)),
       notify: {},
-      garpMasterDelay: num(last(node, 'garp_master_delay'), global.vrrpGarpMasterDelay),
-      garpMasterRepeat: num(last(node, 'garp_master_repeat'), global.vrrpGarpMasterRepeat),
-      garpMasterRefresh: num(last(node, 'garp_master_refresh'), 0),
-      garpMasterRefreshRepeat: num(last(node, 'garp_master_refresh_repeat'), 1),
+      garpMasterDelay: this.num(at.get(K.garp_master_delay), global.vrrpGarpMasterDelay),
+      garpMasterRepeat: this.num(at.get(K.garp_master_repeat), global.vrrpGarpMasterRepeat),
+      garpMasterRefresh: this.num(at.get(K.garp_master_refresh), 0),
+      garpMasterRefreshRepeat: this.num(at.get(K.garp_master_refresh_repeat), 1),
       acceptMode: false,
-      unicastTtl: num(last(node, 'unicast_ttl'), 255),
-      downTimerAdverts: num(last(node, 'down_timer_adverts'), 3),
-      dontTrackPrimary: Boolean(last(node, 'dont_track_primary')),
-      skipCheckAdvAddr: flag(node, 'skip_check_adv_addr') || global.vrrpSkipCheckAdvAddr,
+      unicastTtl: this.num(at.get(K.unicast_ttl), 255),
+      downTimerAdverts: this.num(at.get(K.down_timer_adverts), 3),
+      dontTrackPrimary: at.get(K.dont_track_primary) >= 0,
+      skipCheckAdvAddr: this.flag(at, K.skip_check_adv_addr) || global.vrrpSkipCheckAdvAddr,
     };
-    instance.family = last(node, 'native_ipv6') ? 6 : (instance.virtualIpAddresses[0]?.family ?? 4);
+    instance.family = at.get(K.native_ipv6) >= 0 ? 6 : (instance.virtualIpAddresses[0]?.family ?? 4);
     // Accept mode is on unless strict mode turns it off; `accept` / `no_accept` decide explicitly.
-    instance.acceptMode = last(node, 'no_accept') ? false : last(node, 'accept') ? true : !instance.strictMode;
-    const mcastDst = text(last(node, 'mcast_dst_ip'));
+    instance.acceptMode = at.get(K.no_accept) >= 0 ? false : at.get(K.accept) >= 0 ? true : !instance.strictMode;
+    const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
-    const vmacNode = last(node, 'use_vmac');
-    if (vmacNode) {
+    const vmacNode = at.get(K.use_vmac);
+    if (vmacNode >= 0) {
       instance.vmac = {};
-      for (const word of vmacNode.args.map((a) => a.text)) {
+      for (const word of this.syntax.view(vmacNode).args.map((a) => a.text)) {
         if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(word)) instance.vmac.mac = word;
         else instance.vmac.name = word;
       }
     }
     // IPv6 instances are always VRRPv3 (v2 has no IPv6).
     if (instance.family === 6) instance.version = 3;
-    const iface = text(last(node, 'interface'));
+    const iface = this.text(at.get(K.interface));
     if (iface !== undefined) instance.interface = iface;
-    const vrid = optionalNum(last(node, 'virtual_router_id'));
+    const vrid = this.optionalNum(at.get(K.virtual_router_id));
     if (vrid !== undefined && Number.isInteger(vrid) && vrid >= 1 && vrid <= 255) instance.virtualRouterId = vrid;
-    const unicastSrc = text(last(node, 'unicast_src_ip'));
+    const unicastSrc = this.text(at.get(K.unicast_src_ip));
     if (unicastSrc) instance.unicastSrcIp = unicastSrc;
-    const mcastSrc = text(last(node, 'mcast_src_ip'));
+    const mcastSrc = this.text(at.get(K.mcast_src_ip));
     if (mcastSrc) instance.mcastSrcIp = mcastSrc;
-    const auth = last(node, 'authentication');
-    if (auth) {
-      const type = text(last(auth, 'auth_type'));
-      const passNode = last(auth, 'auth_pass');
-      instance.authentication = { type: type === 'PASS' || type === 'AH' ? type : undefined, at: ref(auth) };
-      const password = passNode?.args[0]?.text;
-      if (password !== undefined) {
+    const auth = at.get(K.authentication);
+    if (auth >= 0) {
+      const inAuth = this.level(1, auth);
+      const type = this.text(inAuth.get(K.auth_type));
+      const passNode = inAuth.get(K.auth_pass);
+      instance.authentication = { type: type === 'PASS' || type === 'AH' ? type : undefined, at: this.ref(auth) };
+      const passToken = passNode >= 0 ? this.syntax.argToken(passNode, 0) : -1;
+      if (passToken >= 0) {
+        const password = this.tokens.text(passToken);
         instance.authentication.password = password;
         instance.authentication.effectivePassword = password.slice(0, 8);
       }
     }
-    const notifyKeys = { notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop', notify_deleted: 'deleted', notify: 'any', notify_master_rx_lower_pri: 'masterRxLowerPri' } as const;
-    for (const [keyword, key] of Object.entries(notifyKeys)) {
-      const script = scriptOf(last(node, keyword));
+    for (const [word, key] of INSTANCE_NOTIFY) {
+      const script = this.script(at.get(word));
       if (script) instance.notify[key] = script;
     }
     return instance;
   }
 
-  private syncGroup(node: ConfigNode): SyncGroup {
+  private syncGroup(node: number): SyncGroup {
+    const at = this.level(0, node);
     const group: SyncGroup = {
-      name: text(node) ?? '',
-      at: ref(node),
-      members: (last(node, 'group')?.children ?? []).flatMap((line) => [line.keyword, ...line.args.map((a) => a.text)].map((name) => ({ name, at: ref(line) }))),
+      name: this.text(node) ?? '',
+      at: this.ref(node),
+      members: this.children(at.get(K.group)).flatMap((child) => {
+        const line = this.syntax.view(child);
+        return [line.keyword, ...line.args.map((a) => a.text)].map((name) => ({ name, at: this.ref(child) }));
+      }),
       notify: {},
     };
-    const notifyKeys = { notify_master: 'master', notify_backup: 'backup', notify_fault: 'fault', notify_stop: 'stop', notify: 'any' } as const;
-    for (const [keyword, key] of Object.entries(notifyKeys)) {
-      const script = scriptOf(last(node, keyword));
+    for (const [word, key] of GROUP_NOTIFY) {
+      const script = this.script(at.get(word));
       if (script) group.notify[key] = script;
     }
     return group;
   }
 
-  private virtualServer(node: ConfigNode): VirtualServer {
-    const first = text(node, 0);
-    const protocolNode = last(node, 'protocol');
-    const protocolText = text(protocolNode)?.toUpperCase();
-    const schedulerNode = last(node, 'lvs_sched') ?? last(node, 'lb_algo');
-    const methodNode = last(node, 'lvs_method') ?? last(node, 'lb_kind');
-    const method = text(methodNode);
+  private virtualServer(node: number): VirtualServer {
+    const at = this.level(0, node);
+    const first = this.text(node, 0);
+    const protocolNode = at.get(K.protocol);
+    const protocolText = this.text(protocolNode)?.toUpperCase();
+    const sched = at.get(K.lvs_sched);
+    const schedulerNode = sched >= 0 ? sched : at.get(K.lb_algo);
+    const lvsMethod = at.get(K.lvs_method);
+    const methodNode = lvsMethod >= 0 ? lvsMethod : at.get(K.lb_kind);
+    const method = this.text(methodNode);
+    const scheduler = this.text(schedulerNode);
     const server: VirtualServer = {
       kind: first === 'fwmark' ? 'fwmark' : first === 'group' ? 'group' : 'address',
-      at: ref(node),
+      at: this.ref(node),
       protocol: protocolText === 'TCP' || protocolText === 'SCTP' || protocolText === 'UDP' ? (protocolText as LvsProtocol) : 'UDP',
-      protocolSet: protocolNode !== undefined,
-      scheduler: SCHEDULERS.has(text(schedulerNode) ?? '') ? (text(schedulerNode) as string) : 'wlc',
-      schedulerSet: schedulerNode !== undefined,
+      protocolSet: protocolNode >= 0,
+      scheduler: SCHEDULERS.has(scheduler ?? '') ? (scheduler as string) : 'wlc',
+      schedulerSet: schedulerNode >= 0,
       method: method === 'DR' || method === 'TUN' || method === 'NAT' ? (method as LvsMethod) : 'NAT',
-      methodSet: methodNode !== undefined,
-      delayLoop: num(last(node, 'delay_loop'), 60),
-      connectTimeout: num(last(node, 'connect_timeout'), 5),
-      retry: num(last(node, 'retry'), 1),
-      delayBeforeRetry: num(last(node, 'delay_before_retry'), 1),
-      quorum: num(last(node, 'quorum'), 1),
-      hysteresis: num(last(node, 'hysteresis'), 0),
+      methodSet: methodNode >= 0,
+      delayLoop: this.num(at.get(K.delay_loop), 60),
+      connectTimeout: this.num(at.get(K.connect_timeout), 5),
+      retry: this.num(at.get(K.retry), 1),
+      delayBeforeRetry: this.num(at.get(K.delay_before_retry), 1),
+      quorum: this.num(at.get(K.quorum), 1),
+      hysteresis: this.num(at.get(K.hysteresis), 0),
       realServers: [],
     };
     if (server.kind === 'fwmark') {
-      const mark = optionalNum(node, 1);
+      const mark = this.optionalNum(node, 1);
       if (mark !== undefined) server.fwmark = mark;
     } else if (server.kind === 'group') {
-      const group = text(node, 1);
+      const group = this.text(node, 1);
       if (group) server.group = group;
     } else if (first !== undefined) {
       server.address = first;
       const family = familyOf(first);
       if (family) server.family = family;
-      else this.diagnostics.push(diagnostic(node.args[0] ?? node, 'invalid-address', `virtual_server address '${first}' is not an IP address`));
-      const port = optionalNum(node, 1);
+      else this.diagnostics.push(diagnostic(this.argAt(node, 0), 'invalid-address', `virtual_server address '${first}' is not an IP address`));
+      const port = this.optionalNum(node, 1);
       if (port !== undefined) server.port = port;
     }
-    const persistence = last(node, 'persistence_timeout');
-    if (persistence) server.persistenceTimeout = num(persistence, 360);
-    const up = scriptOf(last(node, 'quorum_up'));
+    const persistence = at.get(K.persistence_timeout);
+    if (persistence >= 0) server.persistenceTimeout = this.num(persistence, 360);
+    const up = this.script(at.get(K.quorum_up));
     if (up) server.quorumUp = up;
-    const down = scriptOf(last(node, 'quorum_down'));
+    const down = this.script(at.get(K.quorum_down));
     if (down) server.quorumDown = down;
-    const sorry = last(node, 'sorry_server');
-    if (sorry && text(sorry)) {
-      server.sorryServer = { address: text(sorry) as string, at: ref(sorry) };
-      const port = optionalNum(sorry, 1);
+    const sorry = at.get(K.sorry_server);
+    if (sorry >= 0 && this.text(sorry)) {
+      server.sorryServer = { address: this.text(sorry) as string, at: this.ref(sorry) };
+      const port = this.optionalNum(sorry, 1);
       if (port !== undefined) server.sorryServer.port = port;
     }
-    for (const rs of all(node, 'real_server')) server.realServers.push(this.realServer(rs, server));
+    for (const rs of this.all(node, K.real_server)) server.realServers.push(this.realServer(rs, server));
     return server;
   }
 
-  private realServer(node: ConfigNode, server: VirtualServer): RealServer {
-    const address = text(node) ?? '';
-    if (address && familyOf(address) === undefined) this.diagnostics.push(diagnostic(node.args[0] ?? node, 'invalid-address', `real_server address '${address}' is not an IP address`));
+  /** Where argument `index` is written, or the node itself without it. */
+  private argAt(node: number, index: number): Position {
+    const token = this.syntax.argToken(node, index);
+    return token >= 0 ? this.tokens.position(token) : this.syntax.position(node);
+  }
+
+  private realServer(node: number, server: VirtualServer): RealServer {
+    const at = this.level(1, node);
+    const address = this.text(node) ?? '';
+    if (address && familyOf(address) === undefined) this.diagnostics.push(diagnostic(this.argAt(node, 0), 'invalid-address', `real_server address '${address}' is not an IP address`));
     const real: RealServer = {
       address,
-      at: ref(node),
-      weight: num(last(node, 'weight'), 1),
-      inhibitOnFailure: flag(node, 'inhibit_on_failure'),
+      at: this.ref(node),
+      weight: this.num(at.get(K.weight), 1),
+      inhibitOnFailure: this.flag(at, K.inhibit_on_failure),
       checkers: [],
     };
-    const port = optionalNum(node, 1);
+    const port = this.optionalNum(node, 1);
     if (port !== undefined) real.port = port;
-    const up = scriptOf(last(node, 'notify_up'));
+    const up = this.script(at.get(K.notify_up));
     if (up) real.notifyUp = up;
-    const down = scriptOf(last(node, 'notify_down'));
+    const down = this.script(at.get(K.notify_down));
     if (down) real.notifyDown = down;
     const inherited = {
-      connectTimeout: num(last(node, 'connect_timeout'), server.connectTimeout),
-      retry: num(last(node, 'retry'), server.retry),
-      delayBeforeRetry: num(last(node, 'delay_before_retry'), server.delayBeforeRetry),
-      delayLoop: num(last(node, 'delay_loop'), server.delayLoop),
+      connectTimeout: this.num(at.get(K.connect_timeout), server.connectTimeout),
+      retry: this.num(at.get(K.retry), server.retry),
+      delayBeforeRetry: this.num(at.get(K.delay_before_retry), server.delayBeforeRetry),
+      delayLoop: this.num(at.get(K.delay_loop), server.delayLoop),
     };
-    for (const child of node.children) {
-      if (!CHECKERS.has(child.keyword as CheckerType)) continue;
+    const syntax = this.syntax;
+    for (let child = node + 1; child < (syntax.next[node] as number); child = syntax.next[child] as number) {
+      if (!CHECKER_WORDS.has(syntax.word(child))) continue;
       real.checkers.push(this.checker(child, inherited));
     }
     return real;
   }
 
-  private checker(node: ConfigNode, inherited: { connectTimeout: number; retry: number; delayBeforeRetry: number; delayLoop: number }): Checker {
+  private checker(node: number, inherited: { connectTimeout: number; retry: number; delayBeforeRetry: number; delayLoop: number }): Checker {
+    const at = this.level(2, node);
+    const retry = at.get(K.retry);
     const checker: Checker = {
-      type: node.keyword as CheckerType,
-      at: ref(node),
-      connectTimeout: num(last(node, 'connect_timeout'), inherited.connectTimeout),
-      retry: num(last(node, 'retry') ?? last(node, 'nb_get_retry'), inherited.retry),
-      delayBeforeRetry: num(last(node, 'delay_before_retry'), inherited.delayBeforeRetry),
-      delayLoop: num(last(node, 'delay_loop'), inherited.delayLoop),
-      urls: all(node, 'url').map((url) => this.url(url)),
-      miscDynamic: Boolean(last(node, 'misc_dynamic')),
+      type: this.syntax.keyword(node) as CheckerType,
+      at: this.ref(node),
+      connectTimeout: this.num(at.get(K.connect_timeout), inherited.connectTimeout),
+      retry: this.num(retry >= 0 ? retry : at.get(K.nb_get_retry), inherited.retry),
+      delayBeforeRetry: this.num(at.get(K.delay_before_retry), inherited.delayBeforeRetry),
+      delayLoop: this.num(at.get(K.delay_loop), inherited.delayLoop),
+      urls: this.all(node, K.url).map((url) => this.url(url)),
+      miscDynamic: at.get(K.misc_dynamic) >= 0,
       options: {},
     };
-    const connectIp = text(last(node, 'connect_ip'));
+    const connectIp = this.text(at.get(K.connect_ip));
     if (connectIp) checker.connectIp = connectIp;
-    const connectPort = optionalNum(last(node, 'connect_port'));
+    const connectPort = this.optionalNum(at.get(K.connect_port));
     if (connectPort !== undefined) checker.connectPort = connectPort;
-    const bindTo = text(last(node, 'bindto'));
+    const bindTo = this.text(at.get(K.bindto));
     if (bindTo) checker.bindTo = bindTo;
-    const misc = scriptOf(last(node, 'misc_path'), false);
+    const misc = this.script(at.get(K.misc_path), false);
     if (misc) {
-      const userNode = last(node, 'user');
-      if (text(userNode)) misc.user = text(userNode);
-      if (text(userNode, 1)) misc.group = text(userNode, 1);
-      if (userNode) misc.userAt = ref(userNode);
+      const userNode = at.get(K.user);
+      if (this.text(userNode)) misc.user = this.text(userNode);
+      if (this.text(userNode, 1)) misc.group = this.text(userNode, 1);
+      if (userNode >= 0) misc.userAt = this.ref(userNode);
       checker.miscPath = misc;
     }
-    const miscTimeout = optionalNum(last(node, 'misc_timeout'));
+    const miscTimeout = this.optionalNum(at.get(K.misc_timeout));
     if (miscTimeout !== undefined) checker.miscTimeout = miscTimeout;
-    for (const child of node.children) if (child.kind === 'leaf') checker.options[child.keyword] = child.args.map((a) => a.text);
+    const syntax = this.syntax;
+    for (let child = node + 1; child < (syntax.next[node] as number); child = syntax.next[child] as number) {
+      if (syntax.kind[child] !== LEAF) continue;
+      const values: string[] = [];
+      for (let t = (syntax.tok[child] as number) + 1; t < (syntax.argEnd[child] as number); t += 1) values.push(this.tokens.text(t));
+      checker.options[syntax.keyword(child)] = values;
+    }
     return checker;
   }
 
-  private url(node: ConfigNode): HttpUrl {
-    const url: HttpUrl = { at: ref(node), statusCodes: [] };
-    const pathText = text(last(node, 'path'));
+  private url(node: number): HttpUrl {
+    const at = this.level(3, node);
+    const url: HttpUrl = { at: this.ref(node), statusCodes: [] };
+    const pathText = this.text(at.get(K.path));
     if (pathText !== undefined) url.path = pathText;
-    const digest = text(last(node, 'digest'));
+    const digest = this.text(at.get(K.digest));
     if (digest !== undefined) url.digest = digest;
-    const host = text(last(node, 'virtualhost'));
+    const host = this.text(at.get(K.virtualhost));
     if (host !== undefined) url.virtualhost = host;
-    for (const token of last(node, 'status_code')?.args ?? []) {
+    const status = at.get(K.status_code);
+    for (const token of status >= 0 ? this.syntax.view(status).args : []) {
       const match = /^(\d+)(?:-(\d+))?$/.exec(token.text);
       if (!match) continue;
       url.statusCodes.push([Number(match[1]), Number(match[2] ?? match[1])]);
@@ -551,11 +649,12 @@ class Builder {
     return url;
   }
 
-  private virtualServerGroup(node: ConfigNode): VirtualServerGroup {
-    const group: VirtualServerGroup = { name: text(node) ?? '', at: ref(node), entries: [] };
-    for (const line of node.children) {
+  private virtualServerGroup(node: number): VirtualServerGroup {
+    const group: VirtualServerGroup = { name: this.text(node) ?? '', at: this.ref(node), entries: [] };
+    for (const child of this.children(node)) {
+      const line = this.syntax.view(child);
       if (line.keyword === 'fwmark') {
-        const entry: VirtualServerGroupEntry = { kind: 'fwmark', at: ref(line) };
+        const entry: VirtualServerGroupEntry = { kind: 'fwmark', at: this.ref(child) };
         const markToken = line.args[0];
         const mark = markToken ? parseNumber(markToken.text, 'uint') : undefined;
         if (mark !== undefined && mark <= 4294967295) entry.fwmark = mark;
@@ -564,7 +663,7 @@ class Builder {
         continue;
       }
       const match = /^([^/-]+)(?:-([^/]+))?(?:\/(\d+))?$/.exec(line.keyword);
-      const entry: VirtualServerGroupEntry = { kind: 'range', at: ref(line) };
+      const entry: VirtualServerGroupEntry = { kind: 'range', at: this.ref(child) };
       if (match && familyOf(match[1] ?? '')) {
         entry.address = match[1] as string;
         if (match[2]) entry.rangeEnd = match[2];
@@ -606,8 +705,8 @@ function rangeEndValid(start: string, end: string): boolean {
   return end !== start;
 }
 
-export function buildModel(nodes: ConfigNode[], files: string[], configId: string): { config: KeepalivedConfig; diagnostics: Diagnostic[] } {
-  const builder = new Builder();
-  const config = builder.build(nodes, files, configId);
+export function buildModel(syntax: Syntax, files: string[], configId: string): { config: KeepalivedConfig; diagnostics: Diagnostic[] } {
+  const builder = new Builder(syntax);
+  const config = builder.build(files, configId);
   return { config, diagnostics: builder.diagnostics };
 }

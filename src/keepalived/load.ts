@@ -4,11 +4,11 @@
 import { buildModel } from './build.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { KeepalivedConfig } from './model.js';
-import { parseLines, type ConfigNode } from './parser.js';
+import { parseTokens, type ConfigNode, type Syntax } from './parser.js';
 import { readConfig, type ReadOptions } from './reader.js';
 import type { SourceFiles } from './sources.js';
 import { DEFAULT_KEEPALIVED_VERSION, loadSchema, type Schema } from './schema.js';
-import { validateTree } from './validate.js';
+import { validateSyntax } from './validate.js';
 
 export interface LoadOptions extends ReadOptions {
   /** Which keyword schema to check against (data/keepalived-keywords-<version>.json). */
@@ -17,7 +17,10 @@ export interface LoadOptions extends ReadOptions {
 
 export interface LoadedConfig {
   file: string;
-  tree: ConfigNode[];
+  /** The syntax tree as objects (made on first use from `syntax`). */
+  readonly tree: ConfigNode[];
+  /** The compact syntax tree (what the linter's rules walk). */
+  syntax: Syntax;
   config: KeepalivedConfig;
   diagnostics: Diagnostic[];
   sources: SourceFiles;
@@ -30,13 +33,15 @@ export interface LoadedConfig {
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const schema = loadSchema(options.keepalivedVersion ?? DEFAULT_KEEPALIVED_VERSION);
   const read = readConfig(file, options);
-  const parsed = parseLines(read.lines, schema);
-  const checked = validateTree(parsed.nodes, schema);
-  const model = buildModel(parsed.nodes, read.files, read.configId);
+  const parsed = parseTokens(read.tokens, schema);
+  const syntax = parsed.syntax;
+  const checked = validateSyntax(syntax);
+  const model = buildModel(syntax, read.files, read.configId);
   // A byte-order mark makes keepalived misread the first keyword, so the first block cascades.
   for (const bom of read.diagnostics.filter((d) => d.rule === 'byte-order-mark')) {
-    const first = parsed.nodes.find((n) => n.file === bom.file);
-    if (first?.end && first.line <= 1) bom.endLine = first.end.line;
+    const first = syntax.top().find((n) => syntax.file(n) === bom.file);
+    const endLine = first === undefined ? undefined : syntax.endLine(first);
+    if (first !== undefined && endLine !== undefined && syntax.line(first) <= 1) bom.endLine = endLine;
   }
   // An unrendered template makes the whole file unusable to keepalived: the finding covers it.
   for (const template of read.diagnostics.filter((d) => d.rule === 'unrendered-template')) {
@@ -45,5 +50,16 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     if (lines > template.line) template.endLine = lines;
   }
   const diagnostics = [...read.diagnostics, ...parsed.diagnostics, ...checked, ...model.diagnostics];
-  return { file: read.files[0] ?? file, tree: parsed.nodes, config: model.config, diagnostics, sources: read.sources, templateLines: read.templateLines, schema };
+  return {
+    file: read.files[0] ?? file,
+    get tree() {
+      return syntax.nodes();
+    },
+    syntax,
+    config: model.config,
+    diagnostics,
+    sources: read.sources,
+    templateLines: read.templateLines,
+    schema,
+  };
 }

@@ -1,10 +1,16 @@
-// The second stage: logical lines -> a syntax tree, with the schema deciding (as keepalived
-// does) which keywords a block knows and which of them open a block. Error recovery is at block
+// The second stage: tokens -> a syntax tree, with the schema deciding (as keepalived does)
+// which keywords a block knows and which of them open a block. Error recovery is at block
 // boundaries: an unknown keyword followed by `{` skips its whole block with ONE diagnostic, where
 // keepalived would read the inner lines in the enclosing block and close that block early.
+//
+// The tree is kept compact (class Syntax): nodes in pre-order in parallel typed arrays, each
+// pointing at its keyword token, with the index just past its subtree (so children are found by
+// hopping over subtrees). ConfigNode objects are made only when asked for (Syntax.nodes()).
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import { TEMPLATE_PLACEHOLDER, type LogicalLine, type Token } from './reader.js';
+import { TEMPLATE_PLACEHOLDER } from './reader.js';
 import type { KeywordSpec, Schema } from './schema.js';
+import { CLOSE, OPEN, QUOTED, LINE_START, type Token, type TokenStore } from './tokens.js';
+import { WORDS } from './words.js';
 
 export interface ConfigNode extends Position {
   /** The keyword (for value lines: the first word). */
@@ -24,50 +30,261 @@ export interface ConfigNode extends Position {
   end?: Position;
 }
 
-export interface SyntaxTree {
-  nodes: ConfigNode[];
-  diagnostics: Diagnostic[];
-}
+/** Node kinds in Syntax.kind. */
+export const LEAF = 0;
+export const KEYWORDS = 1;
+export const VALUES = 2;
+export const VALUE = 3;
+const KIND_NAMES = ['leaf', 'keywords', 'values', 'value'] as const;
 
 /** Leaves and value lines share one frozen empty list (150,000 lines, 150,000 fewer arrays). */
 const NO_CHILDREN: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
 const QUOTING = /["'\\]/;
 
-type Item =
-  | { type: 'stmt'; tokens: Token[]; line: LogicalLine }
-  | { type: 'open'; token: Token; line: LogicalLine }
-  | { type: 'close'; token: Token; line: LogicalLine };
+/** The syntax tree: nodes in pre-order, in parallel arrays. */
+export class Syntax {
+  count = 0;
+  /** Keyword token (tokens.ts index). */
+  readonly tok: Int32Array;
+  /** One past the last argument token: arguments are tok + 1 .. argEnd - 1. */
+  readonly argEnd: Int32Array;
+  /** LEAF, KEYWORDS, VALUES or VALUE. */
+  readonly kind: Uint8Array;
+  /** Schema spec id, or -1 (unknown keyword, value line). */
+  readonly spec: Int32Array;
+  /** One past the last node of the subtree: the next sibling, if any. */
+  readonly next: Int32Array;
+  /** Token of the closing `}`, or -1. */
+  readonly close: Int32Array;
+  /** Parent node, or -1 at the top level. */
+  readonly parent: Int32Array;
+  /** Text after the keyword for nodes whose line holds quotes or backslashes. */
+  readonly rawArgs = new Map<number, string>();
+  private materialized: ConfigNode[] | undefined;
 
-/** Statements and braces in order: braces split lines, as in keepalived. */
-function items(lines: LogicalLine[]): Item[] {
-  const result: Item[] = [];
-  for (const line of lines) {
-    // Most lines hold no brace but a trailing '{' or none at all: no copying then.
-    const tokens = line.tokens;
-    const lastToken = tokens[tokens.length - 1];
-    let braces = 0;
-    for (const token of tokens) if (!token.quoted && (token.text === '{' || token.text === '}')) braces += 1;
-    if (braces === 0) {
-      result.push({ type: 'stmt', tokens, line });
-      continue;
+  constructor(
+    readonly tokens: TokenStore,
+    readonly schema: Schema,
+    capacity: number,
+  ) {
+    const size = Math.max(1, capacity);
+    this.tok = new Int32Array(size);
+    this.argEnd = new Int32Array(size);
+    this.kind = new Uint8Array(size);
+    this.spec = new Int32Array(size);
+    this.next = new Int32Array(size);
+    this.close = new Int32Array(size);
+    this.parent = new Int32Array(size);
+  }
+
+  add(tok: number, argEnd: number, kind: number, spec: number, parent: number): number {
+    const n = this.count;
+    this.tok[n] = tok;
+    this.argEnd[n] = argEnd;
+    this.kind[n] = kind;
+    this.spec[n] = spec;
+    this.next[n] = n + 1;
+    this.close[n] = -1;
+    this.parent[n] = parent;
+    this.count = n + 1;
+    return n;
+  }
+
+  keyword(n: number): string {
+    return this.tokens.text(this.tok[n] as number);
+  }
+
+  /** Word id of the keyword (words.ts), or -1. */
+  word(n: number): number {
+    return this.tokens.word[this.tok[n] as number] as number;
+  }
+
+  specOf(n: number): KeywordSpec | undefined {
+    const id = this.spec[n] as number;
+    return id < 0 ? undefined : this.schema.specs[id];
+  }
+
+  argCount(n: number): number {
+    return (this.argEnd[n] as number) - (this.tok[n] as number) - 1;
+  }
+
+  /** Text of argument i (0-based), or undefined. */
+  arg(n: number, i: number): string | undefined {
+    const t = (this.tok[n] as number) + 1 + i;
+    return t < (this.argEnd[n] as number) ? this.tokens.text(t) : undefined;
+  }
+
+  /** Token index of argument i (0-based), or -1. */
+  argToken(n: number, i: number): number {
+    const t = (this.tok[n] as number) + 1 + i;
+    return t < (this.argEnd[n] as number) ? t : -1;
+  }
+
+  file(n: number): string {
+    return this.tokens.files[this.tokens.file[this.tok[n] as number] as number] as string;
+  }
+
+  line(n: number): number {
+    return this.tokens.line[this.tok[n] as number] as number;
+  }
+
+  column(n: number): number {
+    return this.tokens.column[this.tok[n] as number] as number;
+  }
+
+  /** Line of the closing brace, or undefined. */
+  endLine(n: number): number | undefined {
+    const close = this.close[n] as number;
+    return close < 0 ? undefined : (this.tokens.line[close] as number);
+  }
+
+  position(n: number): Position {
+    return this.tokens.position(this.tok[n] as number);
+  }
+
+  /** The top-level nodes, in order. */
+  top(): number[] {
+    const result: number[] = [];
+    for (let n = 0; n < this.count; n = this.next[n] as number) result.push(n);
+    return result;
+  }
+
+  /** The tree as ConfigNode objects (made once, on first use). */
+  nodes(): ConfigNode[] {
+    if (!this.materialized) {
+      const result: ConfigNode[] = [];
+      for (let n = 0; n < this.count; n = this.next[n] as number) result.push(this.materialize(n));
+      this.materialized = result;
     }
-    if (braces === 1 && lastToken && lastToken.text === '{' && !lastToken.quoted && tokens.length > 1) {
-      result.push({ type: 'stmt', tokens: tokens.slice(0, -1), line }, { type: 'open', token: lastToken, line });
-      continue;
+    return this.materialized;
+  }
+
+  /** One node as an object, without its children (for code that reads a few nodes this way). */
+  view(n: number): ConfigNode {
+    return this.materialize(n, false);
+  }
+
+  private materialize(n: number, withChildren = true): ConfigNode {
+    const tokens = this.tokens;
+    const tok = this.tok[n] as number;
+    const args: Token[] = [];
+    for (let t = tok + 1; t < (this.argEnd[n] as number); t += 1) args.push(tokens.token(t));
+    const kind = KIND_NAMES[this.kind[n] as number] as ConfigNode['kind'];
+    const block = kind === 'keywords' || kind === 'values';
+    const node: ConfigNode = {
+      file: tokens.files[tokens.file[tok] as number] as string,
+      line: tokens.line[tok] as number,
+      column: tokens.column[tok] as number,
+      keyword: tokens.text(tok),
+      args,
+      kind,
+      children: block ? [] : NO_CHILDREN,
+      spec: this.specOf(n),
+    };
+    const raw = this.rawArgs.get(n);
+    if (raw !== undefined) node.rawArgs = raw;
+    if (block && withChildren) for (let c = n + 1; c < (this.next[n] as number); c = this.next[c] as number) node.children.push(this.materialize(c));
+    const close = this.close[n] as number;
+    if (close >= 0) node.end = tokens.position(close);
+    return node;
+  }
+}
+
+/**
+ * The last child of a block per keyword (keepalived: a repeated keyword's last value wins),
+ * found by word id in O(1). One index per nesting level the builder reads at once (a
+ * virtual_server, its real_server, its checker, its url), reused for every block of that level.
+ * Keywords without a word id (words.ts) are not indexed.
+ */
+export class ChildIndex {
+  private slots = new Int32Array(0);
+  private stamps = new Int32Array(0);
+  private stamp = 0;
+
+  constructor(private readonly syntax: Syntax) {}
+
+  of(node: number): this {
+    const syntax = this.syntax;
+    if (this.slots.length < WORDS.length) {
+      this.slots = new Int32Array(WORDS.length + 256);
+      this.stamps = new Int32Array(WORDS.length + 256);
+      this.stamp = 0;
     }
-    let current: Token[] = [];
-    for (const token of line.tokens) {
-      if (!token.quoted && (token.text === '{' || token.text === '}')) {
-        if (current.length > 0) result.push({ type: 'stmt', tokens: current, line });
-        current = [];
-        result.push({ type: token.text === '{' ? 'open' : 'close', token, line });
-      } else {
-        current.push(token);
+    this.stamp += 1;
+    const stamp = this.stamp;
+    const next = syntax.next;
+    const end = next[node] as number;
+    for (let c = node + 1; c < end; c = next[c] as number) {
+      const word = syntax.word(c);
+      if (word >= 0 && word < this.slots.length) {
+        this.slots[word] = c;
+        this.stamps[word] = stamp;
       }
     }
-    if (current.length > 0) result.push({ type: 'stmt', tokens: current, line });
+    return this;
   }
-  return result;
+
+  /** The last child with this keyword, or -1. */
+  get(word: number): number {
+    return this.stamps[word] === this.stamp ? (this.slots[word] as number) : -1;
+  }
+}
+
+export interface SyntaxTree {
+  syntax: Syntax;
+  diagnostics: Diagnostic[];
+}
+
+const STMT = 0;
+const OPEN_ITEM = 1;
+const CLOSE_ITEM = 2;
+
+/** Statements and braces in order (braces split lines, as in keepalived), as parallel arrays. */
+class Items {
+  count = 0;
+  readonly type: Uint8Array;
+  /** First token (the brace itself for braces). */
+  readonly from: Int32Array;
+  /** One past the last token. */
+  readonly to: Int32Array;
+  /** First token of the item's logical line. */
+  readonly lineStart: Int32Array;
+
+  constructor(tokens: TokenStore) {
+    const size = Math.max(1, tokens.count);
+    this.type = new Uint8Array(size);
+    this.from = new Int32Array(size);
+    this.to = new Int32Array(size);
+    this.lineStart = new Int32Array(size);
+    const flags = tokens.flags;
+    let runStart = -1;
+    let lineStart = 0;
+    for (let t = 0; t < tokens.count; t += 1) {
+      const f = flags[t] as number;
+      if (f & LINE_START) {
+        if (runStart >= 0) this.push(STMT, runStart, t, lineStart);
+        runStart = -1;
+        lineStart = t;
+      }
+      if (f & (OPEN | CLOSE)) {
+        if (runStart >= 0) this.push(STMT, runStart, t, lineStart);
+        runStart = -1;
+        this.push(f & OPEN ? OPEN_ITEM : CLOSE_ITEM, t, t + 1, lineStart);
+      } else if (runStart < 0) {
+        runStart = t;
+      }
+    }
+    if (runStart >= 0) this.push(STMT, runStart, tokens.count, lineStart);
+  }
+
+  private push(type: number, from: number, to: number, lineStart: number): void {
+    const i = this.count;
+    this.type[i] = type;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.lineStart[i] = lineStart;
+    this.count = i + 1;
+  }
 }
 
 class Parser {
@@ -75,6 +292,8 @@ class Parser {
   readonly diagnostics: Diagnostic[] = [];
   /** Problems after which keepalived mis-nests the rest of the top-level block. */
   private readonly cascading = new Set<Diagnostic>();
+  readonly syntax: Syntax;
+  private readonly tokens: TokenStore;
 
   private cascade(d: Diagnostic): void {
     this.diagnostics.push(d);
@@ -82,7 +301,8 @@ class Parser {
   }
 
   constructor(
-    private readonly items: Item[],
+    private readonly items: Items,
+    tokens: TokenStore,
     private readonly schema: Schema,
     /**
      * Second pass after a block was never closed: a top-level block keyword followed by '{'
@@ -90,7 +310,10 @@ class Parser {
      * single missing '}' gives a single finding instead of misplacing everything after it.
      */
     private readonly closeAtTopLevelBlocks = false,
-  ) {}
+  ) {
+    this.tokens = tokens;
+    this.syntax = new Syntax(tokens, schema, items.count);
+  }
 
   /** The keyword blocks being parsed, outermost first. */
   private readonly openBlocks: KeywordSpec[] = [];
@@ -98,35 +321,44 @@ class Parser {
   /** Set when a block reached the end of the input unclosed (worth a second pass). */
   unclosedAtEnd = false;
   private get lastLine(): number {
-    const last = this.items[this.items.length - 1];
-    return last ? lineOf(last) : 0;
+    return this.items.count > 0 ? this.lineOf(this.items.count - 1) : 0;
   }
 
-  parseTop(): ConfigNode[] {
-    const nodes: ConfigNode[] = [];
-    while (this.index < this.items.length) {
-      const item = this.items[this.index] as Item;
-      if (item.type === 'close') {
-        this.diagnostics.push(diagnostic(item.token, 'unbalanced-braces', "'}' closes no block: there is an extra '}' or a missing '{'"));
+  private lineOf(item: number): number {
+    return this.tokens.line[this.items.from[item] as number] as number;
+  }
+
+  private at(token: number): Position {
+    return this.tokens.position(token);
+  }
+
+  parseTop(): void {
+    const items = this.items;
+    while (this.index < items.count) {
+      const item = this.index;
+      if (items.type[item] === CLOSE_ITEM) {
+        this.diagnostics.push(diagnostic(this.at(items.from[item] as number), 'unbalanced-braces', "'}' closes no block: there is an extra '}' or a missing '{'"));
         this.index += 1;
         continue;
       }
       const before = this.diagnostics.length;
-      this.parseItem(undefined, nodes);
+      this.parseItem(undefined, -1);
       // keepalived re-synchronises only at the top level: a brace or block mistake confuses it
       // up to the end of this top-level statement. Record that span on the cause.
-      const lastItem = this.items[this.index - 1];
-      const endLine = lastItem ? (lastItem.type === 'stmt' ? lastItem.tokens[lastItem.tokens.length - 1]?.line : lastItem.token.line) : undefined;
+      if (this.diagnostics.length === before) continue;
+      const lastItem = this.index - 1;
+      const lastToken = lastItem >= 0 ? (items.to[lastItem] as number) - 1 : -1;
+      const endLine = lastToken >= 0 ? this.tokens.line[lastToken] : undefined;
+      const endFile = lastToken >= 0 ? this.tokens.files[this.tokens.file[lastToken] as number] : undefined;
       for (let d = before; d < this.diagnostics.length; d += 1) {
         const found = this.diagnostics[d] as Diagnostic;
-        if (this.cascading.has(found) && endLine !== undefined && endLine > found.line && found.file === lastItem?.line.file) found.endLine = endLine;
+        if (this.cascading.has(found) && endLine !== undefined && endLine > found.line && found.file === endFile) found.endLine = endLine;
       }
     }
-    return nodes;
   }
 
-  /** Parses the inside of a keywords block up to its `}`; returns where it closed. */
-  private parseBlockBody(parent: KeywordSpec, open: Token, into: ConfigNode[]): Position | undefined {
+  /** Parses the inside of a keywords block up to its `}`; returns the closing token or -1. */
+  private parseBlockBody(parent: KeywordSpec, open: number, into: number): number {
     this.openBlocks.push(parent);
     try {
       return this.parseBlockBodyInner(parent, open, into);
@@ -135,101 +367,106 @@ class Parser {
     }
   }
 
-  private parseBlockBodyInner(parent: KeywordSpec, open: Token, into: ConfigNode[]): Position | undefined {
-    while (this.index < this.items.length) {
-      const item = this.items[this.index] as Item;
-      if (item.type === 'close') {
+  private parseBlockBodyInner(parent: KeywordSpec, open: number, into: number): number {
+    const items = this.items;
+    while (this.index < items.count) {
+      const item = this.index;
+      if (items.type[item] === CLOSE_ITEM) {
         this.index += 1;
-        return item.token;
+        return items.from[item] as number;
       }
       if (this.closeAtTopLevelBlocks && this.belongsOutside(parent, item)) {
-        const d = diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is not closed before line ${lineOf(item)}: a '}' is missing`);
+        const d = diagnostic(this.at(open), 'unbalanced-braces', `'${parent.keyword}' block opened here is not closed before line ${this.lineOf(item)}: a '}' is missing`);
         // keepalived reads the rest of the file inside this block: the whole rest is its cascade.
         if (this.lastLine > d.line) d.endLine = this.lastLine;
         this.diagnostics.push(d);
-        return undefined;
+        return -1;
       }
       this.parseItem(parent, into);
     }
     this.unclosedAtEnd = true;
-    this.cascade(diagnostic(open, 'unbalanced-braces', `'${parent.keyword}' block opened here is never closed: a '}' is missing`));
-    return undefined;
+    this.cascade(diagnostic(this.at(open), 'unbalanced-braces', `'${parent.keyword}' block opened here is never closed: a '}' is missing`));
+    return -1;
   }
 
   /**
    * A statement not valid in this block that belongs to a block still open around it, or
    * that starts a top-level block: the sign of a '}' missing before it.
    */
-  private belongsOutside(parent: KeywordSpec, item: Item): boolean {
-    if (item.type !== 'stmt') return false;
-    const keyword = item.tokens[0];
-    if (!keyword || keyword.quoted || parent.children.has(keyword.text)) return false;
+  private belongsOutside(parent: KeywordSpec, item: number): boolean {
+    if (this.items.type[item] !== STMT) return false;
+    const keyword = this.items.from[item] as number;
+    const text = this.tokens.text(keyword);
+    if ((this.tokens.flags[keyword] as number) & QUOTED || parent.children.has(text)) return false;
     const enclosing = this.openBlocks.slice(0, -1);
-    if (enclosing.some((block) => block.children.has(keyword.text))) return true;
-    const top = this.schema.lookup(undefined, keyword.text);
-    return Boolean(top?.block) && this.items[this.index + 1]?.type === 'open';
+    if (enclosing.some((block) => block.children.has(text))) return true;
+    const top = this.schema.lookup(undefined, text);
+    return Boolean(top?.block) && this.items.type[item + 1] === OPEN_ITEM && item + 1 < this.items.count;
   }
 
-  private parseValueBody(owner: ConfigNode, open: Token): Position | undefined {
-    while (this.index < this.items.length) {
-      const item = this.items[this.index] as Item;
+  private parseValueBody(owner: number, open: number): number {
+    const items = this.items;
+    while (this.index < items.count) {
+      const item = this.index;
       this.index += 1;
-      if (item.type === 'close') return item.token;
-      if (item.type === 'open') {
-        this.cascade(diagnostic(item.token, 'unexpected-brace', `'{' inside the value block '${owner.keyword}': value blocks do not nest; the nested block is skipped`));
+      const type = items.type[item];
+      if (type === CLOSE_ITEM) return items.from[item] as number;
+      if (type === OPEN_ITEM) {
+        this.cascade(diagnostic(this.at(items.from[item] as number), 'unexpected-brace', `'{' inside the value block '${this.syntax.keyword(owner)}': value blocks do not nest; the nested block is skipped`));
         this.skipBlock();
         continue;
       }
-      const first = item.tokens[0];
-      if (!first) continue;
-      owner.children.push({ file: first.file, line: first.line, column: first.column, keyword: first.text, args: item.tokens.slice(1), kind: 'value', children: NO_CHILDREN, spec: undefined });
+      this.syntax.add(items.from[item] as number, items.to[item] as number, VALUE, -1, owner);
     }
-    this.cascade(diagnostic(open, 'unbalanced-braces', `'${owner.keyword}' block opened here is never closed: a '}' is missing`));
-    return undefined;
+    this.cascade(diagnostic(this.at(open), 'unbalanced-braces', `'${this.syntax.keyword(owner)}' block opened here is never closed: a '}' is missing`));
+    return -1;
   }
 
   /** Skips a `{ ... }` whose `{` was just consumed, nested braces included. */
   private skipBlock(): void {
+    const items = this.items;
     let depth = 1;
-    while (this.index < this.items.length && depth > 0) {
-      const item = this.items[this.index] as Item;
-      if (item.type === 'open') depth += 1;
-      else if (item.type === 'close') depth -= 1;
+    while (this.index < items.count && depth > 0) {
+      const type = items.type[this.index];
+      if (type === OPEN_ITEM) depth += 1;
+      else if (type === CLOSE_ITEM) depth -= 1;
       this.index += 1;
     }
   }
 
-  private nextIsOpen(): Item | undefined {
-    const next = this.items[this.index];
-    return next && next.type === 'open' ? next : undefined;
+  /** The `{` item at the current index, or -1. */
+  private nextIsOpen(): number {
+    return this.index < this.items.count && this.items.type[this.index] === OPEN_ITEM ? this.index : -1;
   }
 
-  private parseItem(parent: KeywordSpec | undefined, into: ConfigNode[]): void {
-    const item = this.items[this.index] as Item;
+  private parseItem(parent: KeywordSpec | undefined, into: number): void {
+    const items = this.items;
+    const tokens = this.tokens;
+    const item = this.index;
     this.index += 1;
-    if (item.type === 'open') {
-      this.cascade(diagnostic(item.token, 'unexpected-brace', "'{' opens no block here (keepalived: \"Unexpected '{' - ignoring\"); the block is skipped"));
+    const type = items.type[item];
+    if (type === OPEN_ITEM) {
+      this.cascade(diagnostic(this.at(items.from[item] as number), 'unexpected-brace', "'{' opens no block here (keepalived: \"Unexpected '{' - ignoring\"); the block is skipped"));
       this.skipBlock();
       return;
     }
-    if (item.type === 'close') return;
-    const keywordToken = item.tokens[0];
-    if (!keywordToken) return;
-    const args = item.tokens.slice(1);
-    const keyword = keywordToken.text;
-    if (keyword.includes(TEMPLATE_PLACEHOLDER)) {
+    if (type === CLOSE_ITEM) return;
+    const keywordToken = items.from[item] as number;
+    const argEnd = items.to[item] as number;
+    const word = tokens.word[keywordToken] as number;
+    if (word < 0 && tokens.rewrittenText(keywordToken) && tokens.text(keywordToken).includes(TEMPLATE_PLACEHOLDER)) {
       // An unrendered template line ({% for %}, {{ key }} value): reported once by the reader.
-      if (this.nextIsOpen()) {
+      if (this.nextIsOpen() >= 0) {
         this.index += 1;
         this.skipBlock();
       }
       return;
     }
-    const spec = keywordToken.quoted ? undefined : this.schema.lookup(parent, keyword);
-    const at: Position = { file: keywordToken.file, line: keywordToken.line, column: keywordToken.column };
+    const quoted = ((tokens.flags[keywordToken] as number) & QUOTED) !== 0;
+    const spec = quoted ? undefined : word >= 0 ? this.schema.lookupWord(parent, word) : this.schema.lookup(parent, tokens.text(keywordToken));
     if (!spec) {
       this.unknownKeyword(parent, keywordToken);
-      if (this.nextIsOpen()) {
+      if (this.nextIsOpen() >= 0) {
         const last = this.diagnostics[this.diagnostics.length - 1];
         if (last) this.cascading.add(last);
         this.index += 1;
@@ -237,53 +474,59 @@ class Parser {
       }
       return;
     }
-    const node: ConfigNode = { file: at.file, line: at.line, column: at.column, keyword, args, kind: spec.block ?? 'leaf', children: spec.block ? [] : NO_CHILDREN, spec };
-    const firstArg = args[0];
-    if (firstArg && QUOTING.test(item.line.text)) node.rawArgs = item.line.text.slice(firstArg.offset);
-    into.push(node);
+    const syntax = this.syntax;
+    const kind = spec.block === 'keywords' ? KEYWORDS : spec.block === 'values' ? VALUES : LEAF;
+    const node = syntax.add(keywordToken, argEnd, kind, spec.id, into);
+    if (argEnd > keywordToken + 1) {
+      const lineText = tokens.lineText.get(items.lineStart[item] as number);
+      if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset[keywordToken + 1]));
+    }
     if (!spec.block) {
       const open = this.nextIsOpen();
-      if (open && open.type === 'open') {
-        this.cascade(diagnostic(open.token, 'unexpected-brace', `'${keyword}' takes no block (keepalived: "Unexpected '{' - ignoring"); the block is skipped`));
+      if (open >= 0) {
+        this.cascade(diagnostic(this.at(items.from[open] as number), 'unexpected-brace', `'${spec.keyword}' takes no block (keepalived: "Unexpected '{' - ignoring"); the block is skipped`));
         this.index += 1;
         this.skipBlock();
       }
       return;
     }
     const open = this.nextIsOpen();
-    if (!open || open.type !== 'open') {
-      this.cascade(diagnostic(at, 'missing-brace', `'${keyword}' must be followed by '{'`));
+    let close: number;
+    if (open < 0) {
+      this.cascade(diagnostic(this.at(keywordToken), 'missing-brace', `'${spec.keyword}' must be followed by '{'`));
       // Recover as if the '{' were there when what follows belongs inside this block.
-      const next = this.items[this.index];
-      const nextKeyword = next?.type === 'stmt' ? next.tokens[0] : undefined;
-      const belongsInside = nextKeyword !== undefined && (spec.block === 'values' || spec.children.has(nextKeyword.text)) && !this.schema.lookup(parent, nextKeyword.text);
+      const next = this.index < items.count && items.type[this.index] === STMT ? (items.from[this.index] as number) : -1;
+      const nextKeyword = next >= 0 ? tokens.text(next) : undefined;
+      const belongsInside = nextKeyword !== undefined && (spec.block === 'values' || spec.children.has(nextKeyword)) && !this.schema.lookup(parent, nextKeyword);
       if (!belongsInside) return;
-      const end = spec.block === 'values' ? this.parseValueBody(node, keywordToken) : this.parseBlockBody(spec, keywordToken, node.children);
-      if (end) node.end = { file: end.file, line: end.line, column: end.column };
-      return;
+      close = spec.block === 'values' ? this.parseValueBody(node, keywordToken) : this.parseBlockBody(spec, keywordToken, node);
+    } else {
+      this.index += 1;
+      const openToken = items.from[open] as number;
+      close = spec.block === 'values' ? this.parseValueBody(node, openToken) : this.parseBlockBody(spec, openToken, node);
     }
-    this.index += 1;
-    const end = spec.block === 'values' ? this.parseValueBody(node, open.token) : this.parseBlockBody(spec, open.token, node.children);
-    if (end) node.end = { file: end.file, line: end.line, column: end.column };
+    syntax.next[node] = syntax.count;
+    if (close >= 0) syntax.close[node] = close;
   }
 
-  private unknownKeyword(parent: KeywordSpec | undefined, token: Token): void {
-    const keyword = token.text;
+  private unknownKeyword(parent: KeywordSpec | undefined, token: number): void {
+    const keyword = this.tokens.text(token);
+    const at = this.at(token);
     const where = parent ? `in ${parent.keyword}` : 'at the top level';
     const retired = this.schema.retiredKeyword(keyword, parent);
     if (retired) {
-      this.diagnostics.push(diagnostic(token, retired.status === 'removed' ? 'removed-keyword' : 'deprecated-keyword', retired.message));
+      this.diagnostics.push(diagnostic(at, retired.status === 'removed' ? 'removed-keyword' : 'deprecated-keyword', retired.message));
       return;
     }
     const places = this.schema.placesOf(keyword);
     if (places.length > 0) {
       const names = [...new Set(places.map((p) => (p.length === 0 ? 'the top level' : p[p.length - 1])))];
-      this.diagnostics.push(diagnostic(token, 'misplaced-keyword', `'${keyword}' is not valid ${where}; it belongs in ${names.slice(0, 4).join(', ')}`));
+      this.diagnostics.push(diagnostic(at, 'misplaced-keyword', `'${keyword}' is not valid ${where}; it belongs in ${names.slice(0, 4).join(', ')}`));
       return;
     }
     const suggestion = this.schema.suggest(keyword, parent);
     const hint = suggestion ? `; did you mean '${suggestion}'?` : '';
-    this.diagnostics.push(diagnostic(token, 'unknown-keyword', `unknown keyword '${printable(keyword)}' ${where}${hint}`));
+    this.diagnostics.push(diagnostic(at, 'unknown-keyword', `unknown keyword '${printable(keyword)}' ${where}${hint}`));
   }
 }
 
@@ -291,19 +534,90 @@ function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function lineOf(item: Item): number {
-  return item.type === 'stmt' ? (item.tokens[0]?.line ?? 0) : item.token.line;
+/**
+ * The parse of a file without mistakes, in one small loop over the tokens: every keyword known
+ * in its block, blocks opened and closed where they should be. Returns undefined at the first
+ * thing that would need a diagnostic or recovery (the full parser then reads the file), so its
+ * result is exactly the full parser's.
+ */
+function parseClean(tokens: TokenStore, schema: Schema): Syntax | undefined {
+  const syntax = new Syntax(tokens, schema, tokens.count);
+  const count = tokens.count;
+  const flags = tokens.flags;
+  const words = tokens.word;
+  const specs = schema.specs;
+  // Open blocks: node and spec id (-1 for the top level).
+  const openNodes = new Int32Array(64);
+  const openSpecs = new Int32Array(64);
+  let depth = 0;
+  let parent = -1;
+  let parentSpec: KeywordSpec | undefined;
+  let parentKind = KEYWORDS;
+  let lineStart = 0;
+  let t = 0;
+  while (t < count) {
+    const f = flags[t] as number;
+    if (f & LINE_START) lineStart = t;
+    if (f & CLOSE) {
+      if (depth === 0) return undefined;
+      syntax.next[parent] = syntax.count;
+      syntax.close[parent] = t;
+      depth -= 1;
+      parent = depth > 0 ? (openNodes[depth - 1] as number) : -1;
+      const specId = depth > 0 ? (openSpecs[depth - 1] as number) : -1;
+      parentSpec = specId >= 0 ? specs[specId] : undefined;
+      parentKind = parent >= 0 ? (syntax.kind[parent] as number) : KEYWORDS;
+      t += 1;
+      continue;
+    }
+    if (f & OPEN) return undefined;
+    // A statement: up to the next brace or logical line.
+    let end = t + 1;
+    while (end < count && ((flags[end] as number) & (LINE_START | OPEN | CLOSE)) === 0) end += 1;
+    if (parentKind === VALUES) {
+      syntax.add(t, end, VALUE, -1, parent);
+      t = end;
+      continue;
+    }
+    const word = words[t] as number;
+    if (f & QUOTED || word < 0) return undefined;
+    const spec = schema.lookupWord(parentSpec, word);
+    if (!spec) return undefined;
+    const opens = end < count && ((flags[end] as number) & OPEN) !== 0;
+    const kind = spec.block === 'keywords' ? KEYWORDS : spec.block === 'values' ? VALUES : LEAF;
+    if ((kind !== LEAF) !== opens) return undefined;
+    const node = syntax.add(t, end, kind, spec.id, parent);
+    if (end > t + 1 && tokens.lineText.size > 0) {
+      const lineText = tokens.lineText.get(lineStart);
+      if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset[t + 1]));
+    }
+    if (kind === LEAF) {
+      t = end;
+      continue;
+    }
+    if (depth === openNodes.length) return undefined;
+    openNodes[depth] = node;
+    openSpecs[depth] = spec.id;
+    depth += 1;
+    parent = node;
+    parentSpec = spec;
+    parentKind = kind;
+    t = end + 1;
+  }
+  return depth === 0 ? syntax : undefined;
 }
 
-export function parseLines(lines: LogicalLine[], schema: Schema): SyntaxTree {
-  const list = items(lines);
-  let parser = new Parser(list, schema);
-  let nodes = parser.parseTop();
+export function parseTokens(tokens: TokenStore, schema: Schema): SyntaxTree {
+  const clean = parseClean(tokens, schema);
+  if (clean) return { syntax: clean, diagnostics: [] };
+  const items = new Items(tokens);
+  let parser = new Parser(items, tokens, schema);
+  parser.parseTop();
   if (parser.unclosedAtEnd) {
     // One missing '}' swallows every later block; read again closing blocks at the next
     // top-level block keyword, which pins the mistake to the block that lacks its '}'.
-    parser = new Parser(list, schema, true);
-    nodes = parser.parseTop();
+    parser = new Parser(items, tokens, schema, true);
+    parser.parseTop();
   }
-  return { nodes, diagnostics: parser.diagnostics };
+  return { syntax: parser.syntax, diagnostics: parser.diagnostics };
 }

@@ -3,14 +3,22 @@
 // (`#` and `!` anywhere outside double quotes), `$NAME=VALUE` definitions (multi-line with a
 // trailing backslash) and their substitution, the ~SEQ / ~SEQx / ~LST generators, `include`
 // and its variants (globs and csh braces relative to the including file), and finally tokens
-// with `{` and `}` split off. The result is a flat list of logical lines, each token knowing
+// with `{` and `}` split off. The result is a flat store of tokens (tokens.ts), each knowing
 // its file, line and column. Nothing here throws on bad input: problems become diagnostics.
+// Speed: almost every line of a real file is plain words and braces; such a line is scanned
+// once, character by character, straight into the token store (lexPlainLines). Any line with
+// something special ($, @, ~, quotes, templates, include, long or non-ASCII lines, a comment
+// glued to a word) takes the general path below, which handles everything.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { SourceFiles } from './sources.js';
+import { CLOSE, LINE_START, OPEN, QUOTED, TokenStore, type Token } from './tokens.js';
+import { findWordAt, hashStep, HASH_SEED } from './words.js';
+
+export type { Token } from './tokens.js';
 
 /** keepalived reads with a 1024-byte buffer: a physical line of 1023 bytes or more is split. */
 export const MAX_LINE_BYTES = 1023;
@@ -22,21 +30,6 @@ const MAX_DEFINITION_LENGTH = 1 << 20;
 /** Text put in place of an unrendered template so the structure around it stays intact. */
 export const TEMPLATE_PLACEHOLDER = '\u0000template\u0000';
 
-export interface Token extends Position {
-  text: string;
-  /** Written in double quotes (so `{`, `}`, `#` and `!` inside were literal). */
-  quoted: boolean;
-  /** Offset of the token in its logical line's text, for values re-read with script quoting. */
-  offset: number;
-}
-
-export interface LogicalLine {
-  file: string;
-  line: number;
-  /** The line after conditionals, comments and substitution: what keepalived tokenises. */
-  text: string;
-  tokens: Token[];
-}
 
 export interface ReadOptions {
   /** The `-i` config id for @id lines; defaults to the host name's first label. */
@@ -46,7 +39,8 @@ export interface ReadOptions {
 }
 
 export interface ReadResult {
-  lines: LogicalLine[];
+  /** Every token of every logical line, in order. */
+  tokens: TokenStore;
   diagnostics: Diagnostic[];
   /** Text of every file read, for showing source lines with findings. */
   sources: SourceFiles;
@@ -82,8 +76,35 @@ const TEMPLATE_PATTERNS: { pattern: RegExp; name: string }[] = [
   { pattern: /\$\{[A-Za-z_][A-Za-z0-9_]*[:?+=-][^}]*\}/, name: '${VAR:-default}' },
 ];
 
+const QUOTING = /["'\\]/;
+
+/** Character classes of the plain-line lexer (ASCII only; anything else is SPECIAL). */
+const WORD = 0;
+const SPACE = 1;
+const BRACE = 2;
+const COMMENT = 3;
+/** Starts a template when followed by the right character: % _ <. */
+const HINT = 4;
+/** Needs the general path: $ @ ~ quotes, backslash, control characters, DEL. */
+const SPECIAL = 5;
+const CHAR_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c += 1) {
+  if (c === 32 || (c >= 9 && c <= 13)) CHAR_CLASS[c] = SPACE;
+  else if (c < 32 || c === 127) CHAR_CLASS[c] = SPECIAL;
+}
+CHAR_CLASS[123] = BRACE;
+CHAR_CLASS[125] = BRACE;
+CHAR_CLASS[35] = COMMENT;
+CHAR_CLASS[33] = COMMENT;
+for (const c of '%_<') CHAR_CLASS[c.charCodeAt(0)] = HINT;
+for (const c of '$@~"\'\\') CHAR_CLASS[c.charCodeAt(0)] = SPECIAL;
+const OPEN_HASH = hashStep(HASH_SEED, 123);
+const CLOSE_HASH = hashStep(HASH_SEED, 125);
+
 class Reader {
-  readonly lines: LogicalLine[] = [];
+  readonly tokens: TokenStore;
+  /** Logical lines with at least one token (keepalived's limit guard counts these). */
+  private logicalLines = 0;
   readonly diagnostics: Diagnostic[] = [];
   readonly sources = new SourceFiles();
   readonly files: string[] = [];
@@ -96,6 +117,7 @@ class Reader {
 
   constructor(readonly configId: string, readFile?: (file: string) => Buffer) {
     this.readFile = readFile ?? ((file) => readFileSync(file));
+    this.tokens = new TokenStore();
   }
 
   readMain(file: string): void {
@@ -112,7 +134,7 @@ class Reader {
   }
 
   private readOne(file: string, includedAt: Position | undefined): boolean {
-    if (this.readCount >= MAX_FILES_READ || this.lines.length >= MAX_LOGICAL_LINES) {
+    if (this.readCount >= MAX_FILES_READ || this.logicalLines >= MAX_LOGICAL_LINES) {
       this.limit(includedAt, `more than ${MAX_FILES_READ} files or ${MAX_LOGICAL_LINES} lines read`);
       return false;
     }
@@ -155,6 +177,9 @@ class Reader {
     }
     const text = bytes.subarray(start).toString('utf8');
     this.sources.set(file, text);
+    const fileIndex = this.tokens.fileIndex(file, text);
+    // About one token per 8 characters: reserve once instead of growing many times.
+    this.tokens.reserve(Math.ceil(text.length / 8));
     // Lines are cut one at a time (no array of every line): big files stay cheap.
     let position = 0;
     let index = -1;
@@ -169,7 +194,13 @@ class Reader {
       return line;
     };
 
-    for (let physicalLine = nextLine(); physicalLine !== undefined; physicalLine = nextLine()) {
+    while (position < text.length) {
+      // Plain lines first (no string is cut for a line, only for some tokens), then one line
+      // by the general path.
+      position = this.lexPlainLines(text, position, fileIndex, index + 2);
+      index += this.plainLinesRead;
+      if (position >= text.length) break;
+      const physicalLine = nextLine() as string;
       const lineNumber = index + 1;
       let raw = physicalLine;
       // Nearly every line is short: no splitting, no array.
@@ -342,7 +373,7 @@ class Reader {
   }
 
   private emit(file: string, line: number, column: number, text: string): void {
-    if (this.lines.length >= MAX_LOGICAL_LINES) return;
+    if (this.logicalLines >= MAX_LOGICAL_LINES) return;
     let substituted = this.substitute(text);
     if (substituted.length > MAX_DEFINITION_LENGTH) substituted = substituted.slice(0, MAX_DEFINITION_LENGTH);
     // A multi-line definition turns one line into several.
@@ -363,8 +394,94 @@ class Reader {
       this.include(keyword, args);
       return;
     }
-    const tokens = tokenize(part, file, line, column, this.diagnostics);
-    if (tokens.length > 0) this.lines.push({ file, line, text: part, tokens });
+    const first = this.tokens.count;
+    lexInto(this.tokens, part, this.tokens.fileIndex(file), line, column, this.diagnostics);
+    if (this.tokens.count === first) return;
+    this.logicalLines += 1;
+    this.tokens.flags[first] = (this.tokens.flags[first] as number) | LINE_START;
+    if (QUOTING.test(part)) this.tokens.lineText.set(first, part);
+  }
+
+  /** Physical lines lexPlainLines went through in its last call. */
+  private plainLinesRead = 0;
+
+  /**
+   * Tokenises plain physical lines (words and braces, comments after a space) from text[position]
+   * on, straight into the store, exactly as the general path would; stops at the first line that
+   * needs the general path ($, @, ~, quotes, backslashes, template openers, non-ASCII or control
+   * characters, an include, a comment glued to a word, a long line) and returns where that line
+   * starts (or the end). One flat loop with one place that stores a word: small enough for V8 to
+   * optimise quickly, which is what matters for a run that reads a file once.
+   */
+  private lexPlainLines(text: string, position: number, fileIndex: number, lineNumber: number): number {
+    const store = this.tokens;
+    const length = text.length;
+    let lines = 0;
+    let first = store.count;
+    lines: while (position < length) {
+      first = store.count;
+      let end = text.indexOf('\n', position);
+      if (end < 0) end = length;
+      const next = end + 1;
+      if (end > position && text.charCodeAt(end - 1) === 13) end -= 1;
+      // Long lines are split by bytes; past the line limit only the general path knows what
+      // still counts.
+      if ((end - position) * 3 >= MAX_LINE_BYTES || this.logicalLines >= MAX_LOGICAL_LINES) break;
+      let i = position;
+      while (i < end) {
+        let c = text.charCodeAt(i);
+        let kind = c < 128 ? (CHAR_CLASS[c] as number) : SPECIAL;
+        if (kind === SPACE) {
+          i += 1;
+          continue;
+        }
+        if (kind === BRACE) {
+          // {{ {% {# open templates.
+          const after = text.charCodeAt(i + 1);
+          if (c === 123 && (after === 123 || after === 37 || after === 35)) break lines;
+          store.pushPlain(fileIndex, lineNumber, i - position + 1, c === 123 ? OPEN : CLOSE, i, i + 1, c === 123 ? OPEN_HASH : CLOSE_HASH, -1);
+          i += 1;
+          continue;
+        }
+        if (kind === COMMENT) {
+          // After a space (or first on the line) a comment ends the line; glued to a brace it
+          // cuts a value (reported by the general path).
+          if (i > position && (CHAR_CLASS[text.charCodeAt(i - 1)] as number) !== SPACE) break lines;
+          break;
+        }
+        // A word: up to a space, brace or the end of the line.
+        const wordStart = i;
+        let hash = HASH_SEED;
+        for (;;) {
+          if (kind !== WORD) {
+            if (kind !== HINT) break;
+            // %% __ <% <X open templates.
+            const after = text.charCodeAt(i + 1);
+            if (c === 60 ? after === 37 || (after >= 65 && after <= 90) : after === c) break lines;
+          }
+          hash = Math.imul(hash ^ c, 16777619);
+          i += 1;
+          if (i >= end) break;
+          c = text.charCodeAt(i);
+          kind = c < 128 ? (CHAR_CLASS[c] as number) : SPECIAL;
+        }
+        // A comment character glued to the word, or anything special in it.
+        if (i < end && kind !== SPACE && kind !== BRACE) break lines;
+        if (store.count === first && i - wordStart >= 7 && text.startsWith('include', wordStart)) break lines;
+        store.pushPlain(fileIndex, lineNumber, wordStart - position + 1, 0, wordStart, i, hash, findWordAt(text, wordStart, i, hash));
+      }
+      if (store.count > first) {
+        this.logicalLines += 1;
+        store.flags[first] = (store.flags[first] as number) | LINE_START;
+      }
+      position = next;
+      lineNumber += 1;
+      lines += 1;
+    }
+    // Stopped at a line for the general path: drop what was stored of it.
+    if (position < length) store.truncate(first);
+    this.plainLinesRead = lines;
+    return position;
   }
 
 
@@ -426,7 +543,16 @@ function isSpace(c: number): boolean {
  * `"` (quotes removed), and `{` / `}` outside quotes are tokens of their own.
  */
 export function tokenize(text: string, file: string, line: number, columnBase: number, diagnostics?: Diagnostic[]): Token[] {
+  const store = new TokenStore(16);
+  lexInto(store, text, store.fileIndex(file, text), line, columnBase, diagnostics);
   const tokens: Token[] = [];
+  for (let i = 0; i < store.count; i += 1) tokens.push(store.token(i));
+  return tokens;
+}
+
+/** tokenize() into a token store (the reader's general path). */
+function lexInto(tokens: TokenStore, text: string, fileIndex: number, line: number, columnBase: number, diagnostics?: Diagnostic[]): void {
+  const file = tokens.files[fileIndex] as string;
   let i = 0;
   while (i < text.length) {
     const code = text.charCodeAt(i);
@@ -437,7 +563,7 @@ export function tokenize(text: string, file: string, line: number, columnBase: n
     const c = text[i] ?? '';
     const start = i;
     if (c === '{' || c === '}') {
-      tokens.push({ file, line, column: columnBase + i + 1, text: c, quoted: false, offset: i });
+      tokens.pushText(fileIndex, line, columnBase + i + 1, i, c === '{' ? OPEN : CLOSE, c);
       i += 1;
       continue;
     }
@@ -445,10 +571,10 @@ export function tokenize(text: string, file: string, line: number, columnBase: n
       const close = text.indexOf('"', i + 1);
       if (close < 0) {
         diagnostics?.push(diagnostic({ file, line, column: columnBase + i + 1 }, 'unterminated-quote', 'double quote is not closed on this line: the value runs to the end of the line'));
-        tokens.push({ file, line, column: columnBase + i + 1, text: text.slice(i + 1), quoted: true, offset: start });
+        tokens.pushText(fileIndex, line, columnBase + i + 1, start, QUOTED, text.slice(i + 1));
         break;
       }
-      tokens.push({ file, line, column: columnBase + i + 1, text: text.slice(i + 1, close), quoted: true, offset: start });
+      tokens.pushText(fileIndex, line, columnBase + i + 1, start, QUOTED, text.slice(i + 1, close));
       i = close + 1;
       continue;
     }
@@ -456,9 +582,8 @@ export function tokenize(text: string, file: string, line: number, columnBase: n
       const d = text.charCodeAt(i);
       if (isSpace(d) || d === 123 /* { */ || d === 125 /* } */) break;
     }
-    tokens.push({ file, line, column: columnBase + start + 1, text: text.slice(start, i), quoted: false, offset: start });
+    tokens.pushText(fileIndex, line, columnBase + start + 1, start, 0, text.slice(start, i));
   }
-  return tokens;
 }
 
 /** Whitespace-separated words (double quotes group), braces kept inside words. */
@@ -537,12 +662,12 @@ export function globFiles(pattern: string): string[] {
   });
 }
 
-/** Reads a configuration and everything it includes into logical lines. */
+/** Reads a configuration and everything it includes into tokens. */
 export function readConfig(file: string, options: ReadOptions = {}): ReadResult {
   const reader = new Reader(options.configId ?? defaultConfigId(), options.readFile);
   reader.readMain(file);
   return {
-    lines: reader.lines,
+    tokens: reader.tokens,
     diagnostics: reader.diagnostics,
     sources: reader.sources,
     files: reader.files,

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wordId } from './words.js';
 
 export const DEFAULT_KEEPALIVED_VERSION = '2.2.7';
 
@@ -22,6 +23,8 @@ export interface NumericSpec {
 }
 
 export interface KeywordSpec {
+  /** Index in Schema.specs (stable for the schema's lifetime). */
+  id: number;
   keyword: string;
   path: string[];
   /** 'keywords': a {} block of sub-keywords; 'values': a {} block of free-form value lines. */
@@ -135,6 +138,10 @@ export class Schema {
   private readonly byName = new Map<string, KeywordSpec[]>();
   private readonly retired: RetiredKeyword[];
   private readonly retiredNames: Set<string>;
+  /** Every keyword spec, by id. */
+  readonly specs: KeywordSpec[] = [];
+  /** Children by word id (words.ts), per spec id; the top level at index specs.length. */
+  private readonly childWords: Map<number, KeywordSpec>[] = [];
 
   constructor(raw: RawSchema, retired: RetiredKeyword[], corrections: SchemaCorrections = { rejected: [], enums: {} }) {
     this.version = raw.keepalived_version;
@@ -142,6 +149,19 @@ export class Schema {
     this.retiredNames = new Set(retired.map((r) => r.keyword));
     this.root = this.build(raw.roots);
     this.correct(corrections);
+    for (const spec of this.specs) this.childWords.push(byWord(spec.children));
+    this.childWords.push(byWord(this.root));
+    // Values the lexer should recognise without cutting strings (enumerations, literals).
+    for (const spec of this.specs) {
+      for (const value of spec.enum ?? []) wordId(value);
+      for (const value of spec.literals ?? []) wordId(value);
+    }
+  }
+
+  /** lookup() by word id (words.ts); -1 finds nothing. */
+  lookupWord(parent: KeywordSpec | undefined, word: number): KeywordSpec | undefined {
+    if (word < 0) return undefined;
+    return this.childWords[parent ? parent.id : this.specs.length]?.get(word);
   }
 
   private correct(corrections: SchemaCorrections): void {
@@ -174,6 +194,7 @@ export class Schema {
     const map = new Map<string, KeywordSpec>();
     for (const raw of raws) {
       const spec: KeywordSpec = {
+        id: -1,
         keyword: raw.keyword,
         path: raw.path,
         children: this.build(raw.children ?? []),
@@ -201,6 +222,8 @@ export class Schema {
       if (raw.max_len !== undefined) spec.maxLen = raw.max_len;
       if (raw.alias_of) spec.aliasOf = raw.alias_of;
       spec.minArgs = minimumArguments(spec);
+      spec.id = this.specs.length;
+      this.specs.push(spec);
       // The JSON lists a few keywords twice under one parent (variants); the first wins.
       if (!map.has(spec.keyword)) map.set(spec.keyword, spec);
       const list = this.byName.get(spec.keyword) ?? [];
@@ -252,6 +275,12 @@ export class Schema {
     }
     return bestDistance <= limit ? best : undefined;
   }
+}
+
+function byWord(children: Map<string, KeywordSpec>): Map<number, KeywordSpec> {
+  const map = new Map<number, KeywordSpec>();
+  for (const [keyword, spec] of children) map.set(wordId(keyword), spec);
+  return map;
 }
 
 /** How many arguments the manual's first syntax line requires (words outside [...]). */

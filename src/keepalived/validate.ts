@@ -3,9 +3,10 @@
 // where it helps people match our findings to its log lines.
 import { isIP } from 'node:net';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import type { ConfigNode } from './parser.js';
+import { LEAF, VALUE, VALUES, type ConfigNode, type Syntax } from './parser.js';
 import { TEMPLATE_PLACEHOLDER, type Token } from './reader.js';
 import { editDistance, type KeywordSpec, type NumericSpec, type Schema } from './schema.js';
+import { wordId } from './words.js';
 
 const BOOLEANS = new Set(['on', 'off', 'true', 'false', 'yes', 'no']);
 
@@ -252,5 +253,122 @@ function takesAddress(spec: KeywordSpec): boolean {
 export function validateTree(nodes: ConfigNode[], schema: Schema): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const node of nodes) checkNode(node, undefined, schema, out);
+  return out;
+}
+
+/** Value blocks whose lines checkValueLine reads. */
+const CHECKED_VALUE_BLOCKS = new Set(['virtual_ipaddress', 'virtual_ipaddress_excluded', 'static_ipaddress', 'interface_up_down_delays', 'unicast_peer', ...Object.keys(TRACK_WEIGHTS)]);
+const BOOLEAN_WORDS = new Set([...BOOLEANS].map((word) => wordId(word)));
+
+/**
+ * What a keyword's checks need, worked out once per spec: whether a node of it can be accepted
+ * by the quick test below (quick: false sends every node of it to checkNode), and the word ids
+ * of its enumeration and literals.
+ */
+interface Plan {
+  quick: boolean;
+  deprecated: string | undefined;
+  enumWords: Set<number> | undefined;
+  literalWords: Set<number>;
+  boolean: boolean;
+  /** Numeric checks on fixed argument positions, with the maximum as checkNumber applies it. */
+  numeric: { arg: number; min: number; max: number }[];
+  /** For spec.range without numeric checks: the range a plain number must be in. */
+  range: [number, number] | undefined;
+  checkedValues: boolean;
+}
+
+/** Plans by spec id, per schema. */
+const schemaPlans = new WeakMap<Schema, (Plan | undefined)[]>();
+
+function planOf(plans: (Plan | undefined)[], spec: KeywordSpec, parent: KeywordSpec | undefined, schema: Schema): Plan {
+  let plan = plans[spec.id];
+  if (plan) return plan;
+  const retired = schema.retiredKeyword(spec.keyword, parent);
+  const shape = spec.block ? { address: false, boolean: false } : shapeOf(spec);
+  plan = {
+    quick:
+      !spec.block &&
+      spec.keyword !== 'mcast_dst_ip' &&
+      !shape.address &&
+      spec.args !== 'HEX_STR' &&
+      !(spec.range && spec.args?.startsWith('INT|RANGE')) &&
+      !(retired && retired.status === 'deprecated'),
+    deprecated: retired && retired.status === 'deprecated' ? retired.message : undefined,
+    enumWords: spec.enum ? new Set(spec.enum.map((word) => wordId(word))) : undefined,
+    literalWords: new Set((spec.literals ?? []).map((word) => wordId(word))),
+    boolean: shape.boolean,
+    numeric: spec.numeric
+      .filter((n) => typeof n.arg === 'number')
+      .map((n) => ({ arg: n.arg as number, min: n.min, max: n.type === 'uint' || n.type === 'int' ? Math.floor(n.max) : n.max })),
+    range: spec.range && spec.numeric.length === 0 ? spec.range : undefined,
+    checkedValues: spec.block === 'values' && CHECKED_VALUE_BLOCKS.has(spec.keyword),
+  };
+  plans[spec.id] = plan;
+  return plan;
+}
+
+/**
+ * True when checkNode would find nothing wrong with this leaf, decided on word ids and digits
+ * without making strings (the common case: a known word or a plain number in range). False
+ * means "look closer", not "wrong": the node then goes through checkNode.
+ */
+function quickValid(syntax: Syntax, n: number, spec: KeywordSpec, plan: Plan): boolean {
+  const tokens = syntax.tokens;
+  const first = (syntax.tok[n] as number) + 1;
+  const end = syntax.argEnd[n] as number;
+  const count = end - first;
+  // Rewritten tokens may hold templates: checkNode knows what to do with them.
+  for (let t = first; t < end; t += 1) if (tokens.rewrittenText(t)) return false;
+  if (count < spec.minArgs) return false;
+  if (count === 0) return true;
+  const firstWord = tokens.word[first] as number;
+  if (plan.enumWords && !plan.enumWords.has(firstWord)) return false;
+  if (plan.boolean && !BOOLEAN_WORDS.has(firstWord) && !plan.literalWords.has(firstWord)) return false;
+  for (const numeric of plan.numeric) {
+    const t = first + numeric.arg - 1;
+    if (t < first || t >= end) continue;
+    const word = tokens.word[t] as number;
+    if (numeric.arg === 1 && plan.literalWords.has(word)) continue;
+    if (plan.enumWords?.has(word)) continue;
+    const value = tokens.digits(t);
+    if (value < 0 || value < numeric.min || value > numeric.max) return false;
+  }
+  if (spec.maxLen !== undefined && tokens.length(first) > spec.maxLen) return false;
+  if (plan.range) {
+    const value = tokens.digits(first);
+    if (value < 0 || value < plan.range[0] || value > plan.range[1]) return false;
+  }
+  return true;
+}
+
+/** Schema checks over the compact tree: what validateTree does, without objects for valid nodes. */
+export function validateSyntax(syntax: Syntax): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const schema = syntax.schema;
+  let plans = schemaPlans.get(schema);
+  if (!plans) {
+    plans = [];
+    schemaPlans.set(schema, plans);
+  }
+  for (let n = 0; n < syntax.count; n += 1) {
+    const kind = syntax.kind[n] as number;
+    if (kind === VALUE) continue;
+    const spec = schema.specs[syntax.spec[n] as number] as KeywordSpec;
+    const parentNode = syntax.parent[n] as number;
+    const parent = parentNode >= 0 ? syntax.specOf(parentNode) : undefined;
+    const plan = planOf(plans, spec, parent, schema);
+    if (kind === LEAF) {
+      if (!plan.quick || !quickValid(syntax, n, spec, plan)) checkNode(syntax.view(n), parent, schema, out);
+      continue;
+    }
+    if (plan.deprecated !== undefined) out.push(diagnostic(syntax.position(n), 'deprecated-keyword', plan.deprecated));
+    if (kind === VALUES && plan.checkedValues) {
+      for (let c = n + 1; c < (syntax.next[n] as number); c = syntax.next[c] as number) {
+        const line = syntax.view(c);
+        if (!line.keyword.includes(TEMPLATE_PLACEHOLDER) && !hasTemplate(line.args)) checkValueLine(spec.keyword, line, out);
+      }
+    }
+  }
   return out;
 }

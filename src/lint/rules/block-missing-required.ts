@@ -1,3 +1,5 @@
+import { KEYWORDS } from '../../keepalived/parser.js';
+import { childNodes } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Top-level blocks keepalived drops when a keyword is missing: block -> any of these keywords. */
@@ -15,12 +17,15 @@ export default {
   category: 'value',
   description: 'A block without the keyword it cannot work without (bfd_instance neighbor_ip, vrrp_track_process process, track_file file, garp_group interval).',
   check({ loaded, report }) {
-    for (const node of loaded.tree) {
-      const required = REQUIRED[node.keyword];
-      if (!required || node.kind !== 'keywords' || !node.end) continue;
-      if (node.children.some((child) => required.any.includes(child.keyword))) continue;
-      const name = node.args[0]?.text;
-      report({ file: node.file, line: node.line, column: node.column, endLine: node.end.line }, `${node.keyword}${name ? ` ${name}` : ''} has no ${required.any.join(' / ')}: ${required.consequence}`);
+    const syntax = loaded.syntax;
+    for (const node of syntax.top()) {
+      const keyword = syntax.keyword(node);
+      const required = Object.hasOwn(REQUIRED, keyword) ? REQUIRED[keyword] : undefined;
+      const endLine = syntax.endLine(node);
+      if (!required || syntax.kind[node] !== KEYWORDS || endLine === undefined) continue;
+      if (childNodes(syntax, node).some((child) => required.any.includes(syntax.keyword(child)))) continue;
+      const name = syntax.arg(node, 0);
+      report({ file: syntax.file(node), line: syntax.line(node), column: syntax.column(node), endLine }, `${keyword}${name ? ` ${name}` : ''} has no ${required.any.join(' / ')}: ${required.consequence}`);
     }
   },
 } satisfies Rule;

@@ -1,5 +1,5 @@
+import { VALUES } from '../../keepalived/parser.js';
 import type { Rule } from '../types.js';
-import { forEachNode } from '../helpers.js';
 
 // virtual_ipaddress has its own rule (no-virtual-ip); an empty value block elsewhere is at best
 // noise and often a leftover (keepalived: "Warning - empty notification_email block").
@@ -9,8 +9,12 @@ export default {
   category: 'syntax',
   description: 'A value block with no lines (notification_email, unicast_peer, track_script, ...).',
   check({ loaded, report }) {
-    forEachNode(loaded.tree, (node) => {
-      if (node.kind === 'values' && node.children.length === 0 && node.keyword !== 'virtual_ipaddress' && node.end) report({ file: node.file, line: node.line, column: node.column, endLine: node.end.line }, `'${node.keyword}' block is empty: delete it or fill it in`);
-    });
+    const syntax = loaded.syntax;
+    for (let node = 0; node < syntax.count; node += 1) {
+      if (syntax.kind[node] !== VALUES || syntax.next[node] !== node + 1) continue;
+      const endLine = syntax.endLine(node);
+      const keyword = syntax.keyword(node);
+      if (keyword !== 'virtual_ipaddress' && endLine !== undefined) report({ file: syntax.file(node), line: syntax.line(node), column: syntax.column(node), endLine }, `'${keyword}' block is empty: delete it or fill it in`);
+    }
   },
 } satisfies Rule;

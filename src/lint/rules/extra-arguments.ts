@@ -1,6 +1,6 @@
+import { LEAF } from '../../keepalived/parser.js';
 import type { KeywordSpec } from '../../keepalived/schema.js';
 import type { Rule } from '../types.js';
-import { forEachNode } from '../helpers.js';
 
 /**
  * Keywords that take exactly one argument: the schema's argument shape is a single word
@@ -30,12 +30,17 @@ export default {
   category: 'value',
   description: 'Words after a one-argument keyword, which keepalived silently ignores.',
   check({ loaded, report }) {
-    forEachNode(loaded.tree, (node) => {
-      if (node.kind !== 'leaf' || !node.spec || node.args.length < 2 || !singleArgument(node.spec)) return;
+    const syntax = loaded.syntax;
+    for (let n = 0; n < syntax.count; n += 1) {
+      // Most leaves have one argument: the count decides before anything else is looked at.
+      if (syntax.kind[n] !== LEAF || syntax.argCount(n) < 2) continue;
+      const spec = syntax.specOf(n);
+      if (!spec || !singleArgument(spec)) continue;
+      const node = syntax.view(n);
       const extra = node.args[1];
-      if (!extra) return;
+      if (!extra) continue;
       const rest = node.args.slice(1).map((a) => a.text).join(' ');
-      report(extra, `'${node.keyword}' takes one argument; keepalived ignores '${rest}'${node.spec && loaded.schema.placesOf(extra.text).length > 0 ? ` (is '${extra.text}' meant to be on its own line?)` : ''}`);
-    });
+      report(extra, `'${node.keyword}' takes one argument; keepalived ignores '${rest}'${loaded.schema.placesOf(extra.text).length > 0 ? ` (is '${extra.text}' meant to be on its own line?)` : ''}`);
+    }
   },
 } satisfies Rule;

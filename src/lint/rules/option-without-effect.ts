@@ -1,4 +1,5 @@
-import type { ConfigNode } from '../../keepalived/parser.js';
+import { ChildIndex, type ConfigNode } from '../../keepalived/parser.js';
+import { wordId } from '../../keepalived/words.js';
 import type { Rule } from '../types.js';
 
 interface Check {
@@ -6,7 +7,7 @@ interface Check {
   /** Keywords this check is about. */
   keywords: string[];
   /** True when the keyword has no effect in this block (keepalived then ignores or resets it). */
-  applies(block: ConfigNode, has: (keyword: string) => ConfigNode | undefined): boolean;
+  applies(has: (keyword: string) => ConfigNode | undefined): boolean;
   why: string;
 }
 
@@ -15,20 +16,28 @@ const scheduler = (has: (keyword: string) => ConfigNode | undefined): string | u
 // Each of these is a keepalived message ("... only applies to ...", "... without ...") for a
 // keyword that is accepted but then ignored or reset: the file does not do what it says.
 const CHECKS: Check[] = [
-  { block: 'vrrp_instance', keywords: ['unicast_src_ip', 'check_unicast_src', 'old_unicast_checksum', 'unicast_ttl'], applies: (_b, has) => !has('unicast_peer'), why: 'has no effect without unicast_peer (keepalived falls back to multicast)' },
-  { block: 'vrrp_instance', keywords: ['vmac_xmit_base'], applies: (_b, has) => !has('use_vmac'), why: 'only works with use_vmac' },
-  { block: 'vrrp_instance', keywords: ['vrf'], applies: (_b, has) => Boolean(has('interface')), why: 'cannot be combined with interface (keepalived ignores it)' },
-  { block: 'virtual_server', keywords: ['hashed', 'sh-port', 'sh-fallback'], applies: (_b, has) => scheduler(has) !== 'sh', why: 'only applies to the sh scheduler' },
-  { block: 'virtual_server', keywords: ['mh-port', 'mh-fallback'], applies: (_b, has) => scheduler(has) !== 'mh', why: 'only applies to the mh scheduler' },
-  { block: 'virtual_server', keywords: ['ops'], applies: (_b, has) => (has('protocol')?.args[0]?.text ?? '').toUpperCase() !== 'UDP', why: 'one-packet scheduling requires protocol UDP' },
-  { block: 'virtual_server', keywords: ['sorry_server_inhibit', 'sorry_server_lvs_method'], applies: (_b, has) => !has('sorry_server'), why: 'has no effect without sorry_server' },
+  { block: 'vrrp_instance', keywords: ['unicast_src_ip', 'check_unicast_src', 'old_unicast_checksum', 'unicast_ttl'], applies: (has) => !has('unicast_peer'), why: 'has no effect without unicast_peer (keepalived falls back to multicast)' },
+  { block: 'vrrp_instance', keywords: ['vmac_xmit_base'], applies: (has) => !has('use_vmac'), why: 'only works with use_vmac' },
+  { block: 'vrrp_instance', keywords: ['vrf'], applies: (has) => Boolean(has('interface')), why: 'cannot be combined with interface (keepalived ignores it)' },
+  { block: 'virtual_server', keywords: ['hashed', 'sh-port', 'sh-fallback'], applies: (has) => scheduler(has) !== 'sh', why: 'only applies to the sh scheduler' },
+  { block: 'virtual_server', keywords: ['mh-port', 'mh-fallback'], applies: (has) => scheduler(has) !== 'mh', why: 'only applies to the mh scheduler' },
+  { block: 'virtual_server', keywords: ['ops'], applies: (has) => (has('protocol')?.args[0]?.text ?? '').toUpperCase() !== 'UDP', why: 'one-packet scheduling requires protocol UDP' },
+  { block: 'virtual_server', keywords: ['sorry_server_inhibit', 'sorry_server_lvs_method'], applies: (has) => !has('sorry_server'), why: 'has no effect without sorry_server' },
   {
     block: 'virtual_server',
     keywords: ['hysteresis'],
-    applies: (_b, has) => Number(has('hysteresis')?.args[0]?.text ?? 0) >= Number(has('quorum')?.args[0]?.text ?? 1),
+    applies: (has) => Number(has('hysteresis')?.args[0]?.text ?? 0) >= Number(has('quorum')?.args[0]?.text ?? 1),
     why: 'must be below quorum (default 1); keepalived resets it to 0',
   },
 ];
+
+/** The checks of each block, with the word ids (keepalived/words.ts) of their keywords. */
+const BY_BLOCK = new Map<string, (Check & { words: number[] })[]>();
+for (const check of CHECKS) {
+  const list = BY_BLOCK.get(check.block) ?? [];
+  list.push({ ...check, words: check.keywords.map((keyword) => wordId(keyword)) });
+  BY_BLOCK.set(check.block, list);
+}
 
 export default {
   id: 'option-without-effect',
@@ -36,16 +45,20 @@ export default {
   category: 'value',
   description: 'A keyword keepalived accepts but ignores or resets here (unicast options without peers, sh-port without sh, ...).',
   check({ loaded, report }) {
-    for (const block of loaded.tree) {
-      const checks = CHECKS.filter((c) => c.block === block.keyword);
-      if (checks.length === 0) continue;
-      const index = new Map<string, ConfigNode>();
-      for (const child of block.children) index.set(child.keyword, child);
-      const has = (keyword: string): ConfigNode | undefined => index.get(keyword);
+    const syntax = loaded.syntax;
+    const index = new ChildIndex(syntax);
+    const has = (keyword: string): ConfigNode | undefined => {
+      const child = index.get(wordId(keyword));
+      return child < 0 ? undefined : syntax.view(child);
+    };
+    for (const block of syntax.top()) {
+      const checks = BY_BLOCK.get(syntax.keyword(block));
+      if (!checks) continue;
+      index.of(block);
       for (const check of checks) {
-        for (const keyword of check.keywords) {
-          const node = has(keyword);
-          if (node && check.applies(block, has)) report(node, `'${keyword}' ${check.why}`);
+        for (let k = 0; k < check.keywords.length; k += 1) {
+          const child = index.get(check.words[k] as number);
+          if (child >= 0 && check.applies(has)) report(syntax.position(child), `'${check.keywords[k]}' ${check.why}`);
         }
       }
     }

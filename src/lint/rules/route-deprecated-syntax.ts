@@ -9,7 +9,7 @@ export default {
   category: 'vrrp',
   description: "Deprecated route words: 'or' (use nexthop) and 'gw' (use via).",
   check({ loaded, report }) {
-    for (const { node } of valueLines(loaded.tree, BLOCKS)) {
+    for (const { node } of valueLines(loaded.syntax, BLOCKS)) {
       for (const token of node.args) {
         if (token.text === 'or') report(token, `"or" in a route is deprecated; use "nexthop"`);
         if (token.text === 'gw') report(token, `"gw" in a route is deprecated; use "via"`);

@@ -19,7 +19,7 @@ export default {
   category: 'vrrp',
   description: 'An address or prefix in virtual_routes/rules or static_routes/rules that is not valid.',
   check({ loaded, report }) {
-    for (const { node, block: parent } of valueLines(loaded.tree, BLOCKS)) {
+    for (const { node, block: parent } of valueLines(loaded.syntax, BLOCKS)) {
       const words = [node.keyword, ...node.args.map((a) => a.text)];
       const tokens = [node, ...node.args];
       const isRule = parent.keyword.endsWith('_rules');

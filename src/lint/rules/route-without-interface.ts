@@ -9,7 +9,7 @@ export default {
   category: 'vrrp',
   description: 'A virtual route without dev: keepalived cannot track it.',
   check({ loaded, report }) {
-    for (const { node } of valueLines(loaded.tree, BLOCKS)) {
+    for (const { node } of valueLines(loaded.syntax, BLOCKS)) {
       const words = [node.keyword, ...node.args.map((a) => a.text)];
       if (!words.includes('dev') && !words.includes('no_track')) report(node, `route '${words.join(' ')}' has no 'dev': keepalived cannot track it (add dev IFNAME or no_track)`);
     }

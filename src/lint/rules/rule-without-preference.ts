@@ -9,7 +9,7 @@ export default {
   category: 'vrrp',
   description: 'An ip rule in virtual_rules/static_rules without preference (keepalived picks one).',
   check({ loaded, report }) {
-    for (const { node } of valueLines(loaded.tree, BLOCKS)) {
+    for (const { node } of valueLines(loaded.syntax, BLOCKS)) {
       const words = [node.keyword, ...node.args.map((a) => a.text)];
       if (!words.some((w) => w === 'preference' || w === 'pref' || w === 'priority')) report(node, `rule '${words.join(' ')}' has no preference: keepalived assigns one that is probably not what you want`);
     }

@@ -11,8 +11,8 @@ export default {
   description: 'Scripts configured without enable_script_security in global_defs.',
   check({ config, report }) {
     if (config.global.enableScriptSecurity) return;
-    const first = scripts(config).next();
-    if (first.done) return;
-    report(first.value.script.at, `scripts are configured but global_defs has no enable_script_security: keepalived refuses scripts that run as root and are writable by others (keepalived -t: "SECURITY VIOLATION", exit 6); add enable_script_security and script_user`);
+    const first = scripts(config)[0];
+    if (!first) return;
+    report(first.script.at, `scripts are configured but global_defs has no enable_script_security: keepalived refuses scripts that run as root and are writable by others (keepalived -t: "SECURITY VIOLATION", exit 6); add enable_script_security and script_user`);
   },
 } satisfies Rule;

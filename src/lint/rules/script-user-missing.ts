@@ -30,8 +30,7 @@ export default {
     if (config.global.scriptUser !== undefined && !known.has(config.global.scriptUser) && config.global.at) {
       report(config.global.scriptUserAt ?? config.global.at, `script_user ${config.global.scriptUser} does not exist on this host: keepalived cannot run scripts as it`);
     }
-    const first = scripts(config).next();
-    if (first.done) return;
+    if (scripts(config).length === 0) return;
     if (config.global.scriptUser !== undefined) {
       // reported above
     } else if (config.global.enableScriptSecurity && !known.has('keepalived_script')) {

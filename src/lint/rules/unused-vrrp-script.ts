@@ -1,3 +1,4 @@
+import { childNodes } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 export default {
@@ -8,9 +9,10 @@ export default {
   check({ config, loaded, report }) {
     const used = new Set(config.vrrpInstances.flatMap((i) => i.trackScripts.map((t) => t.name)));
     // Sync groups can track scripts too.
-    for (const node of loaded.tree) {
-      if (node.keyword !== 'vrrp_sync_group') continue;
-      for (const child of node.children) if (child.keyword === 'track_script') for (const line of child.children) used.add(line.keyword);
+    const syntax = loaded.syntax;
+    for (const node of syntax.top()) {
+      if (syntax.keyword(node) !== 'vrrp_sync_group') continue;
+      for (const child of childNodes(syntax, node)) if (syntax.keyword(child) === 'track_script') for (const line of childNodes(syntax, child)) used.add(syntax.keyword(line));
     }
     for (const script of config.vrrpScripts) if (!used.has(script.name)) report(script.at, `vrrp_script ${script.name} is never tracked: it runs but changes nothing (add it to a track_script block or delete it)`);
   },

@@ -1,0 +1,70 @@
+// Interned words: every keyword of the schema (and the enumerated values) gets a small integer
+// id once per process. The lexer hashes each token while scanning its characters and finds the
+// word without cutting a string out of the line, so the 150,000 keywords of a big file cost no
+// allocation, and later stages compare integers instead of strings.
+
+/** The word of each id. */
+export const WORDS: string[] = [];
+const hashes: number[] = [];
+const byText = new Map<string, number>();
+/** Open addressing table: id + 1 per slot, 0 = empty. */
+let table = new Int32Array(1024);
+let mask = table.length - 1;
+
+/** FNV-1a step: the lexer applies it to every character code of a token, starting at HASH_SEED. */
+export const HASH_SEED = 0x811c9dc5 | 0;
+export function hashStep(hash: number, code: number): number {
+  return Math.imul(hash ^ code, 16777619);
+}
+
+function hashOf(text: string): number {
+  let hash = HASH_SEED;
+  for (let i = 0; i < text.length; i += 1) hash = hashStep(hash, text.charCodeAt(i));
+  return hash;
+}
+
+function insert(id: number, hash: number): void {
+  let slot = hash & mask;
+  while (table[slot] !== 0) slot = (slot + 1) & mask;
+  table[slot] = id + 1;
+}
+
+/** The id of a word, assigned on first use. */
+export function wordId(text: string): number {
+  const known = byText.get(text);
+  if (known !== undefined) return known;
+  const id = WORDS.length;
+  const hash = hashOf(text);
+  WORDS.push(text);
+  hashes.push(hash);
+  byText.set(text, id);
+  if (WORDS.length * 2 > table.length) {
+    table = new Int32Array(table.length * 2);
+    mask = table.length - 1;
+    for (let i = 0; i < WORDS.length; i += 1) insert(i, hashes[i] as number);
+  } else {
+    insert(id, hash);
+  }
+  return id;
+}
+
+/** The id of a known word, or -1 (never assigns). */
+export function findWord(text: string): number {
+  return byText.get(text) ?? -1;
+}
+
+/** The id of the known word source[start, end) whose hash is `hash`, or -1. */
+export function findWordAt(source: string, start: number, end: number, hash: number): number {
+  let slot = hash & mask;
+  const length = end - start;
+  for (;;) {
+    const entry = table[slot] as number;
+    if (entry === 0) return -1;
+    const id = entry - 1;
+    if (hashes[id] === hash) {
+      const word = WORDS[id] as string;
+      if (word.length === length && source.startsWith(word, start)) return id;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
