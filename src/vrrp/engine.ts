@@ -25,6 +25,7 @@ import type { Logger } from './log.js';
 import { prepareInstance, sameRouter, vipKey, type InstanceSetup } from './instance-setup.js';
 import { trackingEffect, type TrackedObject } from './tracking.js';
 import { ScriptCheck } from './script-check.js';
+import { announcementPlan } from './announce-plan.js';
 import { insecureReason, resolveExecutable, scriptIdentity } from './script-user.js';
 import { groupFaultsFor, groupMayTakeOver, groupState, isGroupFault, ownFaults, type MemberView } from './sync-group.js';
 
@@ -299,7 +300,7 @@ export class Engine {
       const added = setup.vips.filter((v) => !held.has(vipKey(v)));
       for (const vip of added) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
       runtime.heldVips = [...setup.vips];
-      this.announceVips(runtime, added);
+      this.announceVips(runtime, added, setup.instance.garpMasterRepeat);
     });
   }
 
@@ -639,33 +640,41 @@ export class Engine {
     for (const vip of held) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
   }
 
-  /** Gratuitous ARP / unsolicited NA: a burst at once and another after garp_master_delay. */
+  /**
+   * Gratuitous ARP / unsolicited NA on takeover: a burst at once, another after
+   * garp_master_delay, and while master a refresh every garp_master_refresh seconds.
+   */
   private announce(runtime: Runtime): void {
-    this.announceVips(runtime, runtime.setup.vips);
-    const delay = runtime.setup.instance.garpMasterDelay;
-    if (delay > 0) {
-      runtime.garpTimers.push(
-        setTimeout(() => {
-          if (runtime.machine.state === 'master' && !runtime.closed) this.announceVips(runtime, runtime.setup.vips);
-        }, delay * 1000),
-      );
+    const { instance } = runtime.setup;
+    const stillMaster = (): boolean => runtime.machine.state === 'master' && !runtime.closed;
+    this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRepeat);
+    if (instance.garpMasterDelay > 0) {
+      runtime.garpTimers.push(setTimeout(() => stillMaster() && this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRepeat), instance.garpMasterDelay * 1000));
+    }
+    if (instance.garpMasterRefresh > 0) {
+      runtime.garpTimers.push(setInterval(() => stillMaster() && this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRefreshRepeat), instance.garpMasterRefresh * 1000));
     }
   }
 
-  private announceVips(runtime: Runtime, vips: AddressSpec[]): void {
+  /** One burst: `repeat` rounds, spaced by vrrp_garp_interval / vrrp_gna_interval. */
+  private announceVips(runtime: Runtime, vips: AddressSpec[], repeat: number): void {
     const { instance, link } = runtime.setup;
-    for (let i = 0; i < Math.max(1, instance.garpMasterRepeat); i++) {
-      for (const vip of vips) {
-        // The announcer is bound to the instance's interface: a VIP given another `dev` is
-        // not announced from here rather than announced on the wrong link.
-        if (vip.ifindex !== link.index) continue;
-        try {
-          if (isIPv6(vip.address)) runtime.announcer.neighborAdvertFor(vip.address);
-          else runtime.announcer.arpFor(vip.address);
-        } catch (error) {
-          this.log.limited(`${instance.name}:garp`, 'warn', 'could not announce a VIP', { address: vip.address, error: String(error) });
-        }
+    // The announcer is bound to the instance's interface: a VIP given another `dev` is not
+    // announced from here rather than announced on the wrong link.
+    const addresses = vips.filter((vip) => vip.ifindex === link.index).map((vip) => vip.address);
+    const send = (address: string): void => {
+      if (runtime.closed) return;
+      try {
+        if (isIPv6(address)) runtime.announcer.neighborAdvertFor(address);
+        else runtime.announcer.arpFor(address);
+      } catch (error) {
+        this.log.limited(`${instance.name}:garp`, 'warn', 'could not announce a VIP', { address, error: String(error) });
       }
+    };
+    const { vrrpGarpInterval, vrrpGnaInterval } = this.config.global;
+    for (const planned of announcementPlan(addresses, { repeat, garpIntervalMs: vrrpGarpInterval * 1000, gnaIntervalMs: vrrpGnaInterval * 1000 })) {
+      if (planned.atMs === 0) send(planned.address);
+      else runtime.garpTimers.push(setTimeout(() => send(planned.address), planned.atMs));
     }
   }
 
