@@ -130,7 +130,7 @@ const K = keywordIds([
   'global_defs', 'vrrp_script', 'vrrp_instance', 'vrrp_sync_group', 'virtual_server', 'virtual_server_group',
   'router_id', 'vrrp_version', 'vrrp_strict', 'enable_script_security', 'script_user', 'notification_email', 'vrrp_mcast_group4',
   'vrrp_mcast_group6', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_interval', 'vrrp_gna_interval',
-  'vrrp_skip_check_adv_addr', 'default_interface', 'lvs_sync_daemon',
+  'vrrp_skip_check_adv_addr', 'default_interface', 'lvs_sync_daemon', 'vrrp_notify_fifo', 'notify_fifo', 'virtual_routes',
   'weight', 'interval', 'rise', 'fall', 'init_fail', 'script', 'timeout', 'user',
   'state', 'priority', 'version', 'advert_int', 'nopreempt', 'preempt_delay', 'strict_mode', 'virtual_ipaddress',
   'virtual_ipaddress_excluded', 'unicast_peer', 'use_vmac', 'track_script', 'track_interface', 'track_file', 'track_process',
@@ -310,6 +310,8 @@ class Builder {
       global.vrrpGarpInterval = this.num(at.get(K.vrrp_garp_interval), global.vrrpGarpInterval);
       global.vrrpGnaInterval = this.num(at.get(K.vrrp_gna_interval), global.vrrpGnaInterval);
       if (at.get(K.vrrp_skip_check_adv_addr) >= 0) global.vrrpSkipCheckAdvAddr = true;
+      const fifo = this.text(at.get(K.vrrp_notify_fifo)) ?? this.text(at.get(K.notify_fifo));
+      if (fifo) global.vrrpNotifyFifo = fifo;
       const defaultInterface = this.text(at.get(K.default_interface));
       if (defaultInterface) global.defaultInterface = defaultInterface;
       const sync = at.get(K.lvs_sync_daemon);
@@ -423,6 +425,10 @@ class Builder {
       trackInterfaces: this.tracks(at.get(K.track_interface)),
       trackFiles: this.tracks(at.get(K.track_file)),
       trackProcesses: this.tracks(at.get(K.track_process)),
+      virtualRoutes: this.children(at.get(K.virtual_routes)).map((line) => {
+        const view = this.syntax.view(line);
+        return { words: [view.keyword, ...view.args.map((a) => a.text)], at: this.ref(line) };
+      }),
       notify: {},
       garpMasterDelay: this.num(at.get(K.garp_master_delay), global.vrrpGarpMasterDelay),
       garpMasterRepeat: this.num(at.get(K.garp_master_repeat), global.vrrpGarpMasterRepeat),

@@ -109,6 +109,8 @@ export interface VrrpInstance {
   dontTrackPrimary: boolean;
   /** Do not check that advert addresses match ours (instance or global setting). */
   skipCheckAdvAddr: boolean;
+  /** `virtual_routes`: each route as its words (`[src ADDR] [to] DEST [via GW] [dev IF] ...`). */
+  virtualRoutes: { words: string[]; at: SourceRef }[];
   /** `use_vmac [NAME] [MAC]`: the macvlan interface keepalived creates (default vrrp.<VRID>). */
   vmac?: { name?: string; mac?: string };
 }
@@ -252,6 +254,8 @@ export interface GlobalDefs {
   vrrpSkipCheckAdvAddr: boolean;
   /** Interface for instances that give none (default eth0). */
   defaultInterface: string;
+  /** Where VRRP state changes are written (`vrrp_notify_fifo`, else `notify_fifo`). */
+  vrrpNotifyFifo?: string;
   /** `lvs_sync_daemon IFNAME [INSTANCE] ...` */
   lvsSyncDaemon?: { interface: string; instance?: string };
   at?: SourceRef;
