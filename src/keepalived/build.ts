@@ -159,6 +159,8 @@ const GROUP_NOTIFY = [[K.notify_master, 'master'], [K.notify_backup, 'backup'], 
 
 class Builder {
   readonly diagnostics: Diagnostic[] = [];
+  /** The virtual_server nodes, in order. */
+  readonly serverNodes: number[] = [];
   private readonly tokens: TokenStore;
   private readonly levels: ChildIndex[];
 
@@ -258,7 +260,9 @@ class Builder {
           config.syncGroups.push(this.syncGroup(node));
           break;
         case K.virtual_server:
-          config.virtualServers.push(this.virtualServer(node));
+          // Virtual servers are built when asked for (see buildModel); their diagnostics now.
+          this.virtualServerDiagnostics(node);
+          this.serverNodes.push(node);
           break;
         case K.virtual_server_group:
           config.virtualServerGroups.push(this.virtualServerGroup(node));
@@ -501,7 +505,19 @@ class Builder {
     return group;
   }
 
-  private virtualServer(node: number): VirtualServer {
+  /** What building a virtual_server finds wrong: its address and its real servers' addresses. */
+  private virtualServerDiagnostics(node: number): void {
+    const first = this.text(node, 0);
+    if (first !== undefined && first !== 'fwmark' && first !== 'group' && !familyOf(first)) {
+      this.diagnostics.push(diagnostic(this.argAt(node, 0), 'invalid-address', `virtual_server address '${first}' is not an IP address`));
+    }
+    for (const rs of this.all(node, K.real_server)) {
+      const address = this.text(rs) ?? '';
+      if (address && familyOf(address) === undefined) this.diagnostics.push(diagnostic(this.argAt(rs, 0), 'invalid-address', `real_server address '${address}' is not an IP address`));
+    }
+  }
+
+  virtualServer(node: number): VirtualServer {
     const at = this.level(0, node);
     const first = this.text(node, 0);
     const protocolNode = at.get(K.protocol);
@@ -539,7 +555,6 @@ class Builder {
       server.address = first;
       const family = familyOf(first);
       if (family) server.family = family;
-      else this.diagnostics.push(diagnostic(this.argAt(node, 0), 'invalid-address', `virtual_server address '${first}' is not an IP address`));
       const port = this.optionalNum(node, 1);
       if (port !== undefined) server.port = port;
     }
@@ -568,7 +583,6 @@ class Builder {
   private realServer(node: number, server: VirtualServer): RealServer {
     const at = this.level(1, node);
     const address = this.text(node) ?? '';
-    if (address && familyOf(address) === undefined) this.diagnostics.push(diagnostic(this.argAt(node, 0), 'invalid-address', `real_server address '${address}' is not an IP address`));
     const real: RealServer = {
       address,
       at: this.ref(node),
@@ -711,8 +725,57 @@ function rangeEndValid(start: string, end: string): boolean {
   return end !== start;
 }
 
+/** Where the virtual servers of a model come from until they are built. */
+interface ServerSource {
+  syntax: Syntax;
+  nodes: number[];
+  built(): VirtualServer[] | undefined;
+}
+
+const serverSources = new WeakMap<KeepalivedConfig, ServerSource>();
+
+/**
+ * The model of a syntax tree. `config.virtualServers` is built on first use: a big file has
+ * thousands of virtual servers with real servers and checkers, which the linter looks at one
+ * at a time (forEachVirtualServer) instead of keeping them all; `vrrp run`, `config dump` and
+ * anyone else reading the property get the same array as before.
+ */
 export function buildModel(syntax: Syntax, files: string[], configId: string): { config: KeepalivedConfig; diagnostics: Diagnostic[] } {
   const builder = new Builder(syntax);
   const config = builder.build(files, configId);
+  const nodes = builder.serverNodes;
+  let built: VirtualServer[] | undefined;
+  // Redefining the property keeps its place among the keys (config dump prints them in order).
+  Object.defineProperty(config, 'virtualServers', {
+    enumerable: true,
+    configurable: true,
+    get: (): VirtualServer[] => {
+      if (!built) {
+        const lazy = new Builder(syntax);
+        built = nodes.map((node) => lazy.virtualServer(node));
+      }
+      return built;
+    },
+    set: (value: VirtualServer[]) => {
+      built = value;
+    },
+  });
+  serverSources.set(config, { syntax, nodes, built: () => built });
   return { config, diagnostics: builder.diagnostics };
+}
+
+/**
+ * Calls `visit` with every virtual server of the model, in order. Unless the model's array was
+ * already built, each one is built for the call and then dropped, so a file with thousands of
+ * them costs no more memory than one.
+ */
+export function forEachVirtualServer(config: KeepalivedConfig, visit: (server: VirtualServer) => void): void {
+  const source = serverSources.get(config);
+  const built = source ? source.built() : config.virtualServers;
+  if (built || !source) {
+    for (const server of built ?? []) visit(server);
+    return;
+  }
+  const builder = new Builder(source.syntax);
+  for (const node of source.nodes) visit(builder.virtualServer(node));
 }

@@ -3,11 +3,13 @@
 // whole file, no ID = every rule), per-rule severity overrides, and a stable order.
 import { statSync } from 'node:fs';
 import type { LoadedConfig } from '../keepalived/load.js';
-import type { SourceRef } from '../keepalived/model.js';
+import { forEachVirtualServer } from '../keepalived/build.js';
+import type { SourceRef, VirtualServer } from '../keepalived/model.js';
 import type { SourceFiles } from '../keepalived/sources.js';
 import { TEMPLATE_PLACEHOLDER } from '../keepalived/reader.js';
 import { RULES } from './rules/index.js';
-import type { Finding, Rule, Severity } from './types.js';
+import { rememberScripts, serverScripts, type ScriptUse } from './helpers.js';
+import type { Finding, Rule, RuleContext, Severity } from './types.js';
 
 export type SeverityOverride = Severity | 'off';
 
@@ -74,11 +76,23 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const modes = new Map<string, number | undefined>();
+  const fileMode = (file: string): number | undefined => {
+    if (!modes.has(file)) {
+      try {
+        modes.set(file, statSync(file).mode);
+      } catch {
+        modes.set(file, undefined);
+      }
+    }
+    return modes.get(file);
+  };
 
-  for (const rule of rules) {
-    const override = options.severities?.[rule.id];
-    if (override === 'off') continue;
-    const report = (at: SourceRef & { endLine?: number }, message: string, severity?: Severity): void => {
+  const contextOf = (rule: Rule, override: Severity | undefined): RuleContext => ({
+    loaded,
+    config: loaded.config,
+    diagnostics: loaded.diagnostics,
+    fileMode,
+    report(at: SourceRef & { endLine?: number }, message: string, severity?: Severity): void {
       // In a file with unrendered templates, the template finding stands for its consequences:
       // nothing on a template line, and no model-level rule (a VRID written as {{ vrid }} is not
       // "missing"). Line-local syntax and value problems elsewhere are still real.
@@ -102,24 +116,29 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
       if (seen.has(key) || suppressed(suppressions, finding)) return;
       seen.add(key);
       findings.push(finding);
-    };
-    rule.check({
-      loaded,
-      config: loaded.config,
-      diagnostics: loaded.diagnostics,
-      fileMode(file) {
-        if (!modes.has(file)) {
-          try {
-            modes.set(file, statSync(file).mode);
-          } catch {
-            modes.set(file, undefined);
-          }
-        }
-        return modes.get(file);
-      },
-      report,
-    });
+    },
+  });
+
+  const active: { rule: Rule; context: RuleContext }[] = [];
+  for (const rule of rules) {
+    const override = options.severities?.[rule.id];
+    if (override === 'off') continue;
+    active.push({ rule, context: contextOf(rule, override) });
   }
+  // Virtual servers first, built one at a time and handed to every rule about them; their
+  // script commands are noted on the way for the script rules. (Findings are sorted below, so
+  // the order in which rules report does not show.)
+  const visitors: ((server: VirtualServer) => void)[] = [];
+  for (const { rule, context } of active) if (rule.virtualServers) visitors.push(rule.virtualServers(context));
+  if (visitors.length > 0) {
+    const fromServers: ScriptUse[] = [];
+    forEachVirtualServer(loaded.config, (server) => {
+      for (const visit of visitors) visit(server);
+      serverScripts(server, fromServers);
+    });
+    rememberScripts(loaded.config, fromServers);
+  }
+  for (const { rule, context } of active) rule.check?.(context);
   const fileOrder = new Map(loaded.config.files.map((file, index) => [file, index]));
   return findings.sort(
     (a, b) =>

@@ -2,7 +2,8 @@
 // Rules walk the compact tree (keepalived/parser.ts Syntax) by node index; walk() and
 // forEachNode() over ConfigNode objects remain for code that has such a tree.
 import { KEYWORDS, VALUES, type ConfigNode, type Syntax } from '../keepalived/parser.js';
-import type { ScriptCommand, SourceRef, VrrpInstance, VrrpScript } from '../keepalived/model.js';
+import { forEachVirtualServer } from '../keepalived/build.js';
+import type { KeepalivedConfig, ScriptCommand, SourceRef, VirtualServer } from '../keepalived/model.js';
 
 /** Every node of the tree, depth first, with its chain of parent keywords. */
 export function* walk(nodes: ConfigNode[], parents: ConfigNode[] = []): Generator<{ node: ConfigNode; parents: ConfigNode[] }> {
@@ -53,35 +54,40 @@ export interface ScriptUse {
   block?: SourceRef;
 }
 
-type ScriptOwners = {
-  vrrpScripts: VrrpScript[];
-  vrrpInstances: VrrpInstance[];
-  syncGroups: { name: string; notify: Record<string, ScriptCommand | undefined> }[];
-  virtualServers: { quorumUp?: ScriptCommand; quorumDown?: ScriptCommand; realServers: { notifyUp?: ScriptCommand; notifyDown?: ScriptCommand; checkers: { miscPath?: ScriptCommand }[] }[] }[];
-};
-
 /** Script lists per model: five rules ask, the thousands of real servers are walked once. */
-const scriptLists = new WeakMap<object, ScriptUse[]>();
+const scriptLists = new WeakMap<KeepalivedConfig, ScriptUse[]>();
 
-/** Every script command of the model, with what it belongs to (in model order). */
-export function scripts(config: ScriptOwners): ScriptUse[] {
-  const known = scriptLists.get(config);
-  if (known) return known;
+/** The script commands of one virtual server, added to `into` (model order). */
+export function serverScripts(vs: VirtualServer, into: ScriptUse[]): void {
+  if (vs.quorumUp) into.push({ script: vs.quorumUp, owner: 'virtual_server quorum_up' });
+  if (vs.quorumDown) into.push({ script: vs.quorumDown, owner: 'virtual_server quorum_down' });
+  for (const rs of vs.realServers) {
+    if (rs.notifyUp) into.push({ script: rs.notifyUp, owner: 'real_server notify_up' });
+    if (rs.notifyDown) into.push({ script: rs.notifyDown, owner: 'real_server notify_down' });
+    for (const checker of rs.checkers) if (checker.miscPath) into.push({ script: checker.miscPath, owner: 'MISC_CHECK misc_path' });
+  }
+}
+
+/** Records the script commands of the virtual servers (gathered while they were visited). */
+export function rememberScripts(config: KeepalivedConfig, fromServers: ScriptUse[]): void {
   const found: ScriptUse[] = [];
   for (const s of config.vrrpScripts) if (s.script) found.push({ script: s.script, owner: `vrrp_script ${s.name}`, block: s.at });
   for (const i of config.vrrpInstances) for (const script of Object.values(i.notify)) if (script) found.push({ script, owner: `vrrp_instance ${i.name}` });
   for (const g of config.syncGroups) for (const script of Object.values(g.notify)) if (script) found.push({ script, owner: `vrrp_sync_group ${g.name}` });
-  for (const vs of config.virtualServers) {
-    if (vs.quorumUp) found.push({ script: vs.quorumUp, owner: 'virtual_server quorum_up' });
-    if (vs.quorumDown) found.push({ script: vs.quorumDown, owner: 'virtual_server quorum_down' });
-    for (const rs of vs.realServers) {
-      if (rs.notifyUp) found.push({ script: rs.notifyUp, owner: 'real_server notify_up' });
-      if (rs.notifyDown) found.push({ script: rs.notifyDown, owner: 'real_server notify_down' });
-      for (const checker of rs.checkers) if (checker.miscPath) found.push({ script: checker.miscPath, owner: 'MISC_CHECK misc_path' });
-    }
-  }
+  for (const use of fromServers) found.push(use);
   scriptLists.set(config, found);
-  return found;
+}
+
+/** Every script command of the model, with what it belongs to (in model order). */
+export function scripts(config: KeepalivedConfig): ScriptUse[] {
+  let known = scriptLists.get(config);
+  if (!known) {
+    const fromServers: ScriptUse[] = [];
+    forEachVirtualServer(config, (vs) => serverScripts(vs, fromServers));
+    rememberScripts(config, fromServers);
+    known = scriptLists.get(config) as ScriptUse[];
+  }
+  return known;
 }
 
 export function serviceName(vs: { kind: string; address?: string; port?: number; fwmark?: number; group?: string }): string {

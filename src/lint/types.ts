@@ -2,7 +2,7 @@
 // Findings are plain data handed to separate formatters; the JSON field names are a contract.
 import type { Diagnostic, Severity } from '../keepalived/diagnostics.js';
 import type { LoadedConfig } from '../keepalived/load.js';
-import type { KeepalivedConfig, SourceRef } from '../keepalived/model.js';
+import type { KeepalivedConfig, SourceRef, VirtualServer } from '../keepalived/model.js';
 
 export type { Severity };
 
@@ -39,7 +39,13 @@ export interface Rule {
   description: string;
   /** Host-dependent rules (keepalived's verdict depends on the machine) stay at warning or below. */
   hostDependent?: boolean;
-  check(context: RuleContext): void;
+  check?(context: RuleContext): void;
+  /**
+   * For rules about virtual servers: what to do with each one. The engine builds them one at a
+   * time and hands each to every such rule (before any check() runs), so a file with thousands
+   * of virtual servers never holds all their real servers and checkers at once.
+   */
+  virtualServers?(context: RuleContext): (server: VirtualServer) => void;
 }
 
 /** A rule whose findings are the parser's diagnostics with the same id. */

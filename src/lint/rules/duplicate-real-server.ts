@@ -1,3 +1,4 @@
+import type { RealServer } from '../../keepalived/model.js';
 import type { Rule } from '../types.js';
 import { serviceName } from '../helpers.js';
 
@@ -6,14 +7,20 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'The same real_server twice in one virtual_server (keepalived removes the second).',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) {
-      const seen = new Set<string>();
-      for (const rs of vs.realServers) {
-        const key = `${rs.address}:${rs.port ?? vs.port ?? 0}`;
-        if (seen.has(key)) report(rs.at, `real_server ${rs.address} ${rs.port ?? ''} appears twice in ${serviceName(vs)}: keepalived removes the second`.replace('  ', ' '));
-        seen.add(key);
+  virtualServers({ report }) {
+    return (vs) => {
+      const servers = vs.realServers;
+      // Pairwise for the usual handful of real servers: no key strings, no set.
+      for (let i = 1; i < servers.length; i += 1) {
+        const rs = servers[i] as RealServer;
+        const port = rs.port ?? vs.port ?? 0;
+        for (let j = 0; j < i; j += 1) {
+          const other = servers[j] as RealServer;
+          if (other.address !== rs.address || (other.port ?? vs.port ?? 0) !== port) continue;
+          report(rs.at, `real_server ${rs.address} ${rs.port ?? ''} appears twice in ${serviceName(vs)}: keepalived removes the second`.replace('  ', ' '));
+          break;
+        }
       }
-    }
+    };
   },
 } satisfies Rule;

@@ -7,13 +7,13 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'Two virtual_server blocks for the same service.',
-  check({ config, report }) {
+  virtualServers({ report }) {
     const seen = new Map<string, number>();
-    for (const vs of config.virtualServers) {
+    return (vs) => {
       const key = `${vs.kind}/${vs.address ?? ''}/${vs.port ?? ''}/${vs.fwmark ?? ''}/${vs.group ?? ''}/${vs.protocol}`;
       const line = seen.get(key);
       if (line !== undefined) report(vs.at, `${serviceName(vs)} (${vs.protocol}) is already defined on line ${line}`);
       else seen.set(key, vs.at.line);
-    }
+    };
   },
 } satisfies Rule;

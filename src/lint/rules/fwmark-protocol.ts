@@ -5,9 +5,9 @@ export default {
   severity: 'warning',
   category: 'lvs',
   description: 'protocol on a fwmark virtual_server, where keepalived ignores it.',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) {
+  virtualServers({ report }) {
+    return (vs) => {
       if (vs.kind === 'fwmark' && vs.protocolSet) report(vs.at, `virtual_server fwmark ${vs.fwmark ?? '?'}: protocol is ignored for firewall-mark services; remove it`);
-    }
+    };
   },
 } satisfies Rule;

@@ -6,8 +6,8 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'An HTTP_GET or SSL_GET checker without any url block.',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) {
+  virtualServers({ report }) {
+    return (vs) => {
       for (const rs of vs.realServers) {
         for (const checker of rs.checkers) {
           if ((checker.type === 'HTTP_GET' || checker.type === 'SSL_GET') && checker.urls.length === 0) {
@@ -15,6 +15,6 @@ export default {
           }
         }
       }
-    }
+    };
   },
 } satisfies Rule;

@@ -5,10 +5,10 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'virtual_server group NAME naming a virtual_server_group that is not defined.',
-  check({ config, report }) {
+  virtualServers({ config, report }) {
     const groups = new Set(config.virtualServerGroups.map((g) => g.name));
-    for (const vs of config.virtualServers) {
+    return (vs) => {
       if (vs.kind === 'group' && vs.group !== undefined && !groups.has(vs.group)) report(vs.at, `virtual_server group ${vs.group}: no virtual_server_group ${vs.group} is defined`);
-    }
+    };
   },
 } satisfies Rule;

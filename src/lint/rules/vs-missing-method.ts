@@ -6,7 +6,9 @@ export default {
   severity: 'warning',
   category: 'lvs',
   description: 'A virtual_server without lb_kind / lvs_method (keepalived picks NAT).',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) if (!vs.methodSet) report(vs.at, `${serviceName(vs)} has no lb_kind: keepalived uses NAT; write NAT, DR or TUN`);
+  virtualServers({ report }) {
+    return (vs) => {
+      if (!vs.methodSet) report(vs.at, `${serviceName(vs)} has no lb_kind: keepalived uses NAT; write NAT, DR or TUN`);
+    };
   },
 } satisfies Rule;

@@ -7,9 +7,9 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'A virtual_server without protocol: keepalived 2.2.7 makes it UDP, not TCP.',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) {
+  virtualServers({ report }) {
+    return (vs) => {
       if (!vs.protocolSet && vs.kind !== 'fwmark') report(vs.at, `${serviceName(vs)} has no protocol: keepalived creates it as UDP; write 'protocol TCP' (or UDP/SCTP)`);
-    }
+    };
   },
 } satisfies Rule;

@@ -6,7 +6,9 @@ export default {
   severity: 'warning',
   category: 'lvs',
   description: 'A virtual_server without lb_algo / lvs_sched (keepalived picks wlc).',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) if (!vs.schedulerSet) report(vs.at, `${serviceName(vs)} has no lb_algo: keepalived uses wlc; write the scheduler you mean`);
+  virtualServers({ report }) {
+    return (vs) => {
+      if (!vs.schedulerSet) report(vs.at, `${serviceName(vs)} has no lb_algo: keepalived uses wlc; write the scheduler you mean`);
+    };
   },
 } satisfies Rule;

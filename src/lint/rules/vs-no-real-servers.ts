@@ -6,9 +6,9 @@ export default {
   severity: 'warning',
   category: 'lvs',
   description: 'A virtual_server with no real_server and no sorry_server (keepalived ignores it).',
-  check({ config, report }) {
-    for (const vs of config.virtualServers) {
+  virtualServers({ report }) {
+    return (vs) => {
       if (vs.realServers.length === 0 && !vs.sorryServer) report(vs.at, `${serviceName(vs)} has no real_server: keepalived ignores it`);
-    }
+    };
   },
 } satisfies Rule;
