@@ -22,7 +22,11 @@ import { judgeAdvert, DROP_REASONS, type DropReason } from './accept.js';
 import { Announcer } from './announce-socket.js';
 import { NotificationQueue, spawnRunner, type NotifyScripts, type NotifyState } from './notify.js';
 import type { Logger } from './log.js';
-import { prepareInstance, sameRouter, vipKey, type InstanceSetup } from './instance-setup.js';
+import { prepareInstance, routeKey, sameRouter, vipKey, type InstanceSetup } from './instance-setup.js';
+import { addRoute, deleteRoute, listRoutes, VIPCTL_ROUTE_PROTO, type RouteSpec } from '../rtnl/routes.js';
+import { routeText } from './virtual-routes.js';
+import { NotifyFifo } from './notify-fifo.js';
+import type { Notification } from './notify.js';
 import { trackingEffect, type TrackedObject } from './tracking.js';
 import { ScriptCheck } from './script-check.js';
 import { announcementPlan } from './announce-plan.js';
@@ -66,6 +70,8 @@ interface Runtime {
   garpTimers: NodeJS.Timeout[];
   /** The VIPs as last added (what must be removed later, even after a reload changed the list). */
   heldVips: AddressSpec[];
+  /** The virtual_routes as last added. */
+  heldRoutes: RouteSpec[];
   tracked: TrackedObject[];
   group: string | undefined;
   counters: InstanceStatus['counters'];
@@ -99,6 +105,7 @@ export class Engine {
   /** vrrp_scripts that cannot run (no such user, unsafe path, ...), with the reason. */
   private readonly disabledChecks = new Map<string, string>();
   private warnedScriptSecurity = false;
+  private fifo: NotifyFifo | undefined;
   /** Wall clock minus the monotonic clock, taken once so reported times never jitter. */
   private readonly wallOffset: number;
 
@@ -119,11 +126,17 @@ export class Engine {
   async start(): Promise<void> {
     const links = await listLinks(this.rtnl);
     const addresses = await listAddresses(this.rtnl);
+    // Routes first: removing an address also drops the routes that use it as their source.
+    for (const leftover of (await listRoutes(this.rtnl)).filter((r) => r.protocol === VIPCTL_ROUTE_PROTO)) {
+      await this.quietly(deleteRoute(this.rtnl, leftover), 'ESRCH');
+      this.log.log('warn', 'removed a route left behind by an earlier run', { route: routeText(leftover) });
+    }
     for (const leftover of addresses.filter((a) => a.proto === VIPCTL_ADDRESS_PROTO)) {
       await this.quietly(deleteAddress(this.rtnl, { ifindex: leftover.ifindex, address: leftover.address, prefixLength: leftover.prefixLength }));
       this.log.log('warn', 'removed a VIP left behind by an earlier run', { address: `${leftover.address}/${leftover.prefixLength}`, ifindex: leftover.ifindex });
     }
     const setups = this.prepareAll(this.config, links, addresses);
+    this.openFifo();
     for (const setup of setups) this.runtimes.set(setup.instance.name, this.openRuntime(setup));
     await this.refreshTracking();
     for (const runtime of this.runtimes.values()) this.begin(runtime);
@@ -153,7 +166,9 @@ export class Engine {
       for (const runtime of fresh.values()) this.closeSockets(runtime);
       throw error;
     }
+    const fifoChanged = config.global.vrrpNotifyFifo !== this.config.global.vrrpNotifyFifo;
     this.config = config;
+    if (fifoChanged) this.openFifo();
     const wanted = new Set(setups.map((s) => s.instance.name));
     for (const [name, runtime] of [...this.runtimes]) {
       if (!wanted.has(name) || fresh.has(name)) {
@@ -205,7 +220,27 @@ export class Engine {
       this.closeSockets(runtime);
     }
     await this.notifications.drain();
+    this.fifo?.close();
     this.rtnl.close();
+  }
+
+  /** (Re)opens vrrp_notify_fifo; a fifo that cannot be opened is logged, never fatal (as keepalived). */
+  private openFifo(): void {
+    this.fifo?.close();
+    this.fifo = undefined;
+    const path = this.config.global.vrrpNotifyFifo;
+    if (!path) return;
+    try {
+      this.fifo = NotifyFifo.open(path);
+    } catch (error) {
+      this.log.log('error', `cannot open notify fifo ${path}`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Notify scripts in order, and the fifo line. */
+  private notify(scripts: NotifyScripts, change: Notification): void {
+    void this.notifications.enqueue(scripts, change);
+    if (this.fifo && !this.fifo.write(change)) this.log.limited('fifo-full', 'warn', `notify fifo ${this.fifo.path} is full (nobody reading): line dropped`);
   }
 
   status(name?: string): InstanceStatus[] {
@@ -267,6 +302,7 @@ export class Engine {
       announcer,
       garpTimers: [],
       heldVips: [],
+      heldRoutes: [],
       tracked: [],
       group: undefined,
       counters: { advertsSent: 0, advertsReceived: 0, drops: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number> },
@@ -294,12 +330,17 @@ export class Engine {
     if (setup.machine.priority === 255) runtime.machine.priority = 255;
     await this.serially(runtime, async () => {
       if (runtime.heldVips.length === 0) return;
+      const wantedRoutes = new Set(setup.routes.map(routeKey));
+      for (const route of runtime.heldRoutes.filter((r) => !wantedRoutes.has(routeKey(r)))) await this.quietly(deleteRoute(this.rtnl, route), 'ESRCH');
       const wanted = new Set(setup.vips.map(vipKey));
       const held = new Set(runtime.heldVips.map(vipKey));
       for (const vip of runtime.heldVips.filter((v) => !wanted.has(vipKey(v)))) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
       const added = setup.vips.filter((v) => !held.has(vipKey(v)));
       for (const vip of added) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
       runtime.heldVips = [...setup.vips];
+      const heldRoutes = new Set(runtime.heldRoutes.map(routeKey));
+      for (const route of setup.routes.filter((r) => !heldRoutes.has(routeKey(r)))) await this.quietly(addRoute(this.rtnl, route), 'EEXIST');
+      runtime.heldRoutes = [...setup.routes];
       this.announceVips(runtime, added, setup.instance.garpMasterRepeat);
     });
   }
@@ -525,7 +566,7 @@ export class Engine {
     const definition = this.config.syncGroups.find((g) => g.name === group);
     if (!definition) return;
     const notifyState: NotifyState = state === 'master' ? 'MASTER' : state === 'fault' ? 'FAULT' : 'BACKUP';
-    void this.notifications.enqueue(this.scriptsOf(definition.notify), { kind: 'GROUP', name: group, state: notifyState, priority: 0 });
+    this.notify(this.scriptsOf(definition.notify), { kind: 'GROUP', name: group, state: notifyState, priority: 0 });
   }
 
   // ---- the machine and the wire ----------------------------------------------------------
@@ -624,7 +665,7 @@ export class Engine {
       await this.serially(runtime, () => this.releaseVips(runtime));
     }
     const state: NotifyState = to === 'master' ? 'MASTER' : to === 'backup' ? 'BACKUP' : to === 'fault' ? 'FAULT' : 'STOP';
-    void this.notifications.enqueue(this.scriptsOf(runtime.setup.instance.notify), { kind: 'INSTANCE', name: runtime.setup.instance.name, state, priority: runtime.machine.priority });
+    this.notify(this.scriptsOf(runtime.setup.instance.notify), { kind: 'INSTANCE', name: runtime.setup.instance.name, state, priority: runtime.machine.priority });
   }
 
   private async takeVips(runtime: Runtime): Promise<void> {
@@ -632,9 +673,15 @@ export class Engine {
     const vips = runtime.setup.vips;
     runtime.heldVips = [...vips];
     for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
+    // Routes after the addresses: a route may use a VIP as its source.
+    runtime.heldRoutes = [...runtime.setup.routes];
+    for (const route of runtime.setup.routes) await this.quietly(addRoute(this.rtnl, route), 'EEXIST', `route ${routeText(route)}`);
   }
 
   private async releaseVips(runtime: Runtime): Promise<void> {
+    const routes = runtime.heldRoutes;
+    runtime.heldRoutes = [];
+    for (const route of routes) await this.quietly(deleteRoute(this.rtnl, route), 'ESRCH', `route ${routeText(route)}`);
     const held = runtime.heldVips;
     runtime.heldVips = [];
     for (const vip of held) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
@@ -678,12 +725,12 @@ export class Engine {
     }
   }
 
-  private async quietly(operation: Promise<void>, expected?: string): Promise<void> {
+  private async quietly(operation: Promise<void>, expected?: string, what = 'address'): Promise<void> {
     try {
       await operation;
     } catch (error) {
       if (isSystemError(error) && error.code === expected) return;
-      this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
+      this.log.log('error', `${what} change failed`, { error: error instanceof Error ? error.message : String(error) });
     }
   }
 }

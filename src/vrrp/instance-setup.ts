@@ -11,6 +11,8 @@ import { IFA_F_NODAD, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_SITE, VIPCTL_ADDRES
 import type { VrrpInstance } from '../keepalived/model.js';
 import type { AcceptPolicy } from './accept.js';
 import type { MachineConfig } from './state-machine.js';
+import type { RouteSpec } from '../rtnl/routes.js';
+import { parseVirtualRoute } from './virtual-routes.js';
 
 const SCOPES: Record<string, number> = { host: RT_SCOPE_HOST, link: RT_SCOPE_LINK, site: RT_SCOPE_SITE, global: 0, universe: 0 };
 
@@ -25,6 +27,8 @@ export interface InstanceSetup {
   vips: AddressSpec[];
   /** The addresses the adverts carry: virtual_ipaddress of the instance's family. */
   advertised: string[];
+  /** virtual_routes: added after the VIPs on MASTER, removed before them. */
+  routes: RouteSpec[];
   policy: AcceptPolicy;
   machine: MachineConfig;
 }
@@ -65,6 +69,13 @@ export function prepareInstance(instance: VrrpInstance, links: Link[], addresses
         ...(isIPv6(entry.address) ? { flags: IFA_F_NODAD } : {}),
       };
     });
+  const routes = instance.virtualRoutes.map((line) => {
+    const parsed = parseVirtualRoute(line.words, links);
+    if ('problem' in parsed) {
+      throw new VipctlError(`vrrp_instance ${instance.name}: virtual_routes \`${line.words.join(' ')}\`: ${parsed.problem}`, { where: `${line.at.file}:${line.at.line}`, exitCode: ExitCode.Usage });
+    }
+    return parsed.route;
+  });
   // keepalived rounds a v2 interval to whole seconds; v3 carries centiseconds.
   const intervalCs = instance.version === 2 ? Math.max(1, Math.round(instance.advertInt)) * 100 : Math.max(1, Math.round(instance.advertInt * 100));
   const password = instance.version === 2 && instance.authentication?.type === 'PASS' ? (instance.authentication.effectivePassword ?? '') : undefined;
@@ -87,7 +98,7 @@ export function prepareInstance(instance: VrrpInstance, links: Link[], addresses
     localAddress: source,
     ...(options.inSyncGroup ? { inSyncGroup: true } : {}),
   };
-  return { instance, link, family, source, peers, vips, advertised, policy, machine };
+  return { instance, link, family, source, peers, vips, advertised, routes, policy, machine };
 }
 
 /** Whether two setups talk on the same wire as the same router (a reload may keep its socket and state). */
@@ -104,4 +115,8 @@ export function sameRouter(a: InstanceSetup, b: InstanceSetup): boolean {
 
 export function vipKey(vip: AddressSpec): string {
   return [vip.ifindex, vip.address, vip.prefixLength, vip.label ?? '', vip.scope ?? '', vip.broadcast ?? ''].join('/');
+}
+
+export function routeKey(route: RouteSpec): string {
+  return JSON.stringify([route.type, route.destination, route.prefixLength, route.gateway, route.ifindex, route.source, route.table, route.metric, route.scope]);
 }

@@ -12,11 +12,12 @@ const INSTANCE = new Set([
   'unicast_peer', 'mcast_src_ip', 'track_interface', 'track_script', 'notify', 'notify_master',
   'notify_backup', 'notify_fault', 'notify_stop', 'garp_master_delay', 'garp_master_repeat', 'native_ipv6',
   'dont_track_primary', 'accept', 'skip_check_adv_addr', 'garp_master_refresh', 'garp_master_refresh_repeat',
+  'virtual_routes',
 ]);
 const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop']);
 const SCRIPT = new Set(['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail']);
 /** VRRP settings of global_defs that the engine honours. */
-const GLOBAL_HANDLED = new Set(['enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_skip_check_adv_addr', 'vrrp_garp_interval', 'vrrp_gna_interval']);
+const GLOBAL_HANDLED = new Set(['enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_skip_check_adv_addr', 'vrrp_garp_interval', 'vrrp_gna_interval', 'vrrp_notify_fifo', 'notify_fifo']);
 /** global_defs keywords that concern VRRP (the rest are other parts of keepalived). */
 function globalIsVrrp(keyword: string): boolean {
   return /^vrrp_|garp|gna|fifo/.test(keyword) || ['smtp_alert_vrrp', 'enable_snmp_vrrp', 'startup_script', 'shutdown_script'].includes(keyword);

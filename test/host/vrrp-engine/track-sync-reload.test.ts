@@ -11,8 +11,8 @@
 //   instance gives its VIPs back.
 import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, createReadStream, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
@@ -276,5 +276,45 @@ test('takeover announcements: garp_master_repeat rounds spaced by vrrp_garp_inte
     assert.doesNotMatch(ours.log(), /not carried out by vrrp run/);
   } finally {
     tcpdump.kill();
+  }
+});
+
+test('virtual_routes follow MASTER and notify_fifo gets keepalived lines; a killed run\'s routes are removed at start-up', async () => {
+  pair = namespacePair({ addressA: ['192.0.2.1/24'], addressB: ['192.0.2.2/24'] });
+  const { a } = pair;
+  const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-fifo-'));
+  dirs.push(dir);
+  const fifo = path.join(dir, 'vrrp.fifo');
+  execFileSync('mkfifo', [fifo]);
+  // The reader opens first (its open completes when the engine opens the write side).
+  const reader = createReadStream(fifo);
+  let fifoText = '';
+  reader.on('data', (chunk) => (fifoText += chunk.toString()));
+  const config =
+    `global_defs {\n  vrrp_notify_fifo ${fifo}\n}\n` +
+    instance({ name: 'VI_1', iface: 'veth0', vrid: 95, priority: 150, vip: '192.0.2.140/32', extra: '  virtual_routes {\n    src 192.0.2.140 10.95.0.0/16 via 192.0.2.2 dev veth0\n    blackhole 10.96.0.0/16\n  }' });
+  const routes = (): string => inNamespace(a, 'ip', ['route', 'show']);
+  const hasRoutes = (): boolean => /10\.95\.0\.0\/16 via 192\.0\.2\.2 dev veth0 proto 118 src 192\.0\.2\.140/.test(routes()) && /blackhole 10\.96\.0\.0\/16 proto 118/.test(routes());
+  try {
+    let ours = startEngine(a, config);
+    await until('master with its routes', () => stateOf(ours) === 'master' && hasRoutes(), 8000);
+    ours.process.kill('SIGTERM');
+    assert.equal(await ours.exited, 0);
+    assert.doesNotMatch(routes(), /10\.95\.0\.0|10\.96\.0\.0/, 'routes removed on exit');
+    await until('the fifo lines', () => fifoText.includes('STOP'), 3000);
+    assert.equal(fifoText, 'INSTANCE "VI_1" BACKUP 150\nINSTANCE "VI_1" MASTER 150\nINSTANCE "VI_1" STOP 150\n');
+
+    // SIGKILL leaves the routes behind; the next run removes them before anything else.
+    ours = startEngine(a, config);
+    await until('master with its routes again', () => stateOf(ours) === 'master' && hasRoutes(), 8000);
+    ours.process.kill('SIGKILL');
+    await ours.exited;
+    assert.ok(hasRoutes(), 'a killed run cannot clean up');
+    ours = startEngine(a, instance({ name: 'VI_1', iface: 'veth0', vrid: 95, priority: 150, vip: '192.0.2.140/32' }));
+    await ours.waitFor(/removed a route left behind by an earlier run route=10\.95\.0\.0\/16 via 192\.0\.2\.2/);
+    await until('master without routes', () => stateOf(ours) === 'master', 8000);
+    assert.doesNotMatch(routes(), /10\.95\.0\.0|10\.96\.0\.0/);
+  } finally {
+    reader.destroy();
   }
 });

@@ -94,3 +94,19 @@ test('the same router survives changes of VIPs and priority, not of VRID or peer
   assert.equal(d.policy.unicast, true);
   assert.equal(a.policy.unicast, undefined);
 });
+
+test('virtual_routes become route specs; one vrrp run cannot honour refuses the instance, naming the line', () => {
+  const setup = prepareInstance(
+    instanceOf('  virtual_ipaddress {\n    192.0.2.100\n  }\n  virtual_routes {\n    src 192.0.2.100 to 10.9.0.0/16 via 192.0.2.254 dev eth0\n    blackhole 10.10.0.0/16\n  }'),
+    links,
+    addresses,
+  );
+  assert.deepEqual(setup.routes, [
+    { source: '192.0.2.100', destination: '10.9.0.0', prefixLength: 16, family: 4, gateway: '192.0.2.254', ifindex: 2 },
+    { type: 'blackhole', destination: '10.10.0.0', prefixLength: 16, family: 4 },
+  ]);
+  assert.throws(
+    () => prepareInstance(instanceOf('  virtual_ipaddress {\n    192.0.2.100\n  }\n  virtual_routes {\n    10.9.0.0/16 via 192.0.2.254 or 192.0.2.253\n  }'), links, addresses),
+    (error: unknown) => error instanceof VipctlError && /virtual_routes `10.9.0.0\/16 via 192.0.2.254 or 192.0.2.253`: `or` is not supported/.test(error.message) && /k\.conf:9$/.test(error.where ?? ''),
+  );
+});

@@ -43,6 +43,9 @@ vrrp_instance VI_1 {
   virtual_routes {
     10.0.0.0/8 via 192.0.2.254
   }
+  virtual_rules {
+    from 192.0.2.0/24 table 1
+  }
 }
 virtual_server 192.0.2.1 80 {
   protocol TCP
@@ -51,11 +54,10 @@ virtual_server 192.0.2.1 80 {
     );
     const found = unsupportedKeywords(loadConfig(file, { configId: 'x' }).tree).map((line) => line.replace(`${file}:`, ''));
     assert.deepEqual(found, [
-      '4: global_defs: vrrp_notify_fifo',
       '14: vrrp_sync_group G: track_interface',
       '22: vrrp_instance VI_1: use_vmac',
-      '29: vrrp_instance VI_1: virtual_routes',
-      '33: virtual_server (IPVS is not run by vrrp run; see vipctl lb)',
+      '32: vrrp_instance VI_1: virtual_rules',
+      '36: virtual_server (IPVS is not run by vrrp run; see vipctl lb)',
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
