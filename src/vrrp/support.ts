@@ -41,6 +41,11 @@ export function unsupportedKeywords(tree: ConfigNode[]): string[] {
     const handled =
       block.keyword === 'vrrp_instance' ? INSTANCE : block.keyword === 'vrrp_sync_group' ? SYNC_GROUP : block.keyword === 'vrrp_script' ? SCRIPT : GLOBAL_HANDLED;
     for (const child of block.children) {
+      if (child.keyword === 'authentication') {
+        // PASS is carried out; AH (IPsec authentication header) is not.
+        const type = child.children.find((c) => c.keyword === 'auth_type');
+        if (type?.args[0]?.text === 'AH') found.push(`${place(type)}: ${block.keyword} ${name}: auth_type AH`);
+      }
       if (handled.has(child.keyword)) continue;
       if (block.keyword === 'global_defs' && !globalIsVrrp(child.keyword)) continue;
       found.push(`${place(child)}: ${block.keyword}${name ? ` ${name}` : ''}: ${child.keyword}`);

@@ -34,6 +34,10 @@ vrrp_instance VI_1 {
   virtual_router_id 1
   priority 100
   use_vmac
+  authentication {
+    auth_type AH
+    auth_pass secret
+  }
   track_script {
     chk
   }
@@ -56,8 +60,9 @@ virtual_server 192.0.2.1 80 {
     assert.deepEqual(found, [
       '14: vrrp_sync_group G: track_interface',
       '22: vrrp_instance VI_1: use_vmac',
-      '32: vrrp_instance VI_1: virtual_rules',
-      '36: virtual_server (IPVS is not run by vrrp run; see vipctl lb)',
+      '24: vrrp_instance VI_1: auth_type AH',
+      '36: vrrp_instance VI_1: virtual_rules',
+      '40: virtual_server (IPVS is not run by vrrp run; see vipctl lb)',
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
