@@ -1,10 +1,12 @@
-// What `vrrp run` carries out of a keepalived.conf, and the names of everything else it finds
-// there, so that nothing in the file is ignored silently: the engine logs each at start-up and
-// on reload. The lists are of keywords the engine acts on (or, like `accept`, whose meaning is
-// already its behaviour); every other keyword of the VRRP blocks is reported with its place.
-// global_defs keywords that do not concern VRRP (SMTP, router_id, LVS settings) are not listed:
-// they belong to other parts of keepalived.
-import type { ConfigNode } from '../keepalived/parser.js';
+// What `vrrp run` carries out of a keepalived.conf, and the places of everything else it finds
+// there, so that nothing in the file is ignored silently: the engine logs them at start-up and
+// on reload, and `config lint` reports them as info (rule vrrp-run-unsupported). The lists are
+// of keywords the engine acts on (or, like `accept`, whose meaning is already its behaviour);
+// every other keyword of the VRRP blocks is reported. global_defs keywords that do not concern
+// VRRP (SMTP, router_id, LVS settings) and the LVS blocks (virtual_server, ...) belong to other
+// parts of keepalived: they are reported only to `vrrp run`, once per kind.
+// Works on the compact syntax tree, so the linter pays next to nothing for it on big files.
+import type { Syntax } from '../keepalived/parser.js';
 
 const INSTANCE = new Set([
   'state', 'interface', 'virtual_router_id', 'priority', 'advert_int', 'version', 'nopreempt', 'preempt',
@@ -17,39 +19,68 @@ const INSTANCE = new Set([
 const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop']);
 const SCRIPT = new Set(['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail']);
 /** VRRP settings of global_defs that the engine honours. */
-const GLOBAL_HANDLED = new Set(['enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_skip_check_adv_addr', 'vrrp_garp_interval', 'vrrp_gna_interval', 'vrrp_notify_fifo', 'notify_fifo']);
+const GLOBAL_HANDLED = new Set([
+  'enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat',
+  'vrrp_skip_check_adv_addr', 'vrrp_garp_interval', 'vrrp_gna_interval', 'vrrp_notify_fifo', 'notify_fifo',
+]);
 /** global_defs keywords that concern VRRP (the rest are other parts of keepalived). */
 function globalIsVrrp(keyword: string): boolean {
   return /^vrrp_|garp|gna|fifo/.test(keyword) || ['smtp_alert_vrrp', 'enable_snmp_vrrp', 'startup_script', 'shutdown_script'].includes(keyword);
 }
-/** Top-level blocks the engine reads; virtual_server and friends belong to `vipctl lb`. */
+/** Top-level blocks the engine reads. */
 const TOP = new Set(['global_defs', 'vrrp_instance', 'vrrp_sync_group', 'vrrp_script']);
+/** Top-level blocks of keepalived's other half (IPVS and its checkers): `vipctl lb`'s business. */
+const LVS = new Set(['virtual_server', 'virtual_server_group']);
 
-function place(node: ConfigNode): string {
-  return `${node.file}:${node.line}`;
+export interface Unsupported {
+  file: string;
+  line: number;
+  column: number;
+  /** e.g. "vrrp_instance VI_1: use_vmac", "vrrp_track_file". */
+  what: string;
+  /** A top-level block of the LVS half rather than a VRRP keyword. */
+  lvs: boolean;
 }
 
-/** One line per keyword `vrrp run` does not carry out: "FILE:LINE: vrrp_instance VI_1: use_vmac". */
-export function unsupportedKeywords(tree: ConfigNode[]): string[] {
-  const found: string[] = [];
-  for (const block of tree) {
-    const name = block.args[0]?.text ?? '';
-    if (!TOP.has(block.keyword)) {
-      found.push(`${place(block)}: ${block.keyword}${block.keyword.startsWith('virtual_server') ? ' (IPVS is not run by vrrp run; see vipctl lb)' : ''}`);
+export function unsupportedKeywords(syntax: Syntax): Unsupported[] {
+  const found: Unsupported[] = [];
+  const add = (node: number, what: string, lvs = false): void => {
+    found.push({ file: syntax.file(node), line: syntax.line(node), column: syntax.column(node), what, lvs });
+  };
+  const children = (node: number): number[] => {
+    const result: number[] = [];
+    for (let c = node + 1; c < (syntax.next[node] as number); c = syntax.next[c] as number) result.push(c);
+    return result;
+  };
+  for (const block of syntax.top()) {
+    const keyword = syntax.keyword(block);
+    if (!TOP.has(keyword)) {
+      add(block, keyword, LVS.has(keyword));
       continue;
     }
-    const handled =
-      block.keyword === 'vrrp_instance' ? INSTANCE : block.keyword === 'vrrp_sync_group' ? SYNC_GROUP : block.keyword === 'vrrp_script' ? SCRIPT : GLOBAL_HANDLED;
-    for (const child of block.children) {
-      if (child.keyword === 'authentication') {
-        // PASS is carried out; AH (IPsec authentication header) is not.
-        const type = child.children.find((c) => c.keyword === 'auth_type');
-        if (type?.args[0]?.text === 'AH') found.push(`${place(type)}: ${block.keyword} ${name}: auth_type AH`);
+    const name = syntax.arg(block, 0);
+    const label = `${keyword}${name ? ` ${name}` : ''}`;
+    const handled = keyword === 'vrrp_instance' ? INSTANCE : keyword === 'vrrp_sync_group' ? SYNC_GROUP : keyword === 'vrrp_script' ? SCRIPT : GLOBAL_HANDLED;
+    for (const child of children(block)) {
+      const word = syntax.keyword(child);
+      if (word === 'authentication') {
+        // PASS is carried out; AH (the IPsec authentication header) is not.
+        const type = children(child).find((c) => syntax.keyword(c) === 'auth_type');
+        if (type !== undefined && syntax.arg(type, 0) === 'AH') add(type, `${label}: auth_type AH`);
       }
-      if (handled.has(child.keyword)) continue;
-      if (block.keyword === 'global_defs' && !globalIsVrrp(child.keyword)) continue;
-      found.push(`${place(child)}: ${block.keyword}${name ? ` ${name}` : ''}: ${child.keyword}`);
+      if (handled.has(word)) continue;
+      if (keyword === 'global_defs' && !globalIsVrrp(word)) continue;
+      add(child, `${label}: ${word}`);
     }
   }
   return found;
+}
+
+/** The start-up lines of `vrrp run`: VRRP keywords one by one, the LVS blocks once per kind. */
+export function unsupportedSummary(found: Unsupported[]): string[] {
+  const lines = found.filter((u) => !u.lvs).map((u) => `${u.file}:${u.line}: ${u.what}`);
+  const lvs = new Map<string, number>();
+  for (const u of found.filter((x) => x.lvs)) lvs.set(u.what, (lvs.get(u.what) ?? 0) + 1);
+  for (const [what, count] of lvs) lines.push(`${what} (${count} block${count === 1 ? '' : 's'}): IPVS is not run by vrrp run; see vipctl lb`);
+  return lines;
 }

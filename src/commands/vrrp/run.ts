@@ -3,7 +3,7 @@ import { BaseCommand } from '../../base-command.js';
 import { ExitCode, VipctlError } from '../../errors.js';
 import { loadConfig } from '../../keepalived/load.js';
 import { Engine } from '../../vrrp/engine.js';
-import { unsupportedKeywords } from '../../vrrp/support.js';
+import { unsupportedKeywords, unsupportedSummary } from '../../vrrp/support.js';
 import { createLogger, type LogFormat, type Logger } from '../../vrrp/log.js';
 import { DEFAULT_CONTROL_SOCKET, startControlServer } from '../../vrrp/control.js';
 import type { KeepalivedConfig } from '../../keepalived/model.js';
@@ -67,7 +67,7 @@ Features of the file that are not carried out yet are named at start-up; none is
         exitCode: ExitCode.Usage,
       });
     }
-    for (const feature of unsupportedKeywords(loaded.tree)) log.log('warn', 'not carried out by vrrp run, ignored', { feature });
+    for (const feature of unsupportedSummary(unsupportedKeywords(loaded.syntax))) log.log('warn', 'not carried out by vrrp run, ignored', { feature });
     return loaded.config;
   }
 

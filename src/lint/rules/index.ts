@@ -58,6 +58,7 @@ import unrenderedTemplate from './unrendered-template.js';
 import unterminatedQuote from './unterminated-quote.js';
 import unusedVrrpScript from './unused-vrrp-script.js';
 import valueTooLong from './value-too-long.js';
+import vrrpRunUnsupported from './vrrp-run-unsupported.js';
 import vrrpScriptWithoutScript from './vrrp-script-without-script.js';
 import vsGroupMixedFamilies from './vs-group-mixed-families.js';
 import vsMissingMethod from './vs-missing-method.js';
@@ -124,6 +125,7 @@ export const RULES: Rule[] = [
   unterminatedQuote,
   unusedVrrpScript,
   valueTooLong,
+  vrrpRunUnsupported,
   vrrpScriptWithoutScript,
   vsGroupMixedFamilies,
   vsMissingMethod,

@@ -23,6 +23,7 @@ const WHY: Record<string, string> = {
   "plaintext-auth-readable": "The VRRP PASS password is sent in clear on the wire anyway, but a world-readable file hands it to every local user too.",
   "unknown-keyword": "When an unknown keyword opens a block, keepalived reads the block's lines in the enclosing block and its '}' closes the enclosing block early, so keepalived reports a cascade up to the end of the top-level block. vipctl skips the unknown block and reports the cause once.",
   "unexpected-brace": "keepalived ignores the '{' but not its '}', which closes the enclosing block early: a cascade of 'Unknown keyword' messages follows. vipctl skips the block and reports the cause once.",
+  "vrrp-run-unsupported": "Information for users of both tools: keepalived accepts the file and does this; `vipctl vrrp run` runs the rest of the file and names this at start-up, so nothing is ignored silently.",
   "misplaced-keyword": "The message names the block where the keyword is valid. A misplaced block (vrrp_instance inside global_defs) is skipped as a whole: one finding instead of keepalived's cascade."
 };
 

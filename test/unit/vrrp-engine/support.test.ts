@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/keepalived/load.js';
-import { unsupportedKeywords } from '../../../src/vrrp/support.js';
+import { unsupportedKeywords, unsupportedSummary } from '../../../src/vrrp/support.js';
 
 test('every keyword vrrp run does not carry out is named with its place; handled ones and non-VRRP globals are not', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-support-'));
@@ -56,13 +56,13 @@ virtual_server 192.0.2.1 80 {
 }
 `,
     );
-    const found = unsupportedKeywords(loadConfig(file, { configId: 'x' }).tree).map((line) => line.replace(`${file}:`, ''));
+    const found = unsupportedSummary(unsupportedKeywords(loadConfig(file, { configId: 'x' }).syntax)).map((line) => line.replace(`${file}:`, ''));
     assert.deepEqual(found, [
       '14: vrrp_sync_group G: track_interface',
       '22: vrrp_instance VI_1: use_vmac',
       '24: vrrp_instance VI_1: auth_type AH',
       '36: vrrp_instance VI_1: virtual_rules',
-      '40: virtual_server (IPVS is not run by vrrp run; see vipctl lb)',
+      'virtual_server (1 block): IPVS is not run by vrrp run; see vipctl lb',
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
