@@ -1,156 +1,22 @@
 // The third stage: syntax tree -> typed model, applying keepalived 2.2.7's defaults. Values the
 // builder cannot interpret (an address that is not one) become diagnostics, never exceptions.
 // A keyword written twice: the last one wins, as in keepalived.
-import { isIPv4, isIPv6 } from 'node:net';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type {
-  AddressFamily, Checker, CheckerType, GlobalDefs, HttpUrl, IpAddressEntry, KeepalivedConfig, LvsMethod, LvsProtocol,
-  RealServer, ScriptCommand, SourceRef, SyncGroup, TrackReference, VirtualServer, VirtualServerGroup,
-  VirtualServerGroupEntry, VrrpInstance, VrrpScript,
+  GlobalDefs, IpAddressEntry, KeepalivedConfig, ScriptCommand, SourceRef, SyncGroup, TrackReference, VirtualServer,
+  VirtualServerGroup, VirtualServerGroupEntry, VrrpInstance, VrrpScript,
 } from './model.js';
-import { ChildIndex, LEAF, type ConfigNode, type Syntax } from './parser.js';
+import { familyOf, K, NodeValues } from './node-values.js';
+import { ChildIndex, type Syntax } from './parser.js';
 import { TEMPLATE_PLACEHOLDER } from './reader.js';
+import { serverAddressProblems, toVirtualServer, VirtualServerView } from './servers.js';
 import type { TokenStore } from './tokens.js';
 import { hasTemplate, parseNumber } from './validate.js';
-import { wordId } from './words.js';
 
-const CHECKERS = new Set<CheckerType>(['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK', 'BFD_CHECK']);
-const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
+// Kept here for the code that imported them from the builder.
+export { familyOf } from './node-values.js';
+export { ref, scriptOf, splitCommand } from './scripts.js';
 
-export function ref(node: { file: string; line: number; column: number; end?: { line: number } }): SourceRef {
-  const at: SourceRef = { file: node.file, line: node.line, column: node.column };
-  if (node.end && node.end.line > node.line) at.endLine = node.end.line;
-  return at;
-}
-
-export function familyOf(address: string): AddressFamily | undefined {
-  if (isIPv4(address)) return 4;
-  if (isIPv6(address)) return 6;
-  return undefined;
-}
-
-/**
- * Splits a script value into words the way keepalived does for script keywords (it execs the
- * command without a shell): single and double quotes group, backslash escapes the next character.
- */
-export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < command.length; i += 1) {
-    const c = command[i] ?? '';
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
-      else current += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < command.length) {
-      current += command[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
-}
-
-/**
- * Words of a script value with script quoting: '...' and "..." group, a backslash escapes the
- * next character. Each word says whether it was (wholly) quoted.
- */
-function scriptWords(text: string): { word: string; quoted: boolean }[] {
-  const words: { word: string; quoted: boolean }[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && /[ \t]/.test(text[i] ?? '')) i += 1;
-    if (i >= text.length) break;
-    const startsQuoted = text[i] === '"' || text[i] === "'";
-    let word = '';
-    let quote: string | undefined;
-    for (; i < text.length; i += 1) {
-      const c = text[i] ?? '';
-      if (quote) {
-        if (c === quote) quote = undefined;
-        else word += c;
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === '\\' && i + 1 < text.length) word += text[++i];
-      else if (c === ' ' || c === '\t') break;
-      else word += c;
-    }
-    words.push({ word, quoted: startsQuoted });
-  }
-  return words;
-}
-
-/**
- * A script value: `"cmd args" [user [group]]`, `'cmd args' [user [group]]` or `cmd [user [group]]`
- * (notify scripts, quorum_up/down); with takesUser false (script, misc_path) every word is
- * part of the command.
- */
-export function scriptOf(node: ConfigNode | undefined, takesUser = true): ScriptCommand | undefined {
-  if (!node || node.args.length === 0 || hasTemplate(node.args)) return undefined;
-  const first = node.args[0];
-  if (!first) return undefined;
-  // Re-read the rest of the line with script quoting (the tokenizer knows only double quotes).
-  const rest = node.rawArgs ?? node.args.map((a) => a.text).join(' ');
-  const words = scriptWords(rest);
-  const head = words[0];
-  if (!head) return undefined;
-  let command: string;
-  let argv: string[];
-  let extra: string[];
-  if (takesUser) {
-    command = head.word;
-    argv = head.quoted ? splitCommand(head.word) : [head.word];
-    extra = words.slice(1).map((w) => w.word);
-  } else {
-    command = words.length === 1 ? head.word : rest.trim();
-    argv = words.length === 1 && head.quoted ? splitCommand(head.word) : words.map((w) => w.word);
-    extra = [];
-  }
-  const script: ScriptCommand = { command, argv, at: ref(first) };
-  if (extra[0] !== undefined) script.user = extra[0];
-  if (extra[1] !== undefined) script.group = extra[1];
-  return script;
-}
-
-/** The keywords the builder reads, by word id (words.ts). */
-const K = keywordIds([
-  'global_defs', 'vrrp_script', 'vrrp_instance', 'vrrp_sync_group', 'virtual_server', 'virtual_server_group',
-  'router_id', 'vrrp_version', 'vrrp_strict', 'enable_script_security', 'script_user', 'notification_email', 'vrrp_mcast_group4',
-  'vrrp_mcast_group6', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_interval', 'vrrp_gna_interval',
-  'vrrp_skip_check_adv_addr', 'default_interface', 'lvs_sync_daemon', 'vrrp_notify_fifo', 'notify_fifo', 'virtual_routes',
-  'weight', 'interval', 'rise', 'fall', 'init_fail', 'script', 'timeout', 'user',
-  'state', 'priority', 'version', 'advert_int', 'nopreempt', 'preempt_delay', 'strict_mode', 'virtual_ipaddress',
-  'virtual_ipaddress_excluded', 'unicast_peer', 'use_vmac', 'track_script', 'track_interface', 'track_file', 'track_process',
-  'garp_master_delay', 'garp_master_repeat', 'garp_master_refresh', 'garp_master_refresh_repeat', 'unicast_ttl',
-  'down_timer_adverts', 'dont_track_primary', 'skip_check_adv_addr', 'native_ipv6', 'no_accept', 'accept', 'mcast_dst_ip',
-  'interface', 'virtual_router_id', 'unicast_src_ip', 'mcast_src_ip', 'authentication', 'auth_type', 'auth_pass',
-  'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_deleted', 'notify', 'notify_master_rx_lower_pri', 'group',
-  'protocol', 'lvs_sched', 'lb_algo', 'lvs_method', 'lb_kind', 'delay_loop', 'connect_timeout', 'retry', 'delay_before_retry',
-  'quorum', 'hysteresis', 'persistence_timeout', 'quorum_up', 'quorum_down', 'sorry_server', 'real_server',
-  'inhibit_on_failure', 'notify_up', 'notify_down', 'nb_get_retry', 'url', 'misc_dynamic', 'connect_ip', 'connect_port',
-  'bindto', 'misc_path', 'misc_timeout', 'path', 'digest', 'virtualhost', 'status_code',
-] as const);
-
-function keywordIds<T extends string>(names: readonly T[]): Record<T, number> {
-  const ids = {} as Record<T, number>;
-  for (const name of names) ids[name] = wordId(name);
-  return ids;
-}
-
-const CHECKER_WORDS = new Set([...CHECKERS].map((name) => wordId(name)));
 const INSTANCE_NOTIFY = [
   [K.notify_master, 'master'], [K.notify_backup, 'backup'], [K.notify_fault, 'fault'], [K.notify_stop, 'stop'],
   [K.notify_deleted, 'deleted'], [K.notify, 'any'], [K.notify_master_rx_lower_pri, 'masterRxLowerPri'],
@@ -163,10 +29,12 @@ class Builder {
   readonly serverNodes: number[] = [];
   private readonly tokens: TokenStore;
   private readonly levels: ChildIndex[];
+  readonly values: NodeValues;
 
   constructor(private readonly syntax: Syntax) {
     this.tokens = syntax.tokens;
-    this.levels = [0, 1, 2, 3].map(() => new ChildIndex(syntax));
+    this.values = new NodeValues(syntax);
+    this.levels = [0, 1].map(() => new ChildIndex(syntax));
   }
 
   private level(depth: number, node: number): ChildIndex {
@@ -174,64 +42,35 @@ class Builder {
   }
 
   private ref(node: number): SourceRef {
-    const syntax = this.syntax;
-    const at: SourceRef = { file: syntax.file(node), line: syntax.line(node), column: syntax.column(node) };
-    const endLine = syntax.endLine(node);
-    if (endLine !== undefined && endLine > at.line) at.endLine = endLine;
-    return at;
+    return this.values.ref(node);
   }
 
-  /** Argument `index` of a node (-1: absent), undefined when missing or an unrendered template. */
   private text(node: number, index = 0): string | undefined {
-    if (node < 0) return undefined;
-    const token = this.syntax.argToken(node, index);
-    if (token < 0) return undefined;
-    const value = this.tokens.text(token);
-    if (this.tokens.rewrittenText(token) && value.includes(TEMPLATE_PLACEHOLDER)) return undefined;
-    return value;
+    return this.values.text(node, index);
   }
 
   private optionalNum(node: number, index = 0): number | undefined {
-    if (node < 0) return undefined;
-    const token = this.syntax.argToken(node, index);
-    if (token < 0) return undefined;
-    // Plain digits (nearly every number) need no string.
-    const digits = this.tokens.digits(token);
-    if (digits >= 0) return digits;
-    const value = this.text(node, index);
-    return value === undefined ? undefined : parseNumber(value, 'decimal');
+    return this.values.optionalNum(node, index);
   }
 
   private num(node: number, fallback: number, index = 0): number {
-    return this.optionalNum(node, index) ?? fallback;
+    return this.values.num(node, fallback, index);
   }
 
   private flag(at: ChildIndex, word: number): boolean {
-    const found = at.get(word);
-    if (found < 0) return false;
-    const value = this.text(found)?.toLowerCase();
-    return value === undefined || ['on', 'true', 'yes'].includes(value);
+    return this.values.flag(at.get(word));
   }
 
-  /** Children of a block with this keyword. */
   private all(node: number, word: number): number[] {
-    const syntax = this.syntax;
-    const result: number[] = [];
-    for (let c = node + 1; c < (syntax.next[node] as number); c = syntax.next[c] as number) if (syntax.word(c) === word) result.push(c);
-    return result;
+    return this.values.all(node, word);
   }
 
-  /** Children of a block (value lines of a value block). */
   private children(node: number): number[] {
-    const syntax = this.syntax;
-    const result: number[] = [];
-    if (node < 0) return result;
-    for (let c = node + 1; c < (syntax.next[node] as number); c = syntax.next[c] as number) result.push(c);
-    return result;
+    return this.values.children(node);
   }
 
   private script(node: number, takesUser = true): ScriptCommand | undefined {
-    return node < 0 ? undefined : scriptOf(this.syntax.view(node), takesUser);
+    return this.values.script(node, takesUser);
   }
 
   build(files: string[], configId: string): KeepalivedConfig {
@@ -261,7 +100,7 @@ class Builder {
           break;
         case K.virtual_server:
           // Virtual servers are built when asked for (see buildModel); their diagnostics now.
-          this.virtualServerDiagnostics(node);
+          serverAddressProblems(this.values, node, (at, message) => this.diagnostics.push(diagnostic(at, 'invalid-address', message)));
           this.serverNodes.push(node);
           break;
         case K.virtual_server_group:
@@ -505,170 +344,6 @@ class Builder {
     return group;
   }
 
-  /** What building a virtual_server finds wrong: its address and its real servers' addresses. */
-  private virtualServerDiagnostics(node: number): void {
-    const first = this.text(node, 0);
-    if (first !== undefined && first !== 'fwmark' && first !== 'group' && !familyOf(first)) {
-      this.diagnostics.push(diagnostic(this.argAt(node, 0), 'invalid-address', `virtual_server address '${first}' is not an IP address`));
-    }
-    for (const rs of this.all(node, K.real_server)) {
-      const address = this.text(rs) ?? '';
-      if (address && familyOf(address) === undefined) this.diagnostics.push(diagnostic(this.argAt(rs, 0), 'invalid-address', `real_server address '${address}' is not an IP address`));
-    }
-  }
-
-  virtualServer(node: number): VirtualServer {
-    const at = this.level(0, node);
-    const first = this.text(node, 0);
-    const protocolNode = at.get(K.protocol);
-    const protocolText = this.text(protocolNode)?.toUpperCase();
-    const sched = at.get(K.lvs_sched);
-    const schedulerNode = sched >= 0 ? sched : at.get(K.lb_algo);
-    const lvsMethod = at.get(K.lvs_method);
-    const methodNode = lvsMethod >= 0 ? lvsMethod : at.get(K.lb_kind);
-    const method = this.text(methodNode);
-    const scheduler = this.text(schedulerNode);
-    const server: VirtualServer = {
-      kind: first === 'fwmark' ? 'fwmark' : first === 'group' ? 'group' : 'address',
-      at: this.ref(node),
-      protocol: protocolText === 'TCP' || protocolText === 'SCTP' || protocolText === 'UDP' ? (protocolText as LvsProtocol) : 'UDP',
-      protocolSet: protocolNode >= 0,
-      scheduler: SCHEDULERS.has(scheduler ?? '') ? (scheduler as string) : 'wlc',
-      schedulerSet: schedulerNode >= 0,
-      method: method === 'DR' || method === 'TUN' || method === 'NAT' ? (method as LvsMethod) : 'NAT',
-      methodSet: methodNode >= 0,
-      delayLoop: this.num(at.get(K.delay_loop), 60),
-      connectTimeout: this.num(at.get(K.connect_timeout), 5),
-      retry: this.num(at.get(K.retry), 1),
-      delayBeforeRetry: this.num(at.get(K.delay_before_retry), 1),
-      quorum: this.num(at.get(K.quorum), 1),
-      hysteresis: this.num(at.get(K.hysteresis), 0),
-      realServers: [],
-    };
-    if (server.kind === 'fwmark') {
-      const mark = this.optionalNum(node, 1);
-      if (mark !== undefined) server.fwmark = mark;
-    } else if (server.kind === 'group') {
-      const group = this.text(node, 1);
-      if (group) server.group = group;
-    } else if (first !== undefined) {
-      server.address = first;
-      const family = familyOf(first);
-      if (family) server.family = family;
-      const port = this.optionalNum(node, 1);
-      if (port !== undefined) server.port = port;
-    }
-    const persistence = at.get(K.persistence_timeout);
-    if (persistence >= 0) server.persistenceTimeout = this.num(persistence, 360);
-    const up = this.script(at.get(K.quorum_up));
-    if (up) server.quorumUp = up;
-    const down = this.script(at.get(K.quorum_down));
-    if (down) server.quorumDown = down;
-    const sorry = at.get(K.sorry_server);
-    if (sorry >= 0 && this.text(sorry)) {
-      server.sorryServer = { address: this.text(sorry) as string, at: this.ref(sorry) };
-      const port = this.optionalNum(sorry, 1);
-      if (port !== undefined) server.sorryServer.port = port;
-    }
-    for (const rs of this.all(node, K.real_server)) server.realServers.push(this.realServer(rs, server));
-    return server;
-  }
-
-  /** Where argument `index` is written, or the node itself without it. */
-  private argAt(node: number, index: number): Position {
-    const token = this.syntax.argToken(node, index);
-    return token >= 0 ? this.tokens.position(token) : this.syntax.position(node);
-  }
-
-  private realServer(node: number, server: VirtualServer): RealServer {
-    const at = this.level(1, node);
-    const address = this.text(node) ?? '';
-    const real: RealServer = {
-      address,
-      at: this.ref(node),
-      weight: this.num(at.get(K.weight), 1),
-      inhibitOnFailure: this.flag(at, K.inhibit_on_failure),
-      checkers: [],
-    };
-    const port = this.optionalNum(node, 1);
-    if (port !== undefined) real.port = port;
-    const up = this.script(at.get(K.notify_up));
-    if (up) real.notifyUp = up;
-    const down = this.script(at.get(K.notify_down));
-    if (down) real.notifyDown = down;
-    const inherited = {
-      connectTimeout: this.num(at.get(K.connect_timeout), server.connectTimeout),
-      retry: this.num(at.get(K.retry), server.retry),
-      delayBeforeRetry: this.num(at.get(K.delay_before_retry), server.delayBeforeRetry),
-      delayLoop: this.num(at.get(K.delay_loop), server.delayLoop),
-    };
-    const syntax = this.syntax;
-    for (let child = node + 1; child < (syntax.next[node] as number); child = syntax.next[child] as number) {
-      if (!CHECKER_WORDS.has(syntax.word(child))) continue;
-      real.checkers.push(this.checker(child, inherited));
-    }
-    return real;
-  }
-
-  private checker(node: number, inherited: { connectTimeout: number; retry: number; delayBeforeRetry: number; delayLoop: number }): Checker {
-    const at = this.level(2, node);
-    const retry = at.get(K.retry);
-    const checker: Checker = {
-      type: this.syntax.keyword(node) as CheckerType,
-      at: this.ref(node),
-      connectTimeout: this.num(at.get(K.connect_timeout), inherited.connectTimeout),
-      retry: this.num(retry >= 0 ? retry : at.get(K.nb_get_retry), inherited.retry),
-      delayBeforeRetry: this.num(at.get(K.delay_before_retry), inherited.delayBeforeRetry),
-      delayLoop: this.num(at.get(K.delay_loop), inherited.delayLoop),
-      urls: this.all(node, K.url).map((url) => this.url(url)),
-      miscDynamic: at.get(K.misc_dynamic) >= 0,
-      options: {},
-    };
-    const connectIp = this.text(at.get(K.connect_ip));
-    if (connectIp) checker.connectIp = connectIp;
-    const connectPort = this.optionalNum(at.get(K.connect_port));
-    if (connectPort !== undefined) checker.connectPort = connectPort;
-    const bindTo = this.text(at.get(K.bindto));
-    if (bindTo) checker.bindTo = bindTo;
-    const misc = this.script(at.get(K.misc_path), false);
-    if (misc) {
-      const userNode = at.get(K.user);
-      if (this.text(userNode)) misc.user = this.text(userNode);
-      if (this.text(userNode, 1)) misc.group = this.text(userNode, 1);
-      if (userNode >= 0) misc.userAt = this.ref(userNode);
-      checker.miscPath = misc;
-    }
-    const miscTimeout = this.optionalNum(at.get(K.misc_timeout));
-    if (miscTimeout !== undefined) checker.miscTimeout = miscTimeout;
-    const syntax = this.syntax;
-    for (let child = node + 1; child < (syntax.next[node] as number); child = syntax.next[child] as number) {
-      if (syntax.kind[child] !== LEAF) continue;
-      const values: string[] = [];
-      for (let t = (syntax.tok[child] as number) + 1; t < (syntax.argEnd[child] as number); t += 1) values.push(this.tokens.text(t));
-      checker.options[syntax.keyword(child)] = values;
-    }
-    return checker;
-  }
-
-  private url(node: number): HttpUrl {
-    const at = this.level(3, node);
-    const url: HttpUrl = { at: this.ref(node), statusCodes: [] };
-    const pathText = this.text(at.get(K.path));
-    if (pathText !== undefined) url.path = pathText;
-    const digest = this.text(at.get(K.digest));
-    if (digest !== undefined) url.digest = digest;
-    const host = this.text(at.get(K.virtualhost));
-    if (host !== undefined) url.virtualhost = host;
-    const status = at.get(K.status_code);
-    for (const token of status >= 0 ? this.syntax.view(status).args : []) {
-      const match = /^(\d+)(?:-(\d+))?$/.exec(token.text);
-      if (!match) continue;
-      url.statusCodes.push([Number(match[1]), Number(match[2] ?? match[1])]);
-    }
-    if (url.statusCodes.length === 0) url.statusCodes.push([200, 299]);
-    return url;
-  }
-
   private virtualServerGroup(node: number): VirtualServerGroup {
     const group: VirtualServerGroup = { name: this.text(node) ?? '', at: this.ref(node), entries: [] };
     for (const child of this.children(node)) {
@@ -751,8 +426,8 @@ export function buildModel(syntax: Syntax, files: string[], configId: string): {
     configurable: true,
     get: (): VirtualServer[] => {
       if (!built) {
-        const lazy = new Builder(syntax);
-        built = nodes.map((node) => lazy.virtualServer(node));
+        const values = new NodeValues(syntax);
+        built = nodes.map((node) => toVirtualServer(new VirtualServerView(values, node)));
       }
       return built;
     },
@@ -766,8 +441,9 @@ export function buildModel(syntax: Syntax, files: string[], configId: string): {
 
 /**
  * Calls `visit` with every virtual server of the model, in order. Unless the model's array was
- * already built, each one is built for the call and then dropped, so a file with thousands of
- * them costs no more memory than one.
+ * already built, each one is a read-only view (servers.ts) made for the call and then dropped:
+ * a file with thousands of them costs no more memory than one, and only the fields read are
+ * worked out.
  */
 export function forEachVirtualServer(config: KeepalivedConfig, visit: (server: VirtualServer) => void): void {
   const source = serverSources.get(config);
@@ -776,6 +452,6 @@ export function forEachVirtualServer(config: KeepalivedConfig, visit: (server: V
     for (const server of built ?? []) visit(server);
     return;
   }
-  const builder = new Builder(source.syntax);
-  for (const node of source.nodes) visit(builder.virtualServer(node));
+  const values = new NodeValues(source.syntax);
+  for (const node of source.nodes) visit(new VirtualServerView(values, node));
 }

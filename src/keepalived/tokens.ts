@@ -207,6 +207,41 @@ export class TokenStore {
     return value;
   }
 
+  /**
+   * True when the token is an IPv4 address as node:net isIPv4 accepts it (four decimal octets
+   * 0-255, no leading zeros), checked on its characters; false means "not this simple form".
+   */
+  dottedQuad(i: number): boolean {
+    const start = this.start[i] as number;
+    if (start < 0) return false;
+    const text = this.sources[this.file[i] as number] as string;
+    const end = this.end[i] as number;
+    let octets = 0;
+    let c = start;
+    while (c < end) {
+      const first = text.charCodeAt(c) - 48;
+      if (first < 0 || first > 9) return false;
+      let value = first;
+      let digits = 1;
+      c += 1;
+      while (c < end) {
+        const d = text.charCodeAt(c) - 48;
+        if (d < 0 || d > 9) break;
+        if (first === 0 || digits === 3) return false;
+        value = value * 10 + d;
+        digits += 1;
+        c += 1;
+      }
+      if (value > 255) return false;
+      octets += 1;
+      if (c === end) break;
+      if (text.charCodeAt(c) !== 46 || octets === 4) return false;
+      c += 1;
+      if (c === end) return false;
+    }
+    return octets === 4;
+  }
+
   position(i: number): Position {
     return { file: this.files[this.file[i] as number] as string, line: this.line[i] as number, column: this.column[i] as number };
   }
