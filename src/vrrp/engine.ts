@@ -476,32 +476,28 @@ export class Engine {
   }
 
   private onScript(name: string, ok: boolean): void {
-    for (const runtime of this.runtimes.values()) {
-      let changed = false;
-      for (const object of runtime.tracked) {
-        if (object.kind === 'script' && object.name === name && object.up !== ok) {
-          object.up = ok;
-          changed = true;
-        }
-      }
-      if (changed) this.applyTracking(runtime);
-    }
+    for (const runtime of this.runtimes.values()) if (this.setTracked(runtime, 'script', name, ok)) this.applyTracking(runtime);
   }
 
   private onLink(name: string, up: boolean): void {
     this.linkStates.set(name, up);
     for (const runtime of this.runtimes.values()) {
-      let changed = false;
-      for (const object of runtime.tracked) {
-        if (object.kind === 'interface' && object.name === name && object.up !== up) {
-          object.up = up;
-          changed = true;
-        }
-      }
-      if (!changed) continue;
+      if (!this.setTracked(runtime, 'interface', name, up)) continue;
       this.log.log(up ? 'info' : 'warn', `${runtime.setup.instance.name}: tracked interface ${name} is ${up ? 'up' : 'down'}`, { instance: runtime.setup.instance.name });
       this.applyTracking(runtime);
     }
+  }
+
+  /** Records a tracked object's new state; true when it changed for this instance. */
+  private setTracked(runtime: Runtime, kind: TrackedObject['kind'], name: string, up: boolean): boolean {
+    let changed = false;
+    for (const object of runtime.tracked) {
+      if (object.kind === kind && object.name === name && object.up !== up) {
+        object.up = up;
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** Brings the machine's faults and priority in line with its tracked objects, then its group. */

@@ -2,10 +2,10 @@
 // them as a gratuitous ARP and an unsolicited neighbour advertisement.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../support/paths.js';
 import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
+import { runIn } from '../../support/process.js';
 
 const script = path.join(projectRoot, 'dist', 'test', 'support', 'announce.js');
 let pair: NamespacePair | undefined;
@@ -19,26 +19,13 @@ test('gratuitous ARP and unsolicited NA as tcpdump reads them', async () => {
   const { a, b, ifA, ifB } = pair;
   inNamespace(a, 'ip', ['addr', 'add', '2001:db8:9::100/128', 'dev', ifA, 'nodad']);
   const mac = JSON.parse(inNamespace(a, 'ip', ['-j', 'link', 'show', ifA]))[0].address as string;
-  const tcpdump = spawn(
-    'ip',
-    ['netns', 'exec', b, 'tcpdump', '-i', ifB, '-l', '-nn', '-e', '-v', '-c', '2', 'arp or (icmp6 and ip6[40] == 136)'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  tcpdump.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => tcpdump.on('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    let stderr = '';
-    tcpdump.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('listening on')) resolve();
-    });
-    setTimeout(() => reject(new Error(`tcpdump did not start: ${stderr}`)), 5000);
-  });
-  const timer = setTimeout(() => tcpdump.kill(), 5000);
+  const tcpdump = runIn(b, 'tcpdump', ['-i', ifB, '-l', '-nn', '-e', '-v', '-c', '2', 'arp or (icmp6 and ip6[40] == 136)']);
+  await tcpdump.waitFor(/listening on/, 5000);
+  const timer = setTimeout(() => void tcpdump.stop(), 5000);
   inNamespace(a, 'node', [script, ifA, mac, '192.0.2.100', '2001:db8:9::100']);
-  assert.equal(await exited, 0, `tcpdump saw both frames: ${output}`);
+  assert.equal(await tcpdump.exited, 0, `tcpdump saw both frames: ${tcpdump.stdout()}`);
   clearTimeout(timer);
+  const output = tcpdump.stdout();
 
   const [arp, na] = output.split('\n').filter((line) => /^\d/.test(line));
   assert.ok(arp && na, output);

@@ -11,12 +11,13 @@
 //   instance gives its VIPs back.
 import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, createReadStream, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
 import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
+import { runIn } from '../../support/process.js';
 import { holdsAddress, sleep, startEngine, stopEngines, until, type EngineInstanceStatus, type RunningEngine } from '../../support/vrrp-engine.js';
 
 let pair: NamespacePair | undefined;
@@ -250,32 +251,23 @@ for (const dontTrackPrimary of [false, true]) {
 test('takeover announcements: garp_master_repeat rounds spaced by vrrp_garp_interval, then garp_master_refresh while master (tcpdump counts them)', async () => {
   pair = namespacePair({ addressA: ['192.0.2.1/24'], addressB: ['192.0.2.2/24'] });
   const { a, b } = pair;
-  const tcpdump = spawn('ip', ['netns', 'exec', b, 'tcpdump', '-i', 'veth1', '-l', '-nn', '-tt', '-c', '7', 'arp and arp[24:4] == 0xc0000282'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  tcpdump.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => tcpdump.on('exit', resolve));
+  const tcpdump = runIn(b, 'tcpdump', ['-i', 'veth1', '-l', '-nn', '-tt', '-c', '7', 'arp and arp[24:4] == 0xc0000282']);
   try {
-    await new Promise<void>((resolve, reject) => {
-      let stderr = '';
-      tcpdump.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('listening on')) resolve();
-      });
-      setTimeout(() => reject(new Error(`tcpdump did not start: ${stderr}`)), 5000);
-    });
+    await tcpdump.waitFor(/listening on/, 5000);
     const ours = startEngine(
       a,
       'global_defs {\n  vrrp_garp_interval 0.02\n}\n' +
         instance({ name: 'VI_1', iface: 'veth0', vrid: 91, priority: 150, vip: '192.0.2.130/32', extra: '  garp_master_delay 0\n  garp_master_repeat 3\n  garp_master_refresh 1\n  garp_master_refresh_repeat 2' }),
     );
     await until('master', () => stateOf(ours) === 'master', 8000);
-    await until('7 gratuitous ARPs (3 at takeover, 2 per refresh)', () => tcpdump.exitCode !== null, 10_000);
-    assert.equal(await exited, 0);
+    await until('7 gratuitous ARPs (3 at takeover, 2 per refresh)', () => tcpdump.child.exitCode !== null, 10_000);
+    assert.equal(await tcpdump.exited, 0);
+    const output = tcpdump.stdout();
     const lines = output.split('\n').filter((line) => /who-has 192\.0\.2\.130 tell 192\.0\.2\.130/.test(line));
     assert.equal(lines.length, 7, output);
     assert.doesNotMatch(ours.log(), /not carried out by vrrp run/);
   } finally {
-    tcpdump.kill();
+    await tcpdump.stop();
   }
 });
 

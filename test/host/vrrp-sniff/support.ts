@@ -1,6 +1,5 @@
 // Helpers for the sniffer's host tests: keepalived.conf instances, and processes (vipctl vrrp
 // sniff, tcpdump) run inside a test namespace with their output kept for assertions.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { vipctlBin } from '../../support/paths.js';
 
 export interface InstanceOptions {
@@ -36,52 +35,8 @@ export function config(routerId: string, instances: InstanceOptions[]): string {
   return [`global_defs {\n  router_id ${routerId}\n}`, ...instances.map(instance)].join('\n') + '\n';
 }
 
-export interface Running {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves when stderr (or stdout) matches. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** Sends a signal and resolves with the exit status. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-  exited: Promise<number | null>;
-}
-
-export function runIn(namespace: string, command: string, args: string[]): Running {
-  const child = spawn('ip', ['netns', 'exec', namespace, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let done = false;
-  void exited.then(() => (done = true));
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitFor(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const started = Date.now();
-        const check = (): void => {
-          if (pattern.test(err) || pattern.test(out)) resolve();
-          else if (done) reject(new Error(`${command} exited before printing ${pattern}: ${err.slice(-2000)}`));
-          else if (Date.now() - started > timeoutMs) reject(new Error(`${command} did not print ${pattern} within ${timeoutMs} ms: ${err.slice(-2000)}`));
-          else setTimeout(check, 50);
-        };
-        check();
-      });
-    },
-    async stop(signal = 'SIGINT') {
-      if (!done) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-}
+export { runIn, type Running } from '../../support/process.js';
+import { runIn, type Running } from '../../support/process.js';
 
 /** `vipctl vrrp sniff ARGS` inside a namespace. */
 export function sniff(namespace: string, args: string[]): Running {
