@@ -325,7 +325,8 @@ function quickValid(syntax: Syntax, n: number, spec: KeywordSpec, plan: Plan): b
   const firstWord = tokens.word[first] as number;
   if (plan.enumWords && !plan.enumWords.has(firstWord)) return false;
   if (plan.boolean && !BOOLEAN_WORDS.has(firstWord) && !plan.literalWords.has(firstWord)) return false;
-  for (const numeric of plan.numeric) {
+  for (let k = 0; k < plan.numeric.length; k += 1) {
+    const numeric = plan.numeric[k] as Plan['numeric'][number];
     const t = first + numeric.arg - 1;
     if (t < first || t >= end) continue;
     const word = tokens.word[t] as number;

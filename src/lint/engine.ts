@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { LoadedConfig } from '../keepalived/load.js';
 import { forEachVirtualServer } from '../keepalived/build.js';
-import type { SourceRef, VirtualServer } from '../keepalived/model.js';
+import type { Checker, RealServer, SourceRef, VirtualServer } from '../keepalived/model.js';
 import type { SourceFiles } from '../keepalived/sources.js';
 import { TEMPLATE_PLACEHOLDER } from '../keepalived/reader.js';
 import { RULES } from './rules/index.js';
@@ -125,15 +125,31 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
     if (override === 'off') continue;
     active.push({ rule, context: contextOf(rule, override) });
   }
-  // Virtual servers first, built one at a time and handed to every rule about them; their
-  // script commands are noted on the way for the script rules. (Findings are sorted below, so
-  // the order in which rules report does not show.)
-  const visitors: ((server: VirtualServer) => void)[] = [];
-  for (const { rule, context } of active) if (rule.virtualServers) visitors.push(rule.virtualServers(context));
-  if (visitors.length > 0) {
+  // Virtual servers first, built one at a time and handed to every rule about them (and their
+  // checkers to the rules about checkers); their script commands are noted on the way for the
+  // script rules. Findings are sorted below, so the order in which rules report does not show.
+  // This walk runs thousands of times on code V8 has not optimised yet: indexed loops, no
+  // iterators or closures per server.
+  const serverVisitors: ((server: VirtualServer) => void)[] = [];
+  const checkerVisitors: ((checker: Checker, realServer: RealServer, server: VirtualServer) => void)[] = [];
+  for (const { rule, context } of active) {
+    if (rule.virtualServers) serverVisitors.push(rule.virtualServers(context));
+    if (rule.checkers) checkerVisitors.push(rule.checkers(context));
+  }
+  if (serverVisitors.length + checkerVisitors.length > 0) {
     const fromServers: ScriptUse[] = [];
     forEachVirtualServer(loaded.config, (server) => {
-      for (const visit of visitors) visit(server);
+      for (let v = 0; v < serverVisitors.length; v += 1) (serverVisitors[v] as (server: VirtualServer) => void)(server);
+      if (checkerVisitors.length > 0) {
+        const realServers = server.realServers;
+        for (let r = 0; r < realServers.length; r += 1) {
+          const realServer = realServers[r] as RealServer;
+          const checkers = realServer.checkers;
+          for (let c = 0; c < checkers.length; c += 1) {
+            for (let v = 0; v < checkerVisitors.length; v += 1) (checkerVisitors[v] as (checker: Checker, realServer: RealServer, server: VirtualServer) => void)(checkers[c] as Checker, realServer, server);
+          }
+        }
+      }
       serverScripts(server, fromServers);
     });
     rememberScripts(loaded.config, fromServers);

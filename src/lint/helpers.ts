@@ -3,7 +3,7 @@
 // forEachNode() over ConfigNode objects remain for code that has such a tree.
 import { KEYWORDS, VALUES, type ConfigNode, type Syntax } from '../keepalived/parser.js';
 import { forEachVirtualServer } from '../keepalived/build.js';
-import type { KeepalivedConfig, ScriptCommand, SourceRef, VirtualServer } from '../keepalived/model.js';
+import type { Checker, KeepalivedConfig, RealServer, ScriptCommand, SourceRef, VirtualServer } from '../keepalived/model.js';
 
 /** Every node of the tree, depth first, with its chain of parent keywords. */
 export function* walk(nodes: ConfigNode[], parents: ConfigNode[] = []): Generator<{ node: ConfigNode; parents: ConfigNode[] }> {
@@ -59,12 +59,23 @@ const scriptLists = new WeakMap<KeepalivedConfig, ScriptUse[]>();
 
 /** The script commands of one virtual server, added to `into` (model order). */
 export function serverScripts(vs: VirtualServer, into: ScriptUse[]): void {
-  if (vs.quorumUp) into.push({ script: vs.quorumUp, owner: 'virtual_server quorum_up' });
-  if (vs.quorumDown) into.push({ script: vs.quorumDown, owner: 'virtual_server quorum_down' });
-  for (const rs of vs.realServers) {
-    if (rs.notifyUp) into.push({ script: rs.notifyUp, owner: 'real_server notify_up' });
-    if (rs.notifyDown) into.push({ script: rs.notifyDown, owner: 'real_server notify_down' });
-    for (const checker of rs.checkers) if (checker.miscPath) into.push({ script: checker.miscPath, owner: 'MISC_CHECK misc_path' });
+  const quorumUp = vs.quorumUp;
+  if (quorumUp) into.push({ script: quorumUp, owner: 'virtual_server quorum_up' });
+  const quorumDown = vs.quorumDown;
+  if (quorumDown) into.push({ script: quorumDown, owner: 'virtual_server quorum_down' });
+  // Indexed loops: called for each of thousands of servers before V8 has optimised anything.
+  const realServers = vs.realServers;
+  for (let r = 0; r < realServers.length; r += 1) {
+    const rs = realServers[r] as RealServer;
+    const notifyUp = rs.notifyUp;
+    if (notifyUp) into.push({ script: notifyUp, owner: 'real_server notify_up' });
+    const notifyDown = rs.notifyDown;
+    if (notifyDown) into.push({ script: notifyDown, owner: 'real_server notify_down' });
+    const checkers = rs.checkers;
+    for (let c = 0; c < checkers.length; c += 1) {
+      const miscPath = (checkers[c] as Checker).miscPath;
+      if (miscPath) into.push({ script: miscPath, owner: 'MISC_CHECK misc_path' });
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // Findings are plain data handed to separate formatters; the JSON field names are a contract.
 import type { Diagnostic, Severity } from '../keepalived/diagnostics.js';
 import type { LoadedConfig } from '../keepalived/load.js';
-import type { KeepalivedConfig, SourceRef, VirtualServer } from '../keepalived/model.js';
+import type { Checker, KeepalivedConfig, RealServer, SourceRef, VirtualServer } from '../keepalived/model.js';
 
 export type { Severity };
 
@@ -46,6 +46,8 @@ export interface Rule {
    * of virtual servers never holds all their real servers and checkers at once.
    */
   virtualServers?(context: RuleContext): (server: VirtualServer) => void;
+  /** For rules about checkers: what to do with each one (same walk as virtualServers). */
+  checkers?(context: RuleContext): (checker: Checker, realServer: RealServer, server: VirtualServer) => void;
 }
 
 /** A rule whose findings are the parser's diagnostics with the same id. */

@@ -6,14 +6,11 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'An HTTP_GET or SSL_GET checker without any url block.',
-  virtualServers({ report }) {
-    return (vs) => {
-      for (const rs of vs.realServers) {
-        for (const checker of rs.checkers) {
-          if ((checker.type === 'HTTP_GET' || checker.type === 'SSL_GET') && checker.urls.length === 0) {
-            report(checker.at, `${checker.type} for real_server ${rs.address} has no url { path ... }: the checker is ignored (and keepalived 2.2.7 -t crashes on it)`);
-          }
-        }
+  checkers({ report }) {
+    return (checker, rs) => {
+      const type = checker.type;
+      if ((type === 'HTTP_GET' || type === 'SSL_GET') && checker.urls.length === 0) {
+        report(checker.at, `${type} for real_server ${rs.address} has no url { path ... }: the checker is ignored (and keepalived 2.2.7 -t crashes on it)`);
       }
     };
   },

@@ -5,13 +5,9 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'A MISC_CHECK without misc_path (keepalived skips the checker).',
-  virtualServers({ report }) {
-    return (vs) => {
-      for (const rs of vs.realServers) {
-        for (const checker of rs.checkers) {
-          if (checker.type === 'MISC_CHECK' && !checker.miscPath) report(checker.at, `MISC_CHECK for real_server ${rs.address} has no misc_path: keepalived skips it, so the real server is never checked`);
-        }
-      }
+  checkers({ report }) {
+    return (checker, rs) => {
+      if (checker.type === 'MISC_CHECK' && !checker.miscPath) report(checker.at, `MISC_CHECK for real_server ${rs.address} has no misc_path: keepalived skips it, so the real server is never checked`);
     };
   },
 } satisfies Rule;

@@ -1,3 +1,4 @@
+import type { RealServer } from '../../keepalived/model.js';
 import type { Rule } from '../types.js';
 import { serviceName } from '../helpers.js';
 
@@ -9,8 +10,12 @@ export default {
   virtualServers({ report }) {
     return (vs) => {
       if (vs.method === 'NAT' || vs.kind !== 'address' || vs.port === undefined || vs.port === 0) return;
-      for (const rs of vs.realServers) {
-        if (rs.port !== undefined && rs.port !== vs.port) report(rs.at, `real_server ${rs.address} ${rs.port} in ${serviceName(vs)} (${vs.method}): ${vs.method} cannot change the port; keepalived resets it to ${vs.port}`);
+      const port = vs.port;
+      const realServers = vs.realServers;
+      for (let r = 0; r < realServers.length; r += 1) {
+        const rs = realServers[r] as RealServer;
+        const rsPort = rs.port;
+        if (rsPort !== undefined && rsPort !== port) report(rs.at, `real_server ${rs.address} ${rsPort} in ${serviceName(vs)} (${vs.method}): ${vs.method} cannot change the port; keepalived resets it to ${port}`);
       }
     };
   },
