@@ -139,3 +139,12 @@ export async function until(what: string, check: () => boolean, timeoutMs = 8000
 export function holdsAddress(namespace: string, ifname: string, cidr: string): boolean {
   return inNamespace(namespace, 'ip', ['-o', 'addr', 'show', 'dev', ifname]).includes(` ${cidr} `);
 }
+
+/**
+ * Waits until the link is operationally up (IFF_RUNNING, `state UP`). The kernel reports a
+ * veth's carrier through linkwatch, up to a second after both ends were set up; an engine
+ * started before then sees its own interface down and starts in FAULT, as keepalived would.
+ */
+export async function operUp(namespace: string, ifname: string): Promise<void> {
+  await until(`${ifname} in ${namespace} operationally up`, () => / state UP /.test(inNamespace(namespace, 'ip', ['-o', 'link', 'show', 'dev', ifname])), 5000, 20);
+}

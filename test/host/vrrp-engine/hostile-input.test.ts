@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { projectRoot } from '../../support/paths.js';
 import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
-import { holdsAddress, sleep, startEngine, stopEngines, until, type EngineInstanceStatus, type RunningEngine } from '../../support/vrrp-engine.js';
+import { holdsAddress, operUp, sleep, startEngine, stopEngines, until, type EngineInstanceStatus, type RunningEngine } from '../../support/vrrp-engine.js';
 
 const hostilePeer = path.join(projectRoot, 'dist', 'test', 'support', 'hostile-peer.js');
 let pair: NamespacePair | undefined;
@@ -98,13 +98,15 @@ for (const c of cases) {
   test(`hostile input, ${c.name}: dropped, counted by reason, logged once per reason, no state change (master and backup)`, async () => {
     pair = namespacePair({ addressA: [c.addressA], addressB: [c.addressB] });
     const { a, b, ifA, ifB } = pair;
+    await operUp(a, ifA);
+    await operUp(b, ifB);
     // IPv6 adverts leave from the link-local address, which appears once both ends are up.
     if (c.family === 6) await until('link-local addresses', () => [[a, ifA], [b, ifB]].every(([ns, ifname]) => linkLocal(ns ?? '', ifname ?? '')));
     const master = startEngine(a, config(c, ifA, 200), { logFormat: 'json' });
     await master.waitFor(/"running"/);
     const backup = startEngine(b, config(c, ifB, 100), { logFormat: 'json' });
     await master.waitFor(/BACKUP -> MASTER/, 10_000);
-    await backup.waitFor(/INIT -> BACKUP/);
+    await backup.waitFor(/-> BACKUP/);
     await until('the backup to hear the master', () => backup.instance().counters.advertsReceived > 2, 8000);
 
     const masterBefore = master.instance();

@@ -15,7 +15,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
 import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
-import { holdsAddress, sleep, startEngine, until, type RunningEngine } from '../../support/vrrp-engine.js';
+import { holdsAddress, operUp, sleep, startEngine, until, type RunningEngine } from '../../support/vrrp-engine.js';
 
 interface Variant {
   name: string;
@@ -192,6 +192,8 @@ async function withPair(variant: Variant, body: (pair: NamespacePair, routers: R
   });
   const routers: Router[] = [];
   try {
+    await operUp(pair.a, pair.ifA);
+    await operUp(pair.b, pair.ifB);
     if (variant.family === 6) {
       // IPv6 adverts leave from the link-local address: wait until both ends have one.
       await until('link-local addresses', () =>

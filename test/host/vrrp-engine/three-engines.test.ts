@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inNamespace } from '../../support/netns.js';
 import { bridgeSegment, type Segment } from '../../support/segment.js';
-import { holdsAddress, sleep, startEngine, until, type RunningEngine } from '../../support/vrrp-engine.js';
+import { holdsAddress, operUp, sleep, startEngine, until, type RunningEngine } from '../../support/vrrp-engine.js';
 
 const ADDRESSES = ['192.0.2.11', '192.0.2.12', '192.0.2.13'];
 // Wide gaps: the two backups' Skew_Times differ by 78 ms, so the right one wins even on a busy machine.
@@ -34,6 +34,7 @@ async function withLab(body: (lab: Lab) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-three-'));
   const routers: Router[] = [];
   try {
+    for (const ns of segment.routers) await operUp(ns, segment.ifname);
     await body({
       segment,
       dir,
