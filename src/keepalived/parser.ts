@@ -142,11 +142,45 @@ export class Syntax {
     return this.tokens.position(this.tok[n] as number);
   }
 
-  /** The top-level nodes, in order. */
+  private topNodes: number[] | undefined;
+  private counts: Int32Array | undefined;
+
+  /** The top-level nodes, in order (one shared array: do not modify). */
   top(): number[] {
-    const result: number[] = [];
-    for (let n = 0; n < this.count; n = this.next[n] as number) result.push(n);
-    return result;
+    if (!this.topNodes) {
+      const result: number[] = [];
+      for (let n = 0; n < this.count; n = this.next[n] as number) result.push(n);
+      this.topNodes = result;
+    }
+    return this.topNodes;
+  }
+
+  /**
+   * How many nodes have each keyword, by word id (words.ts); keywords without an id are not
+   * counted. An index, so a rule about keywords the file never uses knows at once that it has
+   * nothing to look at.
+   */
+  keywordCounts(): Int32Array {
+    if (!this.counts) {
+      const counts = new Int32Array(WORDS.length + 1);
+      const words = this.tokens.word;
+      for (let n = 0; n < this.count; n += 1) {
+        const word = words[this.tok[n] as number] as number;
+        if (word >= 0 && word < counts.length) counts[word] = (counts[word] as number) + 1;
+      }
+      this.counts = counts;
+    }
+    return this.counts;
+  }
+
+  /** Whether any node has one of these keywords (word ids). */
+  uses(words: readonly number[]): boolean {
+    const counts = this.keywordCounts();
+    for (let i = 0; i < words.length; i += 1) {
+      const word = words[i] as number;
+      if (word >= 0 && word < counts.length && (counts[word] as number) > 0) return true;
+    }
+    return false;
   }
 
   /** The tree as ConfigNode objects (made once, on first use). */

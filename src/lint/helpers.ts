@@ -3,6 +3,7 @@
 // forEachNode() over ConfigNode objects remain for code that has such a tree.
 import { KEYWORDS, VALUES, type ConfigNode, type Syntax } from '../keepalived/parser.js';
 import { forEachVirtualServer } from '../keepalived/build.js';
+import { wordId } from '../keepalived/words.js';
 import type { Checker, KeepalivedConfig, RealServer, ScriptCommand, SourceRef, VirtualServer } from '../keepalived/model.js';
 
 /** Every node of the tree, depth first, with its chain of parent keywords. */
@@ -33,6 +34,7 @@ export function childNodes(syntax: Syntax, n: number): number[] {
  * as for virtual_routes in a vrrp_instance), without walking the whole tree.
  */
 export function* valueLines(syntax: Syntax, blocks: Set<string>): Generator<{ node: ConfigNode; block: ConfigNode }> {
+  if (!syntax.uses([...blocks].map((block) => wordId(block)))) return;
   for (const top of syntax.top()) {
     const keyword = syntax.keyword(top);
     if (blocks.has(keyword)) {

@@ -1,4 +1,5 @@
 import { KEYWORDS } from '../../keepalived/parser.js';
+import { wordId } from '../../keepalived/words.js';
 import { childNodes } from '../helpers.js';
 import type { Rule } from '../types.js';
 
@@ -11,6 +12,8 @@ const REQUIRED: Record<string, { any: string[]; consequence: string }> = {
   garp_group: { any: ['garp_interval', 'gna_interval'], consequence: 'keepalived removes the group (it has no delay)' },
 };
 
+const BLOCK_WORDS = Object.keys(REQUIRED).map((keyword) => wordId(keyword));
+
 export default {
   id: 'block-missing-required',
   severity: 'error',
@@ -18,6 +21,7 @@ export default {
   description: 'A block without the keyword it cannot work without (bfd_instance neighbor_ip, vrrp_track_process process, track_file file, garp_group interval).',
   check({ loaded, report }) {
     const syntax = loaded.syntax;
+    if (!syntax.uses(BLOCK_WORDS)) return;
     for (const node of syntax.top()) {
       const keyword = syntax.keyword(node);
       const required = Object.hasOwn(REQUIRED, keyword) ? REQUIRED[keyword] : undefined;

@@ -10,9 +10,12 @@ export default {
   virtualServers({ report }) {
     const seen = new Map<string, number>();
     return (vs) => {
-      const key = `${vs.kind}/${vs.address ?? ''}/${vs.port ?? ''}/${vs.fwmark ?? ''}/${vs.group ?? ''}/${vs.protocol}`;
+      // Kind, then what names the service of that kind, then protocol; spaces never occur in words.
+      const protocol = vs.protocol;
+      const kind = vs.kind;
+      const key = kind === 'address' ? `a ${vs.address ?? ''} ${vs.port ?? ''} ${protocol}` : kind === 'fwmark' ? `f ${vs.fwmark ?? ''} ${protocol}` : `g ${vs.group ?? ''} ${protocol}`;
       const line = seen.get(key);
-      if (line !== undefined) report(vs.at, `${serviceName(vs)} (${vs.protocol}) is already defined on line ${line}`);
+      if (line !== undefined) report(vs.at, `${serviceName(vs)} (${protocol}) is already defined on line ${line}`);
       else seen.set(key, vs.at.line);
     };
   },

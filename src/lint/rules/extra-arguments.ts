@@ -31,9 +31,10 @@ export default {
   description: 'Words after a one-argument keyword, which keepalived silently ignores.',
   check({ loaded, report }) {
     const syntax = loaded.syntax;
+    const { kind, tok, argEnd } = syntax;
     for (let n = 0; n < syntax.count; n += 1) {
       // Most leaves have one argument: the count decides before anything else is looked at.
-      if (syntax.kind[n] !== LEAF || syntax.argCount(n) < 2) continue;
+      if ((argEnd[n] as number) - (tok[n] as number) < 3 || kind[n] !== LEAF) continue;
       const spec = syntax.specOf(n);
       if (!spec || !singleArgument(spec)) continue;
       const node = syntax.view(n);

@@ -51,8 +51,15 @@ export default {
       const child = index.get(wordId(keyword));
       return child < 0 ? undefined : syntax.view(child);
     };
+    // Only checks whose keywords the file uses at all (most files use none of them).
+    const used = new Map<string, (Check & { words: number[] })[]>();
+    for (const [block, checks] of BY_BLOCK) {
+      const present = checks.filter((check) => syntax.uses(check.words));
+      if (present.length > 0) used.set(block, present);
+    }
+    if (used.size === 0) return;
     for (const block of syntax.top()) {
-      const checks = BY_BLOCK.get(syntax.keyword(block));
+      const checks = used.get(syntax.keyword(block));
       if (!checks) continue;
       index.of(block);
       for (const check of checks) {

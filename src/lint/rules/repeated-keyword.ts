@@ -2,46 +2,33 @@ import { KEYWORDS, LEAF, type Syntax } from '../../keepalived/parser.js';
 import { wordId, WORDS } from '../../keepalived/words.js';
 import type { Rule } from '../types.js';
 
-/** Which keywords a block has set so far (by word id), without a Map per block. */
-class Seen {
-  private lines = new Int32Array(0);
-  private stamps = new Int32Array(0);
-  private stamp = 0;
-
-  reset(words: number): void {
-    if (this.lines.length < words) {
-      this.lines = new Int32Array(words + 256);
-      this.stamps = new Int32Array(words + 256);
-      this.stamp = 0;
-    }
-    this.stamp += 1;
-  }
-
-  /** Line where the word was first set in this block, or -1 (and remembers it). */
-  firstLine(word: number, line: number): number {
-    if (word >= this.lines.length) {
+/**
+ * Reports a leaf keyword set twice among the children first .. end of one block. `lines` and
+ * `stamps` remember, per word id, where the keyword was first set in the block being visited
+ * (stamp = which block), so no map is made per block.
+ */
+function visit(syntax: Syntax, first: number, end: number, state: { lines: Int32Array; stamps: Int32Array; stamp: number }, report: (node: number, line: number) => void): void {
+  state.stamp += 1;
+  const stamp = state.stamp;
+  const { next, kind, tok } = syntax;
+  const words = syntax.tokens.word;
+  for (let child = first; child < end; child = next[child] as number) {
+    if (kind[child] !== LEAF) continue;
+    let word = words[tok[child] as number] as number;
+    if (word < 0) word = wordId(syntax.keyword(child));
+    if (word >= state.lines.length) {
       const lines = new Int32Array(word + 256);
       const stamps = new Int32Array(word + 256);
-      lines.set(this.lines);
-      stamps.set(this.stamps);
-      this.lines = lines;
-      this.stamps = stamps;
+      lines.set(state.lines);
+      stamps.set(state.stamps);
+      state.lines = lines;
+      state.stamps = stamps;
     }
-    if (this.stamps[word] === this.stamp) return this.lines[word] as number;
-    this.stamps[word] = this.stamp;
-    this.lines[word] = line;
-    return -1;
-  }
-}
-
-function visit(syntax: Syntax, first: number, end: number, seen: Seen, report: (node: number, line: number) => void): void {
-  seen.reset(WORDS.length);
-  for (let child = first; child < end; child = syntax.next[child] as number) {
-    if (syntax.kind[child] !== LEAF) continue;
-    let word = syntax.word(child);
-    if (word < 0) word = wordId(syntax.keyword(child));
-    const line = seen.firstLine(word, syntax.line(child));
-    if (line >= 0) report(child, line);
+    if (state.stamps[word] === stamp) report(child, state.lines[word] as number);
+    else {
+      state.stamps[word] = stamp;
+      state.lines[word] = syntax.line(child);
+    }
   }
 }
 
@@ -53,9 +40,10 @@ export default {
   description: 'A keyword written twice in one block: keepalived silently uses the last one.',
   check({ loaded, report }) {
     const syntax = loaded.syntax;
-    const seen = new Seen();
+    const state = { lines: new Int32Array(WORDS.length + 256), stamps: new Int32Array(WORDS.length + 256), stamp: 0 };
     const found = (node: number, line: number): void => report(syntax.position(node), `'${syntax.keyword(node)}' is already set on line ${line} of this block; keepalived uses this later value`);
-    visit(syntax, 0, syntax.count, seen, found);
-    for (let node = 0; node < syntax.count; node += 1) if (syntax.kind[node] === KEYWORDS) visit(syntax, node + 1, syntax.next[node] as number, seen, found);
+    visit(syntax, 0, syntax.count, state, found);
+    const kind = syntax.kind;
+    for (let node = 0; node < syntax.count; node += 1) if (kind[node] === KEYWORDS) visit(syntax, node + 1, syntax.next[node] as number, state, found);
   },
 } satisfies Rule;
