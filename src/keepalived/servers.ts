@@ -129,25 +129,32 @@ export class CheckerView implements Checker {
   }
 }
 
-/** A real_server block as a view. */
+/** A real_server block as a view; its children are looked at only when a field needs them. */
 export class RealServerView implements RealServer {
   private checkerList: CheckerView[] | undefined;
   private addressText: string | undefined;
+  private scanned = false;
   private readonly checkerNodes: number[] = [];
-  private readonly weightNode: number = -1;
-  private readonly inhibitNode: number = -1;
-  private readonly notifyUpNode: number = -1;
-  private readonly notifyDownNode: number = -1;
-  private readonly connectTimeoutNode: number = -1;
-  private readonly retryNode: number = -1;
-  private readonly delayBeforeRetryNode: number = -1;
-  private readonly delayLoopNode: number = -1;
+  private weightNode = -1;
+  private inhibitNode = -1;
+  private notifyUpNode = -1;
+  private notifyDownNode = -1;
+  private connectTimeoutNode = -1;
+  private retryNode = -1;
+  private delayBeforeRetryNode = -1;
+  private delayLoopNode = -1;
 
   constructor(
     private readonly values: NodeValues,
     private readonly node: number,
     private readonly server: VirtualServerView,
-  ) {
+  ) {}
+
+  /** Notes where the keywords the fields read are written (once). */
+  private scan(): void {
+    if (this.scanned) return;
+    this.scanned = true;
+    const { values, node } = this;
     const syntax = values.syntax;
     const next = syntax.next;
     for (let c = node + 1; c < (next[node] as number); c = next[c] as number) {
@@ -174,15 +181,20 @@ export class RealServerView implements RealServer {
   }
 
   get weight(): number {
+    this.scan();
     return this.values.num(this.weightNode, 1);
   }
 
   get inhibitOnFailure(): boolean {
+    this.scan();
     return this.values.flag(this.inhibitNode);
   }
 
   get checkers(): CheckerView[] {
-    this.checkerList ??= this.checkerNodes.map((checker) => new CheckerView(this.values, checker, this));
+    if (!this.checkerList) {
+      this.scan();
+      this.checkerList = this.checkerNodes.map((checker) => new CheckerView(this.values, checker, this));
+    }
     return this.checkerList;
   }
 
@@ -191,27 +203,33 @@ export class RealServerView implements RealServer {
   }
 
   get notifyUp(): ScriptCommand | undefined {
+    this.scan();
     return this.values.script(this.notifyUpNode);
   }
 
   get notifyDown(): ScriptCommand | undefined {
+    this.scan();
     return this.values.script(this.notifyDownNode);
   }
 
   /** Timers its checkers inherit: its own when written, else its virtual server's. */
   get inheritedConnectTimeout(): number {
+    this.scan();
     return this.values.num(this.connectTimeoutNode, this.server.connectTimeout);
   }
 
   get inheritedRetry(): number {
+    this.scan();
     return this.values.num(this.retryNode, this.server.retry);
   }
 
   get inheritedDelayBeforeRetry(): number {
+    this.scan();
     return this.values.num(this.delayBeforeRetryNode, this.server.delayBeforeRetry);
   }
 
   get inheritedDelayLoop(): number {
+    this.scan();
     return this.values.num(this.delayLoopNode, this.server.delayLoop);
   }
 }

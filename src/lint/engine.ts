@@ -4,7 +4,8 @@
 import { statSync } from 'node:fs';
 import type { LoadedConfig } from '../keepalived/load.js';
 import { forEachVirtualServer } from '../keepalived/build.js';
-import type { Checker, RealServer, SourceRef, VirtualServer } from '../keepalived/model.js';
+import type { Checker, CheckerType, RealServer, SourceRef, VirtualServer } from '../keepalived/model.js';
+import { wordId } from '../keepalived/words.js';
 import type { SourceFiles } from '../keepalived/sources.js';
 import { TEMPLATE_PLACEHOLDER } from '../keepalived/reader.js';
 import { RULES } from './rules/index.js';
@@ -69,6 +70,9 @@ function suppressed(s: Suppressions, finding: Finding): boolean {
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const CHECKER_TYPES: CheckerType[] = ['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'MISC_CHECK', 'SMTP_CHECK', 'DNS_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK', 'BFD_CHECK'];
+/** Keywords that give virtual servers script commands (see serverScripts). */
+const SERVER_SCRIPT_WORDS = ['quorum_up', 'quorum_down', 'notify_up', 'notify_down', 'misc_path'].map((keyword) => wordId(keyword));
 
 export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Finding[] {
   const rules = options.rules ?? RULES;
@@ -130,27 +134,39 @@ export function lintLoaded(loaded: LoadedConfig, options: LintOptions = {}): Fin
   // script rules. Findings are sorted below, so the order in which rules report does not show.
   // This walk runs thousands of times on code V8 has not optimised yet: indexed loops, no
   // iterators or closures per server.
+  type CheckerVisitor = (checker: Checker, realServer: RealServer, server: VirtualServer) => void;
+  const syntax = loaded.syntax;
   const serverVisitors: ((server: VirtualServer) => void)[] = [];
-  const checkerVisitors: ((checker: Checker, realServer: RealServer, server: VirtualServer) => void)[] = [];
+  // Checker visitors by the checker type they look at (types the file does not use: none).
+  const checkerVisitors = new Map<string, CheckerVisitor[]>();
   for (const { rule, context } of active) {
     if (rule.virtualServers) serverVisitors.push(rule.virtualServers(context));
-    if (rule.checkers) checkerVisitors.push(rule.checkers(context));
+    if (rule.checkers) {
+      const types = (rule.checkerTypes ?? CHECKER_TYPES).filter((type) => syntax.uses([wordId(type)]));
+      if (types.length === 0) continue;
+      const visit = rule.checkers(context);
+      for (const type of types) checkerVisitors.set(type, [...(checkerVisitors.get(type) ?? []), visit]);
+    }
   }
-  if (serverVisitors.length + checkerVisitors.length > 0) {
+  if (serverVisitors.length + checkerVisitors.size > 0) {
     const fromServers: ScriptUse[] = [];
+    // Script commands of real servers and checkers exist only where these keywords are written.
+    const serverScriptsUsed = syntax.uses(SERVER_SCRIPT_WORDS);
     forEachVirtualServer(loaded.config, (server) => {
       for (let v = 0; v < serverVisitors.length; v += 1) (serverVisitors[v] as (server: VirtualServer) => void)(server);
-      if (checkerVisitors.length > 0) {
+      if (checkerVisitors.size > 0) {
         const realServers = server.realServers;
         for (let r = 0; r < realServers.length; r += 1) {
           const realServer = realServers[r] as RealServer;
           const checkers = realServer.checkers;
           for (let c = 0; c < checkers.length; c += 1) {
-            for (let v = 0; v < checkerVisitors.length; v += 1) (checkerVisitors[v] as (checker: Checker, realServer: RealServer, server: VirtualServer) => void)(checkers[c] as Checker, realServer, server);
+            const checker = checkers[c] as Checker;
+            const visitors = checkerVisitors.get(checker.type);
+            if (visitors) for (let v = 0; v < visitors.length; v += 1) (visitors[v] as CheckerVisitor)(checker, realServer, server);
           }
         }
       }
-      serverScripts(server, fromServers);
+      if (serverScriptsUsed) serverScripts(server, fromServers);
     });
     rememberScripts(loaded.config, fromServers);
   }

@@ -2,7 +2,7 @@
 // Findings are plain data handed to separate formatters; the JSON field names are a contract.
 import type { Diagnostic, Severity } from '../keepalived/diagnostics.js';
 import type { LoadedConfig } from '../keepalived/load.js';
-import type { Checker, KeepalivedConfig, RealServer, SourceRef, VirtualServer } from '../keepalived/model.js';
+import type { Checker, CheckerType, KeepalivedConfig, RealServer, SourceRef, VirtualServer } from '../keepalived/model.js';
 
 export type { Severity };
 
@@ -46,8 +46,12 @@ export interface Rule {
    * of virtual servers never holds all their real servers and checkers at once.
    */
   virtualServers?(context: RuleContext): (server: VirtualServer) => void;
-  /** For rules about checkers: what to do with each one (same walk as virtualServers). */
+  /**
+   * For rules about checkers: what to do with each one of the types in checkerTypes (same walk
+   * as virtualServers). A file without any checker of those types is not walked for the rule.
+   */
   checkers?(context: RuleContext): (checker: Checker, realServer: RealServer, server: VirtualServer) => void;
+  checkerTypes?: CheckerType[];
 }
 
 /** A rule whose findings are the parser's diagnostics with the same id. */

@@ -5,6 +5,7 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'A FILE_CHECK without track_file or a BFD_CHECK without name (keepalived skips the checker).',
+  checkerTypes: ['FILE_CHECK', 'BFD_CHECK'],
   checkers({ report }) {
     return (checker, rs) => {
       const type = checker.type;

@@ -6,6 +6,7 @@ export default {
   severity: 'error',
   category: 'lvs',
   description: 'An HTTP_GET or SSL_GET checker without any url block.',
+  checkerTypes: ['HTTP_GET', 'SSL_GET'],
   checkers({ report }) {
     return (checker, rs) => {
       const type = checker.type;
