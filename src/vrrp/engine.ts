@@ -16,7 +16,7 @@ import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
 import type { KeepalivedConfig, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, nextDeadline, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
-import { VrrpTransport, type ReceivedVrrp } from './transport.js';
+import { TransportPool, type ReceivedVrrp, type TransportAttachment } from './transport.js';
 import { encodeAdvertisement } from './packet.js';
 import { judgeAdvert, DROP_REASONS, type DropReason } from './accept.js';
 import { Announcer } from './announce-socket.js';
@@ -64,9 +64,13 @@ export interface ReloadSummary {
 interface Runtime {
   setup: InstanceSetup;
   machine: Machine;
-  transport: VrrpTransport;
+  transport: TransportAttachment;
+  /** Encoded adverts by priority and destination (they change only with the settings). */
+  adverts: Map<string, Buffer>;
   announcer: Announcer;
   timer?: NodeJS.Timeout;
+  /** The last stretch of a backup's down timer (see schedule()). */
+  immediate?: NodeJS.Immediate;
   garpTimers: NodeJS.Timeout[];
   /** The VIPs as last added (what must be removed later, even after a reload changed the list). */
   heldVips: AddressSpec[];
@@ -80,6 +84,9 @@ interface Runtime {
   /** Address changes run one after another (a release never overtakes the take before it). */
   vipWork: Promise<void>;
 }
+
+/** How much earlier than a backup's down deadline its timer fires (see schedule()). */
+const EARLY_MS = 3;
 
 /** Configuration objects compared without their source positions (a moved block is unchanged). */
 function sameContent(a: unknown, b: unknown): boolean {
@@ -98,6 +105,7 @@ export class Engine {
   private readonly checks = new Map<string, ScriptCheck>();
   private readonly groupStates = new Map<string, VrrpState>();
   private readonly rtnl = NetlinkConnection.open(NETLINK_ROUTE);
+  private readonly transports = new TransportPool();
   private readonly notifications: NotificationQueue;
   private stopping = false;
   private linkWatcher: LinkWatcher | undefined;
@@ -273,7 +281,7 @@ export class Engine {
           state: t.up === undefined ? 'disabled' : t.kind === 'interface' ? (t.up ? 'up' : 'down') : t.up ? 'ok' : 'failed',
         })),
         syncGroup: runtime.group ?? null,
-        counters: { ...runtime.counters, drops: { ...runtime.counters.drops } },
+        counters: { ...runtime.counters, drops: { ...runtime.counters.drops, vrid: runtime.counters.drops.vrid + runtime.transport.foreignVrid() } },
       };
     });
   }
@@ -287,7 +295,14 @@ export class Engine {
   }
 
   private openRuntime(setup: InstanceSetup): Runtime {
-    const transport = VrrpTransport.open({ family: setup.family, ifname: setup.link.name, ifindex: setup.link.index, source: setup.source, multicast: setup.peers.length === 0 });
+    const transport = this.transports.attach({
+      family: setup.family,
+      ifname: setup.link.name,
+      ifindex: setup.link.index,
+      source: setup.source,
+      multicast: setup.peers.length === 0,
+      vrid: setup.policy.vrid,
+    });
     let announcer: Announcer;
     try {
       announcer = new Announcer(setup.link.index, setup.link.address ?? '00:00:00:00:00:00');
@@ -299,6 +314,7 @@ export class Engine {
       setup,
       machine: createMachine(setup.machine),
       transport,
+      adverts: new Map(),
       announcer,
       garpTimers: [],
       heldVips: [],
@@ -320,6 +336,7 @@ export class Engine {
   private async update(runtime: Runtime, setup: InstanceSetup): Promise<void> {
     const { machine } = runtime;
     runtime.setup = setup;
+    runtime.adverts.clear();
     runtime.machine = {
       ...machine,
       config: setup.machine,
@@ -362,9 +379,15 @@ export class Engine {
   }
 
   private clearTimers(runtime: Runtime): void {
-    if (runtime.timer) clearTimeout(runtime.timer);
-    runtime.timer = undefined;
+    this.clearTimer(runtime);
     for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
+  }
+
+  private clearTimer(runtime: Runtime): void {
+    if (runtime.timer) clearTimeout(runtime.timer);
+    if (runtime.immediate) clearImmediate(runtime.immediate);
+    runtime.timer = undefined;
+    runtime.immediate = undefined;
   }
 
   private closeSockets(runtime: Runtime): void {
@@ -609,12 +632,22 @@ export class Engine {
   }
 
   private schedule(runtime: Runtime): void {
-    if (runtime.timer) clearTimeout(runtime.timer);
-    runtime.timer = undefined;
+    this.clearTimer(runtime);
     if (this.stopping || runtime.closed) return;
     const deadline = nextDeadline(runtime.machine);
     if (deadline === undefined) return;
-    runtime.timer = setTimeout(() => this.dispatch(runtime, { type: 'tick' }), Math.max(0, deadline - this.now()));
+    if (runtime.machine.state !== 'backup') {
+      runtime.timer = setTimeout(() => this.dispatch(runtime, { type: 'tick' }), Math.max(0, deadline - this.now()));
+      return;
+    }
+    // A backup's down timer decides how fast a failover is. Node timers fire a millisecond or
+    // two late, so this one is set early and the rest waited out turn by turn (setImmediate):
+    // a few idle turns, paid only when the master has really gone quiet (adverts reset it).
+    const fire = (): void => {
+      if (this.now() >= deadline) this.dispatch(runtime, { type: 'tick' });
+      else runtime.immediate = setImmediate(fire);
+    };
+    runtime.timer = setTimeout(fire, Math.max(0, deadline - this.now() - EARLY_MS));
   }
 
   private sendAdvert(runtime: Runtime, priority: number): void {
@@ -622,17 +655,22 @@ export class Engine {
     const { instance, policy } = setup;
     const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? 'ff02::12' : '224.0.0.18'];
     for (const destination of destinations) {
-      const message = encodeAdvertisement(
-        {
-          version: instance.version,
-          vrid: policy.vrid,
-          priority,
-          addresses: setup.advertised,
-          interval: policy.intervalCs,
-          ...(policy.password !== undefined ? { authType: 1, authData: policy.password } : {}),
-        },
-        { source: setup.source, destination },
-      );
+      const key = `${priority}/${destination}`;
+      let message = runtime.adverts.get(key);
+      if (!message) {
+        message = encodeAdvertisement(
+          {
+            version: instance.version,
+            vrid: policy.vrid,
+            priority,
+            addresses: setup.advertised,
+            interval: policy.intervalCs,
+            ...(policy.password !== undefined ? { authType: 1, authData: policy.password } : {}),
+          },
+          { source: setup.source, destination },
+        );
+        runtime.adverts.set(key, message);
+      }
       try {
         runtime.transport.send(message, setup.peers.length > 0 ? destination : undefined);
         runtime.counters.advertsSent += 1;

@@ -42,10 +42,16 @@ export interface ReceivedVrrp {
 const PRECEDENCE_NETWORK_CONTROL = 0xc0;
 
 export class VrrpTransport {
+  /** Control messages (the pinned source) per source address, built once. */
+  private readonly controls = new Map<string, Buffer>();
+  private joined: boolean;
+
   private constructor(
     private readonly socket: Socket,
     readonly options: TransportOptions,
-  ) {}
+  ) {
+    this.joined = options.multicast;
+  }
 
   static open(options: TransportOptions): VrrpTransport {
     const c = constant;
@@ -80,17 +86,30 @@ export class VrrpTransport {
     }
   }
 
-  /** Sends one VRRP message to the group or a unicast peer, from the configured source. */
-  send(message: Buffer, destination?: string): void {
+  /** Joins the VRRP multicast group if not yet joined (a shared socket gains a multicast user). */
+  joinGroup(): void {
+    if (this.joined) return;
+    const v6 = this.options.family === 6;
+    if (v6) this.socket.setOption(constant('IPPROTO_IPV6'), constant('IPV6_JOIN_GROUP'), multicastMembership(VRRP_GROUP_IPV6, this.options.ifindex));
+    else this.socket.setOption(constant('IPPROTO_IP'), constant('IP_ADD_MEMBERSHIP'), multicastMembership(VRRP_GROUP_IPV4, this.options.ifindex));
+    this.joined = true;
+  }
+
+  /** Sends one VRRP message to the group or a unicast peer, from `source` (default: the configured one). */
+  send(message: Buffer, destination?: string, source = this.options.source): void {
     const v6 = this.options.family === 6;
     const to = destination ?? (v6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4);
     let control: Buffer | null = null;
-    if (this.options.source) {
-      control = encodeControlMessages([
-        v6
-          ? { level: constant('IPPROTO_IPV6'), type: constant('IPV6_PKTINFO'), data: encodeIn6Pktinfo(this.options.ifindex, this.options.source) }
-          : { level: constant('IPPROTO_IP'), type: constant('IP_PKTINFO'), data: encodeInPktinfo(this.options.ifindex, this.options.source) },
-      ]);
+    if (source) {
+      control = this.controls.get(source) ?? null;
+      if (!control) {
+        control = encodeControlMessages([
+          v6
+            ? { level: constant('IPPROTO_IPV6'), type: constant('IPV6_PKTINFO'), data: encodeIn6Pktinfo(this.options.ifindex, source) }
+            : { level: constant('IPPROTO_IP'), type: constant('IP_PKTINFO'), data: encodeInPktinfo(this.options.ifindex, source) },
+        ]);
+        this.controls.set(source, control);
+      }
     }
     this.socket.send(message, inetAddress(to, 0, v6 ? this.options.ifindex : 0), control);
   }
@@ -144,5 +163,83 @@ export class VrrpTransport {
       else if (message.type === constant('IPV6_PKTINFO')) destination = decodeIn6Pktinfo(message.data)?.destination ?? destination;
     }
     return { message: data, source: from.address, destination, ttl, family: 6 };
+  }
+}
+
+/** What an instance holds of a shared socket: its own VRID's adverts, and a way to send. */
+export interface TransportAttachment {
+  /** Starts delivering the adverts of this VRID (and those nobody's VRID can be read from). */
+  listen(onPacket: (packet: ReceivedVrrp) => void): void;
+  send(message: Buffer, destination?: string): void;
+  /** Adverts of VRIDs no instance on this socket has: counted once per socket, not per instance. */
+  foreignVrid(): number;
+  close(): void;
+}
+
+interface Shared {
+  transport: VrrpTransport;
+  handlers: Map<number, Set<(packet: ReceivedVrrp) => void>>;
+  users: number;
+  foreign: number;
+}
+
+/**
+ * One raw socket per interface and family for all instances, as keepalived has: with one socket
+ * per instance every advert on the link was copied to every instance's socket and decoded by
+ * each (100 instances, 100 copies). Adverts are handed to the instance of their VRID only.
+ */
+export class TransportPool {
+  private readonly shared = new Map<string, Shared>();
+
+  attach(options: TransportOptions & { vrid: number }): TransportAttachment {
+    const key = `${options.family}/${options.ifindex}`;
+    let entry = this.shared.get(key);
+    if (!entry) {
+      const created: Shared = { transport: VrrpTransport.open(options), handlers: new Map(), users: 0, foreign: 0 };
+      created.transport.listen((packet) => this.deliver(created, packet));
+      this.shared.set(key, created);
+      entry = created;
+    } else if (options.multicast) {
+      entry.transport.joinGroup();
+    }
+    const shared = entry;
+    shared.users += 1;
+    let handler: ((packet: ReceivedVrrp) => void) | undefined;
+    let closed = false;
+    return {
+      listen: (onPacket) => {
+        handler = onPacket;
+        const set = shared.handlers.get(options.vrid) ?? new Set();
+        set.add(onPacket);
+        shared.handlers.set(options.vrid, set);
+      },
+      send: (message, destination) => shared.transport.send(message, destination, options.source),
+      foreignVrid: () => shared.foreign,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        if (handler) shared.handlers.get(options.vrid)?.delete(handler);
+        shared.users -= 1;
+        if (shared.users === 0) {
+          shared.transport.close();
+          this.shared.delete(key);
+        }
+      },
+    };
+  }
+
+  private deliver(shared: Shared, packet: ReceivedVrrp): void {
+    // The VRID is the message's second byte; a message too short to hold one goes to every
+    // instance, which counts it as malformed.
+    if (packet.message.length < 2) {
+      for (const set of shared.handlers.values()) for (const handler of set) handler(packet);
+      return;
+    }
+    const handlers = shared.handlers.get(packet.message[1] as number);
+    if (!handlers || handlers.size === 0) {
+      shared.foreign += 1;
+      return;
+    }
+    for (const handler of handlers) handler(packet);
   }
 }

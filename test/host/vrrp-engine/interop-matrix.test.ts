@@ -38,6 +38,9 @@ const variants: Variant[] = [
   { name: 'v3 IPv4, multicast', version: 3, family: 4, interval: '0.2', intervalMs: 200 },
   { name: 'v3 IPv4, unicast', version: 3, family: 4, interval: '0.2', intervalMs: 200, unicast: true },
   { name: 'v3 IPv6, multicast', version: 3, family: 6, interval: '0.2', intervalMs: 200 },
+  // keepalived 2.2.7 sends IPv6 unicast adverts with hop limit 64 and skips the hop-limit check
+  // for unicast peers; so does vrrp run.
+  { name: 'v3 IPv6, unicast', version: 3, family: 6, interval: '0.2', intervalMs: 200, unicast: true },
 ];
 
 type Side = 'a' | 'b';
