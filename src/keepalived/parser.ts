@@ -79,6 +79,9 @@ export class Syntax {
 
   add(tok: number, argEnd: number, kind: number, spec: number, parent: number): number {
     const n = this.count;
+    // The keyword index, kept while parsing (a separate pass costs more on a cold VM).
+    const word = this.tokens.word[tok] as number;
+    if (word >= 0 && word < this.counts.length) this.counts[word] = (this.counts[word] as number) + 1;
     this.tok[n] = tok;
     this.argEnd[n] = argEnd;
     this.kind[n] = kind;
@@ -143,7 +146,8 @@ export class Syntax {
   }
 
   private topNodes: number[] | undefined;
-  private counts: Int32Array | undefined;
+  /** Nodes per keyword word id (see keywordCounts). */
+  private readonly counts = new Int32Array(WORDS.length + 1);
 
   /** The top-level nodes, in order (one shared array: do not modify). */
   top(): number[] {
@@ -161,15 +165,6 @@ export class Syntax {
    * nothing to look at.
    */
   keywordCounts(): Int32Array {
-    if (!this.counts) {
-      const counts = new Int32Array(WORDS.length + 1);
-      const words = this.tokens.word;
-      for (let n = 0; n < this.count; n += 1) {
-        const word = words[this.tok[n] as number] as number;
-        if (word >= 0 && word < counts.length) counts[word] = (counts[word] as number) + 1;
-      }
-      this.counts = counts;
-    }
     return this.counts;
   }
 

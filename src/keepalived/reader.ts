@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { SourceFiles } from './sources.js';
 import { CLOSE, LINE_START, OPEN, QUOTED, TokenStore, type Token } from './tokens.js';
-import { findWordAt, hashStep, HASH_SEED } from './words.js';
+import { findWordAt, hashRange } from './words.js';
 
 export type { Token } from './tokens.js';
 
@@ -98,8 +98,8 @@ CHAR_CLASS[35] = COMMENT;
 CHAR_CLASS[33] = COMMENT;
 for (const c of '%_<') CHAR_CLASS[c.charCodeAt(0)] = HINT;
 for (const c of '$@~"\'\\') CHAR_CLASS[c.charCodeAt(0)] = SPECIAL;
-const OPEN_HASH = hashStep(HASH_SEED, 123);
-const CLOSE_HASH = hashStep(HASH_SEED, 125);
+const OPEN_HASH = hashRange('{', 0, 1);
+const CLOSE_HASH = hashRange('}', 0, 1);
 
 class Reader {
   readonly tokens: TokenStore;
@@ -451,7 +451,6 @@ class Reader {
         }
         // A word: up to a space, brace or the end of the line.
         const wordStart = i;
-        let hash = HASH_SEED;
         for (;;) {
           if (kind !== WORD) {
             if (kind !== HINT) break;
@@ -459,7 +458,6 @@ class Reader {
             const after = text.charCodeAt(i + 1);
             if (c === 60 ? after === 37 || (after >= 65 && after <= 90) : after === c) break lines;
           }
-          hash = Math.imul(hash ^ c, 16777619);
           i += 1;
           if (i >= end) break;
           c = text.charCodeAt(i);
@@ -468,6 +466,7 @@ class Reader {
         // A comment character glued to the word, or anything special in it.
         if (i < end && kind !== SPACE && kind !== BRACE) break lines;
         if (store.count === first && i - wordStart >= 7 && text.startsWith('include', wordStart)) break lines;
+        const hash = hashRange(text, wordStart, i);
         store.pushPlain(fileIndex, lineNumber, wordStart - position + 1, 0, wordStart, i, hash, findWordAt(text, wordStart, i, hash));
       }
       if (store.count > first) {

@@ -8,7 +8,7 @@
 // digit by digit, and never needed as strings). Tokens of lines the reader had to rewrite
 // (substitutions, quotes, templates) keep their text in `rewritten`.
 import type { Position } from './diagnostics.js';
-import { findWord, HASH_SEED, hashStep, WORDS } from './words.js';
+import { findWord, hashRange, WORDS } from './words.js';
 
 /** Written in double quotes. */
 export const QUOTED = 1;
@@ -43,7 +43,7 @@ export class TokenStore {
   /** Start and end of the text in the file's source text; start -1: the text is in `rewritten`. */
   start: Int32Array;
   end: Int32Array;
-  /** Hash of the text (words.ts hashStep from HASH_SEED). */
+  /** Hash of the text (words.ts hashRange). */
   hash: Int32Array;
   /** The files tokens come from, by index, and their texts (what start/end point into). */
   readonly files: string[] = [];
@@ -137,9 +137,7 @@ export class TokenStore {
     this.word[i] = findWord(text);
     this.start[i] = -1;
     this.end[i] = -1;
-    let hash = HASH_SEED;
-    for (let c = 0; c < text.length; c += 1) hash = hashStep(hash, text.charCodeAt(c));
-    this.hash[i] = hash;
+    this.hash[i] = hashRange(text, 0, text.length);
     this.rewritten.set(i, text);
     this.count = i + 1;
   }

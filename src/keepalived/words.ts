@@ -1,7 +1,7 @@
 // Interned words: every keyword of the schema (and the enumerated values) gets a small integer
-// id once per process. The lexer hashes each token while scanning its characters and finds the
-// word without cutting a string out of the line, so the 150,000 keywords of a big file cost no
-// allocation, and later stages compare integers instead of strings.
+// id once per process. The lexer hashes each token from its length and a few of its characters
+// and finds the word without cutting a string out of the line, so the 150,000 keywords of a big
+// file cost no allocation, and later stages compare integers instead of strings.
 
 /** The word of each id. */
 export const WORDS: string[] = [];
@@ -11,16 +11,19 @@ const byText = new Map<string, number>();
 let table = new Int32Array(1024);
 let mask = table.length - 1;
 
-/** FNV-1a step: the lexer applies it to every character code of a token, starting at HASH_SEED. */
-export const HASH_SEED = 0x811c9dc5 | 0;
-export function hashStep(hash: number, code: number): number {
-  return Math.imul(hash ^ code, 16777619);
+/**
+ * Hash of text[start, end): its length and its first, middle and last characters. Constant time
+ * per word (the lexer hashes every token it stores); words that share all four are told apart
+ * by comparing their text.
+ */
+export function hashRange(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length <= 0) return 0;
+  return (Math.imul(length, 0x9e3779b1) ^ Math.imul(text.charCodeAt(start), 0x85ebca6b) ^ Math.imul(text.charCodeAt(end - 1), 0xc2b2ae35) ^ Math.imul(text.charCodeAt((start + end) >> 1), 0x27d4eb2f)) | 0;
 }
 
 function hashOf(text: string): number {
-  let hash = HASH_SEED;
-  for (let i = 0; i < text.length; i += 1) hash = hashStep(hash, text.charCodeAt(i));
-  return hash;
+  return hashRange(text, 0, text.length);
 }
 
 function insert(id: number, hash: number): void {
