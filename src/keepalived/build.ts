@@ -336,6 +336,8 @@ class Builder {
         return [line.keyword, ...line.args.map((a) => a.text)].map((name) => ({ name, at: this.ref(child) }));
       }),
       notify: {},
+      trackInterfaces: this.tracks(at.get(K.track_interface)),
+      trackScripts: this.tracks(at.get(K.track_script)),
     };
     for (const [word, key] of GROUP_NOTIFY) {
       const script = this.script(at.get(word));

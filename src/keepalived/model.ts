@@ -120,6 +120,9 @@ export interface SyncGroup {
   at: SourceRef;
   members: { name: string; at: SourceRef }[];
   notify: Partial<Record<'master' | 'backup' | 'fault' | 'stop' | 'any', ScriptCommand>>;
+  /** Group-level tracking: applies to every member instance. */
+  trackInterfaces: TrackReference[];
+  trackScripts: TrackReference[];
 }
 
 export interface VrrpScript {

@@ -13,7 +13,7 @@ import { isSystemError } from '../errors.js';
 import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
-import type { KeepalivedConfig, VrrpInstance, VrrpScript } from '../keepalived/model.js';
+import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, nextDeadline, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { TransportPool, type ReceivedVrrp, type TransportAttachment } from './transport.js';
@@ -401,49 +401,55 @@ export class Engine {
   private async refreshTracking(): Promise<void> {
     const groups = syncGroupOf(this.config);
     this.refreshScriptChecks();
-    const needsLinks = this.config.vrrpInstances.some((i) => i.trackInterfaces.length > 0 || !i.dontTrackPrimary);
+    const needsLinks = this.config.vrrpInstances.some((i) => i.trackInterfaces.length > 0 || !i.dontTrackPrimary) || this.config.syncGroups.some((g) => g.trackInterfaces.length > 0);
     if (needsLinks && !this.linkWatcher) {
       this.linkWatcher = await watchLinks((event) => this.onLink(event.link.name, event.up), false);
       for (const link of this.linkWatcher.initial) this.linkStates.set(link.name, linkIsUp(link));
     }
     for (const runtime of this.runtimes.values()) {
       runtime.group = groups.get(runtime.setup.instance.name);
-      runtime.tracked = this.trackedObjects(runtime.setup.instance, runtime.group !== undefined);
+      runtime.tracked = this.trackedObjects(runtime.setup.instance, this.config.syncGroups.find((g) => g.name === runtime.group));
     }
     for (const runtime of this.runtimes.values()) this.applyTracking(runtime);
   }
 
-  private trackedObjects(instance: VrrpInstance, inSyncGroup: boolean): TrackedObject[] {
+  private trackedObjects(instance: VrrpInstance, group: SyncGroup | undefined): TrackedObject[] {
     const objects: TrackedObject[] = [];
     // keepalived tracks the instance's own interface too (a dead link means FAULT) unless
     // dont_track_primary says otherwise.
     if (instance.interface && !instance.dontTrackPrimary && !instance.trackInterfaces.some((t) => t.name === instance.interface)) {
       objects.push({ kind: 'interface', name: instance.interface, weight: 0, reverse: false, up: this.linkStates.get(instance.interface) ?? false });
     }
-    for (const tracked of instance.trackInterfaces) {
-      objects.push({ kind: 'interface', name: tracked.name, weight: tracked.weight ?? 0, reverse: tracked.reverse, up: this.linkStates.get(tracked.name) ?? false });
+    // Inside a sync group keepalived zeroes tracking weights (members must not end up with
+    // inconsistent priorities): a failure then means FAULT, and the group follows.
+    const weightIn = (kind: string, name: string, weight: number, where: string): number => {
+      if (!group || weight === 0) return weight;
+      this.log.limited(`group-weight:${where}:${kind}:${name}`, 'info', `${where}: ${kind} ${name} weight counts as 0 inside a vrrp_sync_group (as keepalived does)`);
+      return 0;
+    };
+    const interfaces = [...instance.trackInterfaces.map((t) => ({ t, where: instance.name, zero: false })), ...(group?.trackInterfaces ?? []).map((t) => ({ t, where: `vrrp_sync_group ${group?.name ?? ''}`, zero: true }))];
+    for (const { t, where, zero } of interfaces) {
+      const weight = zero ? weightIn('track_interface', t.name, t.weight ?? 0, where) : (t.weight ?? 0);
+      objects.push({ kind: 'interface', name: t.name, weight, reverse: t.reverse, up: this.linkStates.get(t.name) ?? false });
     }
-    for (const tracked of instance.trackScripts) {
-      const script = this.config.vrrpScripts.find((s) => s.name === tracked.name);
+    const scripts = [...instance.trackScripts.map((t) => ({ t, where: instance.name })), ...(group?.trackScripts ?? []).map((t) => ({ t, where: `vrrp_sync_group ${group?.name ?? ''}` }))];
+    for (const { t, where } of scripts) {
+      const script = this.config.vrrpScripts.find((s) => s.name === t.name);
       if (!script) {
-        this.log.limited(`missing-script:${instance.name}:${tracked.name}`, 'warn', `${instance.name}: track_script ${tracked.name} names no vrrp_script, ignored (as keepalived does)`);
+        this.log.limited(`missing-script:${where}:${t.name}`, 'warn', `${where}: track_script ${t.name} names no vrrp_script, ignored (as keepalived does)`);
         continue;
       }
-      const ownWeight = tracked.weight !== undefined;
-      let weight = ownWeight ? (tracked.weight ?? 0) : script.weight;
-      if (inSyncGroup && weight !== 0) {
-        this.log.limited(`group-weight:${instance.name}:${tracked.name}`, 'info', `${instance.name}: track_script ${tracked.name} weight counts as 0 inside a vrrp_sync_group (as keepalived does)`);
-        weight = 0;
-      }
+      const ownWeight = t.weight !== undefined;
+      const weight = weightIn('track_script', t.name, ownWeight ? (t.weight ?? 0) : script.weight, where);
       const check = this.checks.get(script.name);
-      objects.push({ kind: 'script', name: script.name, weight, reverse: ownWeight ? tracked.reverse : script.reverse, up: check && !this.disabledChecks.has(script.name) ? check.ok : undefined });
+      objects.push({ kind: 'script', name: script.name, weight, reverse: ownWeight ? t.reverse : script.reverse, up: check && !this.disabledChecks.has(script.name) ? check.ok : undefined });
     }
     return objects;
   }
 
   /** One check per vrrp_script that some instance tracks (keepalived runs unused scripts never). */
   private refreshScriptChecks(): void {
-    const used = new Set(this.config.vrrpInstances.flatMap((i) => i.trackScripts.map((t) => t.name)));
+    const used = new Set([...this.config.vrrpInstances.flatMap((i) => i.trackScripts), ...this.config.syncGroups.flatMap((g) => g.trackScripts)].map((t) => t.name));
     const scripts = new Map<string, VrrpScript>(this.config.vrrpScripts.filter((s) => used.has(s.name)).map((s) => [s.name, s]));
     for (const [name, check] of [...this.checks]) {
       const script = scripts.get(name);

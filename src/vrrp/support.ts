@@ -16,7 +16,7 @@ const INSTANCE = new Set([
   'dont_track_primary', 'accept', 'skip_check_adv_addr', 'garp_master_refresh', 'garp_master_refresh_repeat',
   'virtual_routes',
 ]);
-const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop']);
+const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script']);
 const SCRIPT = new Set(['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail']);
 /** VRRP settings of global_defs that the engine honours. */
 const GLOBAL_HANDLED = new Set([

@@ -310,3 +310,26 @@ test('virtual_routes follow MASTER and notify_fifo gets keepalived lines; a kill
     reader.destroy();
   }
 });
+
+test('vrrp_sync_group track_interface applies to every member: the link going down puts the whole group in FAULT', async () => {
+  pair = namespacePair({ addressA: ['192.0.2.1/24'], addressB: ['192.0.2.2/24'] });
+  const { a } = pair;
+  // A second link inside our namespace to track (both ends stay inside it).
+  inNamespace(a, 'ip', ['link', 'add', 'trk0', 'type', 'veth', 'peer', 'name', 'trk1']);
+  inNamespace(a, 'ip', ['link', 'set', 'trk1', 'up']);
+  inNamespace(a, 'ip', ['link', 'set', 'trk0', 'up']);
+  await until('trk0 running', () => /state UP/.test(inNamespace(a, 'ip', ['link', 'show', 'trk0'])), 5000);
+  const ours = startEngine(
+    a,
+    `vrrp_sync_group G {\n  group {\n    VI_1\n    VI_2\n  }\n  track_interface {\n    trk0\n  }\n}\n` +
+      instance({ name: 'VI_1', iface: 'veth0', vrid: 101, priority: 150, vip: '192.0.2.150/32' }) +
+      instance({ name: 'VI_2', iface: 'veth0', vrid: 102, priority: 150, vip: '192.0.2.151/32' }),
+  );
+  await until('group master', () => allIn(ours, 'master'), 8000);
+  assert.deepEqual(ours.instance('VI_2').tracked.map((t) => `${t.kind} ${t.name}`), ['interface veth0', 'interface trk0']);
+  inNamespace(a, 'ip', ['link', 'set', 'trk0', 'down']);
+  await until('group in FAULT', () => allIn(ours, 'fault'), 5000);
+  assert.ok(!holdsAddress(a, 'veth0', '192.0.2.150/32') && !holdsAddress(a, 'veth0', '192.0.2.151/32'));
+  inNamespace(a, 'ip', ['link', 'set', 'trk0', 'up']);
+  await until('group master again', () => allIn(ours, 'master'), 8000);
+});

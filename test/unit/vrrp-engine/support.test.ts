@@ -28,6 +28,9 @@ vrrp_sync_group G {
   track_interface {
     eth1
   }
+  track_file {
+    f1
+  }
 }
 vrrp_instance VI_1 {
   interface eth0
@@ -58,10 +61,10 @@ virtual_server 192.0.2.1 80 {
     );
     const found = unsupportedSummary(unsupportedKeywords(loadConfig(file, { configId: 'x' }).syntax)).map((line) => line.replace(`${file}:`, ''));
     assert.deepEqual(found, [
-      '14: vrrp_sync_group G: track_interface',
-      '22: vrrp_instance VI_1: use_vmac',
-      '24: vrrp_instance VI_1: auth_type AH',
-      '36: vrrp_instance VI_1: virtual_rules',
+      '17: vrrp_sync_group G: track_file',
+      '25: vrrp_instance VI_1: use_vmac',
+      '27: vrrp_instance VI_1: auth_type AH',
+      '39: vrrp_instance VI_1: virtual_rules',
       'virtual_server (1 block): IPVS is not run by vrrp run; see vipctl lb',
     ]);
   } finally {
