@@ -3,6 +3,8 @@
 // network namespace with an eth0 (root), or with `unshare -rn` when not root.
 // Target: ratio <= 1.0 (lint no slower than keepalived -t). Exports nothing: run it as a script
 // (node bench/config-lint.js; BENCH_RUNS and BENCH_LINES change the run count and file size).
+// Afterwards, unless BENCH_PHASES=0, where lint's time goes on the same file: main-thread CPU per
+// phase in fresh processes (bench/lib/config-phases.js, from dist/src), apart from the timed runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -54,7 +56,15 @@ function benchConfigLint() {
       ours.push(time(lint[0], lint[1], [0]));
     }
     const base = median(reference);
+    const phases = [];
+    if (process.env.BENCH_PHASES !== '0') {
+      for (let i = 0; i < 3; i++) {
+        const result = spawnSync(process.execPath, [path.join(root, 'bench', 'lib', 'config-phases.js'), file, 'bench'], { encoding: 'utf8' });
+        if (result.status === 0) phases.push(result.stdout.trim());
+      }
+    }
     return {
+      phases,
       lines: generated.lines,
       rows: [
         { name: `keepalived -t (${generated.lines} lines)`, ms: base, ratio: 1 },
@@ -67,4 +77,6 @@ function benchConfigLint() {
   }
 }
 
-printTable(`config lint vs keepalived -t, median of ${runs} runs`, benchConfigLint().rows);
+const result = benchConfigLint();
+printTable(`config lint vs keepalived -t, median of ${runs} runs`, result.rows);
+if (result.phases.length > 0) console.log(`\nconfig lint phases, main-thread CPU ms, fresh processes (node bench/lib/config-phases.js):\n${result.phases.map((line) => `  ${line}`).join('\n')}`);
