@@ -85,6 +85,8 @@ interface Runtime {
   vipWork: Promise<void>;
 }
 
+const performanceNow = (): number => performance.now();
+
 /** How much earlier than a backup's down deadline its timer fires (see schedule()). */
 const EARLY_MS = 3;
 
@@ -113,6 +115,8 @@ export class Engine {
   /** vrrp_scripts that cannot run (no such user, unsafe path, ...), with the reason. */
   private readonly disabledChecks = new Map<string, string>();
   private warnedScriptSecurity = false;
+  /** Whether `now` is performance.now() (kernel arrival times can then be mapped onto it). */
+  private readonly realClock: boolean;
   private fifo: NotifyFifo | undefined;
   /** Wall clock minus the monotonic clock, taken once so reported times never jitter. */
   private readonly wallOffset: number;
@@ -120,8 +124,9 @@ export class Engine {
   constructor(
     private config: KeepalivedConfig,
     private readonly log: Logger,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = performanceNow,
   ) {
+    this.realClock = now === performanceNow;
     this.wallOffset = Date.now() - this.now();
     this.notifications = new NotificationQueue(spawnRunner(), (result, change) => {
       if (result.code !== 0) {
@@ -614,11 +619,24 @@ export class Engine {
     }
     runtime.counters.advertsReceived += 1;
     const { advert } = verdict.decoded;
-    this.dispatch(runtime, { type: 'advert', advert: { priority: advert.priority, advertIntervalMs: advert.interval * 10, from: packet.source } });
+    this.dispatch(runtime, { type: 'advert', advert: { priority: advert.priority, advertIntervalMs: advert.interval * 10, from: packet.source } }, this.arrivalTime(packet));
   }
 
-  private dispatch(runtime: Runtime, event: MachineEvent): void {
-    const { machine, actions } = step(runtime.machine, event, this.now());
+  /**
+   * When an advert arrived, on the engine's clock: the kernel's receive time moved from the wall
+   * clock to the monotonic one, so a backup's down timer runs from the advert's arrival (as in
+   * keepalived, whose C code reads it at once), not from when the event loop reached it. Only
+   * with the real clock, and never more than 50 ms back (a wall-clock step must not matter).
+   */
+  private arrivalTime(packet: ReceivedVrrp): number {
+    const now = this.now();
+    if (packet.arrivedAtMs === undefined || !this.realClock) return now;
+    const arrived = packet.arrivedAtMs - performance.timeOrigin;
+    return Math.min(now, Math.max(now - 50, arrived));
+  }
+
+  private dispatch(runtime: Runtime, event: MachineEvent, at = this.now()): void {
+    const { machine, actions } = step(runtime.machine, event, at);
     runtime.machine = machine;
     for (const action of actions) {
       if (action.type === 'send-advert') this.sendAdvert(runtime, action.priority);

@@ -11,6 +11,7 @@ import {
   decodeIn6Pktinfo,
   decodeInPktinfo,
   decodeInt,
+  decodeTimespec,
   encodeControlMessages,
   encodeIn6Pktinfo,
   encodeInPktinfo,
@@ -37,13 +38,22 @@ export interface ReceivedVrrp {
   ttl: number | undefined;
   /** Bytes holding source and destination, for the v3 pseudo-header. */
   family: 4 | 6;
+  /** When the kernel received it (SO_TIMESTAMPNS), ms since the epoch; undefined if not given. */
+  arrivedAtMs?: number;
 }
 
 const PRECEDENCE_NETWORK_CONTROL = 0xc0;
 
+function timespecMs(data: Buffer): number | undefined {
+  const nanoseconds = decodeTimespec(data);
+  return nanoseconds === undefined ? undefined : Number(nanoseconds / 1000n) / 1000;
+}
+
 export class VrrpTransport {
   /** Control messages (the pinned source) per source address, built once. */
   private readonly controls = new Map<string, Buffer>();
+  /** Socket addresses per destination, built once (a master sends ten adverts a second). */
+  private readonly destinations = new Map<string, Buffer>();
   private joined: boolean;
 
   private constructor(
@@ -59,6 +69,9 @@ export class VrrpTransport {
     const socket = Socket.open(c(v6 ? 'AF_INET6' : 'AF_INET'), c('SOCK_RAW'), IPPROTO_VRRP);
     try {
       socket.setOption(c('SOL_SOCKET'), c('SO_BINDTODEVICE'), Buffer.from(`${options.ifname}\0`));
+      // Arrival times let the engine count a backup's down timer from when the advert came in,
+      // not from when JavaScript got round to it.
+      socket.setOption(c('SOL_SOCKET'), c('SO_TIMESTAMPNS'), 1);
       if (v6) {
         const level = c('IPPROTO_IPV6');
         socket.setOption(level, c('IPV6_MULTICAST_HOPS'), VRRP_TTL);
@@ -111,22 +124,30 @@ export class VrrpTransport {
         this.controls.set(source, control);
       }
     }
-    this.socket.send(message, inetAddress(to, 0, v6 ? this.options.ifindex : 0), control);
+    let address = this.destinations.get(to);
+    if (!address) {
+      address = inetAddress(to, 0, v6 ? this.options.ifindex : 0);
+      this.destinations.set(to, address);
+    }
+    this.socket.send(message, address, control);
   }
 
   /** Calls onPacket for every datagram that arrives, until close(). */
   listen(onPacket: (packet: ReceivedVrrp) => void): void {
     const v6 = this.options.family === 6;
-    const controlLength = controlSpace(20) + controlSpace(4) + 64;
+    const controlLength = controlSpace(20) + controlSpace(16) + controlSpace(4) + 64;
+    const maxMessages = 32;
     this.socket.listen((error) => {
       if (error) return;
       for (;;) {
-        const batch = this.socket.receiveNow({ bufferLength: 2048, controlLength, maxMessages: 32 });
-        if (batch.length === 0) break;
+        const batch = this.socket.receiveNow({ bufferLength: 2048, controlLength, maxMessages });
         for (const datagram of batch) {
           const packet = v6 ? this.fromIpv6(datagram.data, datagram.name, datagram.control) : this.fromIpv4(datagram.data, datagram.control);
           if (packet) onPacket(packet);
         }
+        // A short batch emptied the queue: no second system call to learn that (the poll
+        // fires again when more arrives).
+        if (batch.length < maxMessages) break;
       }
     });
   }
@@ -141,8 +162,10 @@ export class VrrpTransport {
     if (!ip || ip.family !== 'ipv4') return undefined;
     const headerLength = ((data[0] ?? 0) & 0x0f) * 4;
     let destination = ip.destination;
+    let arrivedAtMs: number | undefined;
     for (const message of decodeControlMessages(control)) {
-      if (message.type === constant('IP_PKTINFO')) destination = decodeInPktinfo(message.data)?.destination ?? destination;
+      if (message.level === constant('IPPROTO_IP') && message.type === constant('IP_PKTINFO')) destination = decodeInPktinfo(message.data)?.destination ?? destination;
+      else if (message.level === constant('SOL_SOCKET') && message.type === constant('SO_TIMESTAMPNS')) arrivedAtMs = timespecMs(message.data);
     }
     return {
       message: data.subarray(headerLength, Math.min(data.length, ip.totalLength || data.length)),
@@ -150,6 +173,7 @@ export class VrrpTransport {
       destination,
       ttl: ip.ttl,
       family: 4,
+      ...(arrivedAtMs !== undefined ? { arrivedAtMs } : {}),
     };
   }
 
@@ -158,11 +182,14 @@ export class VrrpTransport {
     if (from.family !== 'inet6') return undefined;
     let ttl: number | undefined;
     let destination = VRRP_GROUP_IPV6;
+    let arrivedAtMs: number | undefined;
     for (const message of decodeControlMessages(control)) {
-      if (message.type === constant('IPV6_HOPLIMIT')) ttl = decodeInt(message.data);
+      if (message.level === constant('SOL_SOCKET')) {
+        if (message.type === constant('SO_TIMESTAMPNS')) arrivedAtMs = timespecMs(message.data);
+      } else if (message.type === constant('IPV6_HOPLIMIT')) ttl = decodeInt(message.data);
       else if (message.type === constant('IPV6_PKTINFO')) destination = decodeIn6Pktinfo(message.data)?.destination ?? destination;
     }
-    return { message: data, source: from.address, destination, ttl, family: 6 };
+    return { message: data, source: from.address, destination, ttl, family: 6, ...(arrivedAtMs !== undefined ? { arrivedAtMs } : {}) };
   }
 }
 
