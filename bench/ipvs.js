@@ -5,15 +5,22 @@
 // tools interleaved, and the best time of each is kept (the machine is shared and noisy).
 // The outputs are checked to be the same before any time counts.
 //
+// Every restore goes into an empty table of its own: a fresh network namespace (IPVS
+// keeps one table per namespace). Restoring into a table just flushed would measure the
+// kernel's "dest trash" instead: deleted real servers stay on a list for one to three
+// minutes, and every real server added meanwhile walks that list, which adds seconds of
+// kernel time to whichever tool comes next (IPVS_BENCH_MODE=flush measures that way).
+// The listings and saves then read the table vipctl restored, in its namespace.
+//
 // Two address layouts (IPVS_BENCH_LAYOUTS=spread,clustered): "spread" numbers the virtual
 // services consecutively (10.0.x.y); "clustered" gives each its own /24 (10.a.b.1), which
-// puts many services in each bucket of the kernel's service hash table, so every lookup
-// walks a long chain: the layout in which ipvsadm needs about 37 s to restore 10,000
-// services and 11-15 s to list them, as measured for the issue.
+// puts every service in one bucket of the kernel's 256-bucket service hash, so every
+// lookup walks a chain of up to 10,000 services: the layout in which ipvsadm needs tens of
+// seconds to restore 10,000 services and 11-15 s to list them, as measured for the issue.
 //
 //   node bench/ipvs.js            boots UML and runs the whole benchmark inside it
 //   node bench/ipvs.js --inside   (used by the boot) runs the measurements
-//   IPVS_BENCH_SIZES=1000 node bench/ipvs.js   other sizes
+//   IPVS_BENCH_SIZES=1000 IPVS_BENCH_ROUNDS=3 IPVS_BENCH_LAYOUTS=spread node bench/ipvs.js
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,14 +29,21 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sizes = (process.env.IPVS_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
-const rounds = Number(process.env.IPVS_BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.IPVS_BENCH_ROUNDS ?? 3);
 const layouts = (process.env.IPVS_BENCH_LAYOUTS ?? 'spread,clustered').split(',');
+const mode = process.env.IPVS_BENCH_MODE === 'flush' ? 'flush' : 'fresh';
 
 if (!process.argv.includes('--inside')) {
   const result = spawnSync(path.join(root, 'scripts', 'uml-run.sh'), ['--mem', '2G', '--', process.execPath, fileURLToPath(import.meta.url), '--inside'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, VIPCTL_IPVS_BENCH_SIZES: sizes.join(','), VIPCTL_IPVS_BENCH_ROUNDS: String(rounds), VIPCTL_IPVS_BENCH_LAYOUTS: layouts.join(',') },
+    env: {
+      ...process.env,
+      VIPCTL_IPVS_BENCH_SIZES: sizes.join(','),
+      VIPCTL_IPVS_BENCH_ROUNDS: String(rounds),
+      VIPCTL_IPVS_BENCH_LAYOUTS: layouts.join(','),
+      VIPCTL_IPVS_BENCH_MODE: mode,
+    },
   });
   process.exit(result.status ?? 1);
 }
@@ -37,8 +51,24 @@ if (!process.argv.includes('--inside')) {
 const insideSizes = (process.env.VIPCTL_IPVS_BENCH_SIZES ?? sizes.join(',')).split(',').map(Number);
 const insideRounds = Number(process.env.VIPCTL_IPVS_BENCH_ROUNDS ?? rounds);
 const insideLayouts = (process.env.VIPCTL_IPVS_BENCH_LAYOUTS ?? layouts.join(',')).split(',');
+const insideMode = process.env.VIPCTL_IPVS_BENCH_MODE ?? mode;
 const work = mkdtempSync(path.join(tmpdir(), 'vipctl-ipvs-bench-'));
 const vipctl = [process.execPath, path.join(root, 'bin', 'run.js')];
+const namespaces = [];
+
+/** A fresh network namespace with loopback up (without it IPv4 real servers count as unroutable). */
+function freshNamespace() {
+  const name = `vipctl-bench-${process.pid}-${namespaces.length}`;
+  for (const args of [['netns', 'add', name], ['-n', name, 'link', 'set', 'lo', 'up']]) {
+    const result = spawnSync('ip', args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr}`);
+  }
+  namespaces.push(name);
+  return name;
+}
+
+/** argv run inside a namespace ('' = this one). */
+const inside = (namespace, argv) => (namespace ? ['ip', 'netns', 'exec', namespace, ...argv] : argv);
 
 /** Runs a command with stdin from a file (or nothing) and stdout to a file; returns seconds. */
 function timed(argv, { input, output } = {}) {
@@ -66,7 +96,15 @@ function rules(n, layout) {
   return `${lines.join('\n')}\n`;
 }
 
-const clear = () => timed(['ipvsadm', '-C']);
+/** An empty table for the next restore: a new namespace, or (flush mode) the flushed one. */
+function emptyTable() {
+  if (insideMode === 'flush') {
+    timed(['ipvsadm', '-C']);
+    return '';
+  }
+  return freshNamespace();
+}
+
 const rows = [];
 try {
   for (const layout of insideLayouts) for (const n of insideSizes) {
@@ -75,23 +113,23 @@ try {
     const best = { restore: [Infinity, Infinity], list: [Infinity, Infinity], save: [Infinity, Infinity] };
     for (let round = 0; round < insideRounds; round++) {
       // Restore into an empty table, each tool in turn.
-      clear();
-      best.restore[0] = Math.min(best.restore[0], timed(['ipvsadm', '-R'], { input: file }));
+      const theirs = emptyTable();
+      best.restore[0] = Math.min(best.restore[0], timed(inside(theirs, ['ipvsadm', '-R']), { input: file }));
       const referenceSave = path.join(work, 'ipvsadm.save');
-      timed(['ipvsadm', '-S', '-n'], { output: referenceSave });
-      clear();
-      best.restore[1] = Math.min(best.restore[1], timed([...vipctl, 'lb', 'restore', file]));
+      timed(inside(theirs, ['ipvsadm', '-S', '-n']), { output: referenceSave });
+      const ours = emptyTable();
+      best.restore[1] = Math.min(best.restore[1], timed(inside(ours, [...vipctl, 'lb', 'restore', file])));
       const ourSave = path.join(work, 'vipctl.save');
-      timed(['ipvsadm', '-S', '-n'], { output: ourSave });
+      timed(inside(ours, ['ipvsadm', '-S', '-n']), { output: ourSave });
       if (!readFileSync(ourSave).equals(readFileSync(referenceSave))) throw new Error('vipctl lb restore gave another table than ipvsadm -R');
       // List and save of the same table, interleaved.
       const a = path.join(work, 'a.txt');
       const b = path.join(work, 'b.txt');
-      best.list[0] = Math.min(best.list[0], timed(['ipvsadm', '-Ln'], { output: a }));
-      best.list[1] = Math.min(best.list[1], timed([...vipctl, 'lb', 'list', '-n'], { output: b }));
+      best.list[0] = Math.min(best.list[0], timed(inside(ours, ['ipvsadm', '-Ln']), { output: a }));
+      best.list[1] = Math.min(best.list[1], timed(inside(ours, [...vipctl, 'lb', 'list', '-n']), { output: b }));
       if (!readFileSync(a).equals(readFileSync(b))) throw new Error('vipctl lb list -n differs from ipvsadm -Ln');
-      best.save[0] = Math.min(best.save[0], timed(['ipvsadm', '-S', '-n'], { output: a }));
-      best.save[1] = Math.min(best.save[1], timed([...vipctl, 'lb', 'save', '-n'], { output: b }));
+      best.save[0] = Math.min(best.save[0], timed(inside(ours, ['ipvsadm', '-S', '-n']), { output: a }));
+      best.save[1] = Math.min(best.save[1], timed(inside(ours, [...vipctl, 'lb', 'save', '-n']), { output: b }));
       if (!readFileSync(a).equals(readFileSync(b))) throw new Error('vipctl lb save -n differs from ipvsadm -S -n');
     }
     for (const op of ['restore', 'list', 'save']) {
@@ -102,10 +140,14 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
   spawnSync('ipvsadm', ['-C']);
+  for (const name of namespaces) spawnSync('ip', ['netns', 'delete', name]);
 }
 
 const target = { restore: 10, list: 4, save: 4 };
-console.log(`IPVS in user-mode Linux: best of ${insideRounds} rounds, seconds (services with 2 real servers each)`);
+console.log(
+  `IPVS in user-mode Linux: best of ${insideRounds} rounds, seconds (services with 2 real servers each; ` +
+    `restores into ${insideMode === 'flush' ? 'the table just flushed' : 'a fresh namespace each'})`,
+);
 console.log('layout     services  operation        ipvsadm    vipctl   ipvsadm/vipctl  target at 10,000');
 for (const row of rows) {
   const op = { restore: 'restore (-R)', list: 'list -n (-Ln)', save: 'save -n (-S -n)' }[row.op];

@@ -1,9 +1,9 @@
 // Talking to IPVS over one generic-netlink socket: reads (dumps of services, destinations,
 // daemons; timeouts), single changes, and batches of changes with one outcome each.
 // Errors keep the kernel's errno (for --debug) and get words a user can act on (errors.ts).
-import type { AttributeWriter } from '../netlink/attributes.js';
+import { AttributeWriter } from '../netlink/attributes.js';
 import type { NetlinkRequest, RequestOutcome, BatchOptions } from '../netlink/connection.js';
-import { decodeGenl, type GenlClient } from '../netlink/genl.js';
+import { decodeGenl, encodeGenlHeader, type GenlClient } from '../netlink/genl.js';
 import {
   IPVS_CMD_DEL_DAEMON,
   IPVS_CMD_DEL_DEST,
@@ -67,6 +67,13 @@ export class IpvsClient {
 
   private request(command: number, attributes?: AttributeWriter): NetlinkRequest {
     return { type: this.genl.family.id, payload: this.genl.payload(command, attributes) };
+  }
+
+  /** A request whose attributes `write` adds after the genl header, in one buffer (no copies to join). */
+  private requestWith(command: number, write: (writer: AttributeWriter) => void): NetlinkRequest {
+    const writer = new AttributeWriter(192).header(encodeGenlHeader(command, this.genl.family.version));
+    write(writer);
+    return { type: this.genl.family.id, payload: writer.toBuffer() };
   }
 
   /** Every service; counters only when `withStats`. */
@@ -173,17 +180,17 @@ export class IpvsClient {
   requestFor(change: Change): NetlinkRequest {
     switch (change.op) {
       case 'add-service':
-        return this.request(IPVS_CMD_NEW_SERVICE, serviceAttributes(change.service, true));
+        return this.requestWith(IPVS_CMD_NEW_SERVICE, (w) => serviceAttributes(change.service, true, w));
       case 'edit-service':
-        return this.request(IPVS_CMD_SET_SERVICE, serviceAttributes(change.service, true));
+        return this.requestWith(IPVS_CMD_SET_SERVICE, (w) => serviceAttributes(change.service, true, w));
       case 'delete-service':
-        return this.request(IPVS_CMD_DEL_SERVICE, serviceAttributes(change.service, false));
+        return this.requestWith(IPVS_CMD_DEL_SERVICE, (w) => serviceAttributes(change.service, false, w));
       case 'add-real':
-        return this.request(IPVS_CMD_NEW_DEST, destinationAttributes(change.service, change.destination, true));
+        return this.requestWith(IPVS_CMD_NEW_DEST, (w) => destinationAttributes(change.service, change.destination, true, w));
       case 'edit-real':
-        return this.request(IPVS_CMD_SET_DEST, destinationAttributes(change.service, change.destination, true));
+        return this.requestWith(IPVS_CMD_SET_DEST, (w) => destinationAttributes(change.service, change.destination, true, w));
       case 'delete-real':
-        return this.request(IPVS_CMD_DEL_DEST, destinationAttributes(change.service, change.destination, false));
+        return this.requestWith(IPVS_CMD_DEL_DEST, (w) => destinationAttributes(change.service, change.destination, false, w));
       case 'flush':
         return this.request(IPVS_CMD_FLUSH);
       case 'zero':

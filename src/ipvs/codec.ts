@@ -4,7 +4,7 @@
 // a malformed attribute becomes a default value and a line in `problems`.
 import { AttributeDecoder, AttributeWriter } from '../netlink/attributes.js';
 import { readU16Host, readU32Host, writeU32Host } from '../native/bytes.js';
-import { addressToBytes, bytesToAddress } from './address.js';
+import { addressBytesScratch, addressToBytes, bytesToAddress } from './address.js';
 import {
   AF_INET,
   IPVS_CMD_ATTR_DAEMON,
@@ -86,7 +86,7 @@ export function writeServiceKey(writer: AttributeWriter, key: ServiceKey): void 
     writer.u32(IPVS_SVC_ATTR_FWMARK, key.fwmark);
   } else {
     writer.u16(IPVS_SVC_ATTR_PROTOCOL, key.protocol);
-    writer.bytes(IPVS_SVC_ATTR_ADDR, addressToBytes(key.af, key.address));
+    writer.bytes(IPVS_SVC_ATTR_ADDR, addressBytesScratch(key.af, key.address));
     writer.be16(IPVS_SVC_ATTR_PORT, key.port);
   }
 }
@@ -107,18 +107,19 @@ function writeNetmask(writer: AttributeWriter, af: number, netmask: number): voi
   else writer.u32(IPVS_SVC_ATTR_NETMASK, netmask);
 }
 
-/** struct ip_vs_flags: two u32 in host order. */
+const flagsScratch = Buffer.alloc(8);
+
+/** struct ip_vs_flags: two u32 in host order (in a buffer shared by every call: the writer copies it). */
 function flagsBytes(flags: number, mask: number): Buffer {
-  const data = Buffer.alloc(8);
-  writeU32Host(data, flags >>> 0, 0);
-  writeU32Host(data, mask >>> 0, 4);
-  return data;
+  writeU32Host(flagsScratch, flags >>> 0, 0);
+  writeU32Host(flagsScratch, mask >>> 0, 4);
+  return flagsScratch;
 }
 
 /** The key of a destination (DEL_DEST): address, port, and its family. */
 export function writeDestinationKey(writer: AttributeWriter, dest: Pick<Destination, 'af' | 'address' | 'port'>): void {
   writer.u16(IPVS_DEST_ATTR_ADDR_FAMILY, dest.af);
-  writer.bytes(IPVS_DEST_ATTR_ADDR, addressToBytes(dest.af, dest.address));
+  writer.bytes(IPVS_DEST_ATTR_ADDR, addressBytesScratch(dest.af, dest.address));
   writer.be16(IPVS_DEST_ATTR_PORT, dest.port);
 }
 
@@ -134,16 +135,14 @@ export function writeDestinationFull(writer: AttributeWriter, dest: Destination)
   writer.u32(IPVS_DEST_ATTR_L_THRESH, dest.lowerThreshold);
 }
 
-/** Attributes (after the genl header) of a service command. */
-export function serviceAttributes(service: Service | ServiceKey, full: boolean): AttributeWriter {
-  const writer = new AttributeWriter(128);
+/** Attributes (after the genl header) of a service command, added to `writer` when given. */
+export function serviceAttributes(service: Service | ServiceKey, full: boolean, writer = new AttributeWriter(128)): AttributeWriter {
   writer.nested(IPVS_CMD_ATTR_SERVICE, (w) => (full ? writeServiceFull(w, service as Service) : writeServiceKey(w, service)));
   return writer;
 }
 
-/** Attributes of a destination command: the service's key and the destination. */
-export function destinationAttributes(service: ServiceKey, dest: Destination, full: boolean): AttributeWriter {
-  const writer = new AttributeWriter(192);
+/** Attributes of a destination command: the service's key and the destination (added to `writer` when given). */
+export function destinationAttributes(service: ServiceKey, dest: Destination, full: boolean, writer = new AttributeWriter(192)): AttributeWriter {
   writer.nested(IPVS_CMD_ATTR_SERVICE, (w) => writeServiceKey(w, service));
   writer.nested(IPVS_CMD_ATTR_DEST, (w) => (full ? writeDestinationFull(w, dest) : writeDestinationKey(w, dest)));
   return writer;

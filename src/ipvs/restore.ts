@@ -10,7 +10,8 @@ import type { Change, IpvsClient } from './client.js';
 import { describeDestination, describeService } from './describe.js';
 import { ipvsError } from './errors.js';
 import { IpvsadmUsageError, parseIpvsadm, resolveHostV4, type HostResolver, type IpvsadmCommand } from './ipvsadm-args.js';
-import { destinationId, serviceId, serviceKeyOf, type Daemon, type Destination, type Service, type ServiceEntry, type Timeouts } from './model.js';
+import { parseSavedRule } from './saved-rules.js';
+import { destinationId, serviceId, serviceKeyOf, type Daemon, type Destination, type Service, type ServiceEntry, type ServiceKey, type Timeouts } from './model.js';
 
 export interface PlannedChange {
   /** 1-based line of the input. */
@@ -30,6 +31,32 @@ export interface LineError {
 export interface RestorePlan {
   changes: PlannedChange[];
   errors: LineError[];
+}
+
+/**
+ * A planned change as planRestore makes it. Adds, the bulk of large restores, work out their
+ * text and their undo only when asked (on a refusal, or for --dry-run), which keeps the plan
+ * of a 30,000-line restore small.
+ */
+class Planned implements PlannedChange {
+  constructor(
+    readonly line: number,
+    private readonly raw: string,
+    readonly change: Change,
+    private readonly explicitUndo: Change[] | undefined,
+  ) {}
+
+  get text(): string {
+    return this.raw.trim();
+  }
+
+  get undo(): Change[] {
+    if (this.explicitUndo) return this.explicitUndo;
+    const change = this.change;
+    if (change.op === 'add-service') return [{ op: 'delete-service', service: serviceKeyOf(change.service) }];
+    if (change.op === 'add-real') return [{ op: 'delete-real', service: change.service, destination: change.destination }];
+    return [];
+  }
 }
 
 interface ModelService {
@@ -52,6 +79,10 @@ class TableModel {
     for (const destination of entry.destinations.values()) changes.push({ op: 'add-real', service: serviceKeyOf(entry.service), destination });
     return changes;
   }
+}
+
+function realServerName(service: ServiceKey, destination: Destination): string {
+  return `real server ${describeDestination(destination)} of ${describeService(service)}`;
 }
 
 /** Splits a rule line into words (ipvsadm's files hold no quoting); undefined for blanks and comments. */
@@ -114,28 +145,34 @@ export async function planRestore(text: string, context: PlanContext): Promise<R
   const resolve = context.resolve ?? resolveHostV4;
   for (let index = 0; index < lines.length; index++) {
     const line = index + 1;
-    const raw = (lines[index] ?? '').replace(/\r$/, '');
-    const words = ruleWords(raw);
-    if (!words) continue;
-    let command: IpvsadmCommand;
-    try {
-      command = await parseIpvsadm(words, resolve);
-    } catch (error) {
-      if (error instanceof IpvsadmUsageError) {
-        errors.push({ line, message: error.message.replace(/\n+$/, '').replace(/^Try .*/, `not an ipvsadm rule: ${raw.trim()}`), exitCode: ExitCode.Usage });
+    let raw = lines[index] ?? '';
+    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    // Saved rules (the bulk of large files) have a fast reader; everything else, the general parser.
+    let change = parseSavedRule(raw);
+    if (!change) {
+      const words = ruleWords(raw);
+      if (!words) continue;
+      let command: IpvsadmCommand;
+      try {
+        command = await parseIpvsadm(words, resolve);
+      } catch (error) {
+        if (error instanceof IpvsadmUsageError) {
+          errors.push({ line, message: error.message.replace(/\n+$/, '').replace(/^Try .*/, `not an ipvsadm rule: ${raw.trim()}`), exitCode: ExitCode.Usage });
+          continue;
+        }
+        throw error;
+      }
+      change = changeOf(command);
+      if (!change) {
+        errors.push({ line, message: `"${raw.trim()}" does not change the table (only -A -E -D -a -e -d -C -Z --set and the daemon commands belong in a restore file)`, exitCode: ExitCode.Usage });
         continue;
       }
-      throw error;
-    }
-    const change = changeOf(command);
-    if (!change) {
-      errors.push({ line, message: `"${raw.trim()}" does not change the table (only -A -E -D -a -e -d -C -Z --set and the daemon commands belong in a restore file)`, exitCode: ExitCode.Usage });
-      continue;
     }
     const problem = (message: string, exitCode: ExitCodeValue): void => {
       errors.push({ line, message, exitCode });
     };
-    let undo: Change[] = [];
+    // undefined: the change's own inverse (see Planned).
+    let undo: Change[] | undefined = [];
     switch (change.op) {
       case 'add-service': {
         const id = serviceId(change.service);
@@ -144,7 +181,7 @@ export async function planRestore(text: string, context: PlanContext): Promise<R
           continue;
         }
         model.services.set(id, { service: change.service, destinations: new Map() });
-        undo = [{ op: 'delete-service', service: serviceKeyOf(change.service) }];
+        undo = undefined;
         break;
       }
       case 'edit-service': {
@@ -178,16 +215,15 @@ export async function planRestore(text: string, context: PlanContext): Promise<R
         }
         const id = destinationId(change.destination);
         const before = existing.destinations.get(id);
-        const name = `real server ${describeDestination(change.destination)} of ${describeService(change.service)}`;
         if (change.op === 'add-real') {
           if (before) {
-            problem(`${name} already exists`, ExitCode.Exists);
+            problem(`${realServerName(change.service, change.destination)} already exists`, ExitCode.Exists);
             continue;
           }
           existing.destinations.set(id, change.destination);
-          undo = [{ op: 'delete-real', service: change.service, destination: change.destination }];
+          undo = undefined;
         } else if (!before) {
-          problem(`${name} does not exist`, ExitCode.NotFound);
+          problem(`${realServerName(change.service, change.destination)} does not exist`, ExitCode.NotFound);
           continue;
         } else if (change.op === 'edit-real') {
           existing.destinations.set(id, change.destination);
@@ -233,7 +269,7 @@ export async function planRestore(text: string, context: PlanContext): Promise<R
         break;
       }
     }
-    changes.push({ line, text: raw.trim(), change, undo });
+    changes.push(new Planned(line, raw, change, undo));
   }
   return { changes: errors.length > 0 ? [] : changes, errors };
 }

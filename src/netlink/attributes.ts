@@ -26,69 +26,75 @@ export class AttributeWriter {
   header(bytes: Buffer): this {
     this.reserve(align4(bytes.length));
     bytes.copy(this.buffer, this.length);
+    this.buffer.fill(0, this.length + bytes.length, this.length + align4(bytes.length));
     this.length += align4(bytes.length);
     return this;
   }
 
   bytes(type: number, data: Buffer | Uint8Array): this {
-    const total = NLA_HDRLEN + data.length;
-    this.reserve(align4(total));
-    writeU16Host(this.buffer, total, this.length);
-    writeU16Host(this.buffer, type, this.length + 2);
-    this.buffer.set(data, this.length + NLA_HDRLEN);
-    this.buffer.fill(0, this.length + total, this.length + align4(total));
-    this.length += align4(total);
-    return this;
+    const at = this.slot(type, data.length);
+    this.buffer.set(data, at);
+    return this.done(data.length);
   }
 
   flag(type: number): this {
-    return this.bytes(type, Buffer.alloc(0));
+    this.slot(type, 0);
+    return this.done(0);
   }
 
+  // Values go straight into the buffer (after slot(), which may grow it): big restores
+  // encode tens of thousands of attributes, and a temporary Buffer per value was most of
+  // their cost.
   u8(type: number, value: number): this {
-    return this.bytes(type, Buffer.of(value & 0xff));
+    const at = this.slot(type, 1);
+    this.buffer[at] = value & 0xff;
+    return this.done(1);
   }
 
   u16(type: number, value: number): this {
-    const data = Buffer.alloc(2);
-    writeU16Host(data, value, 0);
-    return this.bytes(type, data);
+    const at = this.slot(type, 2);
+    writeU16Host(this.buffer, value, at);
+    return this.done(2);
   }
 
   u32(type: number, value: number): this {
-    const data = Buffer.alloc(4);
-    writeU32Host(data, value >>> 0, 0);
-    return this.bytes(type, data);
+    const at = this.slot(type, 4);
+    writeU32Host(this.buffer, value >>> 0, at);
+    return this.done(4);
   }
 
   s32(type: number, value: number): this {
-    const data = Buffer.alloc(4);
-    writeS32Host(data, value, 0);
-    return this.bytes(type, data);
+    const at = this.slot(type, 4);
+    writeS32Host(this.buffer, value, at);
+    return this.done(4);
   }
 
   u64(type: number, value: bigint): this {
-    const data = Buffer.alloc(8);
-    writeU64Host(data, value, 0);
-    return this.bytes(type, data);
+    const at = this.slot(type, 8);
+    writeU64Host(this.buffer, value, at);
+    return this.done(8);
   }
 
   /** A 16-bit value in network order (ports). Like the kernel's nla_put_be16, no flag is set. */
   be16(type: number, value: number): this {
-    const data = Buffer.alloc(2);
-    data.writeUInt16BE(value, 0);
-    return this.bytes(type, data);
+    const at = this.slot(type, 2);
+    this.buffer.writeUInt16BE(value, at);
+    return this.done(2);
   }
 
   be32(type: number, value: number): this {
-    const data = Buffer.alloc(4);
-    data.writeUInt32BE(value >>> 0, 0);
-    return this.bytes(type, data);
+    const at = this.slot(type, 4);
+    this.buffer.writeUInt32BE(value >>> 0, at);
+    return this.done(4);
   }
 
   /** A NUL-terminated string. */
   string(type: number, value: string): this {
-    return this.bytes(type, Buffer.from(`${value}\0`, 'utf8'));
+    const length = Buffer.byteLength(value, 'utf8');
+    const at = this.slot(type, length + 1);
+    this.buffer.write(value, at, length, 'utf8');
+    this.buffer[at + length] = 0;
+    return this.done(length + 1);
   }
 
   /** A nested attribute; the callback writes its children. */
@@ -117,6 +123,27 @@ export class AttributeWriter {
   toBuffer(): Buffer {
     if (this.openNests.length > 0) throw new Error('unclosed nested attribute');
     return Buffer.from(this.buffer.subarray(0, this.length));
+  }
+
+  /**
+   * Room for an attribute of `size` data bytes after the last one: writes its header and
+   * zeroes its padding; returns where the data goes. done() then keeps it, so a value
+   * that fails to write (out of range) leaves the writer as it was.
+   */
+  private slot(type: number, size: number): number {
+    const total = NLA_HDRLEN + size;
+    const padded = align4(total);
+    this.reserve(padded);
+    const at = this.length;
+    writeU16Host(this.buffer, total, at);
+    writeU16Host(this.buffer, type, at + 2);
+    for (let i = at + total; i < at + padded; i++) this.buffer[i] = 0;
+    return at + NLA_HDRLEN;
+  }
+
+  private done(size: number): this {
+    this.length += align4(NLA_HDRLEN + size);
+    return this;
   }
 
   private reserve(extra: number): void {
