@@ -67,6 +67,12 @@ interface Runtime {
   transport: TransportAttachment;
   /** Encoded adverts by priority and destination (they change only with the settings). */
   adverts: Map<string, Buffer>;
+  /**
+   * The last advert accepted and its verdict: a steady master sends the same bytes ten times a
+   * second, and judging is a pure function of the bytes, addresses, TTL and policy, so an
+   * identical packet reuses the verdict instead of being decoded again.
+   */
+  lastAccepted?: { packet: ReceivedVrrp; verdict: ReturnType<typeof judgeAdvert> };
   announcer: Announcer;
   timer?: NodeJS.Timeout;
   /** The last stretch of a backup's down timer (see schedule()). */
@@ -342,6 +348,7 @@ export class Engine {
     const { machine } = runtime;
     runtime.setup = setup;
     runtime.adverts.clear();
+    runtime.lastAccepted = undefined;
     runtime.machine = {
       ...machine,
       config: setup.machine,
@@ -603,7 +610,15 @@ export class Engine {
 
   private onPacket(runtime: Runtime, packet: ReceivedVrrp): void {
     if (this.stopping || runtime.closed) return;
-    const verdict = judgeAdvert(packet.message, packet, runtime.setup.policy);
+    const last = runtime.lastAccepted;
+    const same =
+      last !== undefined &&
+      last.packet.ttl === packet.ttl &&
+      last.packet.source === packet.source &&
+      last.packet.destination === packet.destination &&
+      last.packet.message.equals(packet.message);
+    const verdict = same ? last.verdict : judgeAdvert(packet.message, packet, runtime.setup.policy);
+    if (verdict.accept && !same) runtime.lastAccepted = { packet: { ...packet, message: Buffer.from(packet.message) }, verdict };
     if (!verdict.accept) {
       runtime.counters.drops[verdict.reason] += 1;
       // Adverts of other VRIDs on a shared segment are normal traffic, not worth a log line.
