@@ -51,12 +51,15 @@ class Planned implements PlannedChange {
   }
 
   get undo(): Change[] {
-    if (this.explicitUndo) return this.explicitUndo;
-    const change = this.change;
-    if (change.op === 'add-service') return [{ op: 'delete-service', service: serviceKeyOf(change.service) }];
-    if (change.op === 'add-real') return [{ op: 'delete-real', service: change.service, destination: change.destination }];
-    return [];
+    return this.explicitUndo ?? undoOfAdd(this.change);
   }
+}
+
+/** What undoes an add (a service or a real server); nothing for other changes. */
+export function undoOfAdd(change: Change): Change[] {
+  if (change.op === 'add-service') return [{ op: 'delete-service', service: serviceKeyOf(change.service) }];
+  if (change.op === 'add-real') return [{ op: 'delete-real', service: change.service, destination: change.destination }];
+  return [];
 }
 
 interface ModelService {
@@ -300,12 +303,19 @@ export async function applyRestore(client: IpvsClient, plan: PlannedChange[], op
   // The kernel goes on after a refusal within a batch, so every accepted change is undone.
   const undo: Change[] = [];
   for (let i = outcomes.length - 1; i >= 0; i--) if (outcomes[i]?.ok) undo.push(...(plan[i]?.undo ?? []));
+  return finishRefusal(client, refusedPlan, refusedOutcome.error, undo);
+}
+
+/** After a refusal: sends the undo changes and words the refusal (shared by both ways of restoring). */
+export async function finishRefusal(
+  client: IpvsClient,
+  refused: { line: number; text: string; change: Change },
+  reason: Error,
+  undo: Change[],
+): Promise<RestoreResult> {
   const undoOutcomes = undo.length > 0 ? await client.applyAll(undo, { chunkSize: 512 }) : [];
   const undoFailures = undoOutcomes.flatMap((o, i) => (o.ok ? [] : [`${undo[i]?.op}: ${o.error.message}`]));
-  const converted = ipvsError(refusedPlan.change.op, refusedOutcome.error, refusedPlan.change);
-  const error =
-    converted instanceof VipctlError
-      ? converted
-      : new VipctlError(refusedOutcome.error.message, { exitCode: ExitCode.Kernel, cause: refusedOutcome.error });
-  return { applied: 0, refused: { line: refusedPlan.line, text: refusedPlan.text, error }, undoFailures };
+  const converted = ipvsError(refused.change.op, reason, refused.change);
+  const error = converted instanceof VipctlError ? converted : new VipctlError(reason.message, { exitCode: ExitCode.Kernel, cause: reason });
+  return { applied: 0, refused: { line: refused.line, text: refused.text, error }, undoFailures };
 }

@@ -22,6 +22,11 @@ export class AttributeWriter {
     this.buffer = Buffer.alloc(initialCapacity);
   }
 
+  /** Bytes written so far (where the next header or attribute starts). */
+  get size(): number {
+    return this.length;
+  }
+
   /** Raw bytes before the attributes, e.g. a family header (genlmsghdr, ifinfomsg). */
   header(bytes: Buffer): this {
     this.reserve(align4(bytes.length));

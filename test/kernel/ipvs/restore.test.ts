@@ -100,6 +100,31 @@ describe('all-or-nothing restore', () => {
     assert.equal(ipvsadm(['-L', '--timeout']).stdout, beforeTimeouts);
   });
 
+  it('a file of saved add lines only (the quick way) is all or nothing too', () => {
+    resetTable(STATE);
+    const before = ipvsadm(['-S', '-n']).stdout;
+    const lines = bigFile().slice(1);
+    lines[4998] = (lines[4998] ?? '').replace('-s rr', '-s nosuchsched');
+    assert.match(lines[4998] ?? '', /^-A .* -s nosuchsched$/);
+    const result = vipctl(['lb', 'restore'], `${lines.join('\n')}\n`);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /stdin:4999: the kernel refused this line: -A -t \S+ -s nosuchsched: the kernel has no scheduler "nosuchsched"/);
+    assert.match(result.stderr, /undone; the table is as it was/);
+    assert.equal(ipvsadm(['-S', '-n']).stdout, before);
+  });
+
+  it('a file of saved add lines gives the table ipvsadm -R gives', () => {
+    const lines = bigFile().slice(1);
+    resetTable([]);
+    const reference = ipvsadm(['-R'], `${lines.join('\n')}\n`);
+    assert.equal(reference.status, 0, reference.stderr);
+    const expected = ipvsadm(['-S', '-n']).stdout;
+    ipvsadm(['-C']);
+    const result = vipctl(['lb', 'restore'], `# saved\n\n${lines.join('\r\n')}\r\n`);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(ipvsadm(['-S', '-n']).stdout, expected);
+  });
+
   it('a file with a bad line changes nothing and names the line', () => {
     resetTable(STATE);
     const before = ipvsadm(['-S', '-n']).stdout;
