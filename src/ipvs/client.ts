@@ -71,22 +71,35 @@ export class IpvsClient {
 
   /** A request whose attributes `write` adds after the genl header, in one buffer (no copies to join). */
   private requestWith(command: number, write: (writer: AttributeWriter) => void): NetlinkRequest {
+    return { type: this.genl.family.id, payload: this.payload(command, write) };
+  }
+
+  /** genl header and attributes, written in one buffer. */
+  private payload(command: number, write?: (writer: AttributeWriter) => void): Buffer {
     const writer = new AttributeWriter(192).header(encodeGenlHeader(command, this.genl.family.version));
-    write(writer);
-    return { type: this.genl.family.id, payload: writer.toBuffer() };
+    write?.(writer);
+    return writer.toBuffer();
   }
 
   /** Every service; counters only when `withStats`. */
   async services(withStats = true): Promise<Service[]> {
-    const replies = await this.guard('list', () => this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_SERVICE)));
-    const services: Service[] = [];
-    for (const reply of replies) {
-      const nest = topLevelAttribute(reply.payload, IPVS_CMD_ATTR_SERVICE);
-      if (!nest) continue;
-      const { value, problems } = decodeServiceBytes(nest, withStats);
-      if (problems.length > 0) this.problems.push(...problems);
-      services.push(value);
-    }
+    let services: Service[] = [];
+    await this.guard('list', () =>
+      this.genl.connection.dumpSequence(
+        this.genl.family.id,
+        [this.payload(IPVS_CMD_GET_SERVICE)],
+        (_, payload) => {
+          const nest = topLevelAttribute(payload, IPVS_CMD_ATTR_SERVICE);
+          if (!nest) return;
+          const { value, problems } = decodeServiceBytes(nest, withStats);
+          if (problems.length > 0) this.problems.push(...problems);
+          services.push(value);
+        },
+        () => {
+          services = [];
+        },
+      ),
+    );
     return services;
   }
 
@@ -106,26 +119,39 @@ export class IpvsClient {
 
   /** The destinations of a service; counters only when `withStats` (they cost time on big tables). */
   async destinations(service: ServiceKey, withStats = true): Promise<Destination[]> {
-    const replies = await this.guard('list', () =>
-      this.genl.connection.dump(this.genl.family.id, this.genl.payload(IPVS_CMD_GET_DEST, serviceAttributes(service, false))),
+    const [destinations] = await this.destinationsOf([service], withStats);
+    return destinations ?? [];
+  }
+
+  /**
+   * The destinations of each service, in order: one dump per service (the kernel has no
+   * other way to name them), read back to back without an object per reply.
+   */
+  async destinationsOf(services: ServiceKey[], withStats = true): Promise<Destination[][]> {
+    const lists: Destination[][] = services.map(() => []);
+    const payloads = services.map((service) => this.payload(IPVS_CMD_GET_DEST, (w) => serviceAttributes(service, false, w)));
+    await this.guard('list', () =>
+      this.genl.connection.dumpSequence(
+        this.genl.family.id,
+        payloads,
+        (index, payload) => {
+          const nest = topLevelAttribute(payload, IPVS_CMD_ATTR_DEST);
+          if (!nest) return;
+          const { value, problems } = decodeDestinationBytes(nest, (services[index] as ServiceKey).af, withStats);
+          if (problems.length > 0) this.problems.push(...problems);
+          (lists[index] as Destination[]).push(value);
+        },
+        (index) => {
+          lists[index] = [];
+        },
+      ),
     );
-    const destinations: Destination[] = [];
-    for (const reply of replies) {
-      const nest = topLevelAttribute(reply.payload, IPVS_CMD_ATTR_DEST);
-      if (!nest) continue;
-      const { value, problems } = decodeDestinationBytes(nest, service.af, withStats);
-      if (problems.length > 0) this.problems.push(...problems);
-      destinations.push(value);
-    }
-    return destinations;
+    return lists;
   }
 
   /** Every service with its destinations, in the kernel's order. */
   async snapshot(withStats = true): Promise<ServiceEntry[]> {
-    const services = await this.services(withStats);
-    const entries: ServiceEntry[] = [];
-    for (const service of services) entries.push({ service, destinations: await this.destinations(service, withStats) });
-    return entries;
+    return this.snapshotOf(await this.services(withStats), withStats);
   }
 
   /**
@@ -135,23 +161,27 @@ export class IpvsClient {
    */
   async snapshotForPlainList(): Promise<ServiceEntry[]> {
     const services = await this.services(false);
-    const proc = await readProcServices();
+    const proc = readProcServices();
     if (!proc) return this.snapshotOf(services, false);
     const byKey = new Map<string, ProcService | null>();
     for (const entry of proc) byKey.set(entry.key, byKey.has(entry.key) ? null : entry);
     const entries: ServiceEntry[] = [];
+    const missing: number[] = [];
     for (const service of services) {
-      const key = service.fwmark ? `fwm/${service.fwmark >>> 0}` : serviceId(service);
-      const found = byKey.get(key);
-      entries.push({ service, destinations: found ? found.destinations : await this.destinations(service, false) });
+      const found = byKey.get(service.fwmark ? `fwm/${service.fwmark >>> 0}` : serviceId(service));
+      if (!found) missing.push(entries.length);
+      entries.push({ service, destinations: found ? found.destinations : [] });
+    }
+    if (missing.length > 0) {
+      const lists = await this.destinationsOf(missing.map((i) => (entries[i] as ServiceEntry).service), false);
+      missing.forEach((entry, i) => ((entries[entry] as ServiceEntry).destinations = lists[i] as Destination[]));
     }
     return entries;
   }
 
   private async snapshotOf(services: Service[], withStats: boolean): Promise<ServiceEntry[]> {
-    const entries: ServiceEntry[] = [];
-    for (const service of services) entries.push({ service, destinations: await this.destinations(service, withStats) });
-    return entries;
+    const lists = await this.destinationsOf(services, withStats);
+    return services.map((service, i) => ({ service, destinations: lists[i] as Destination[] }));
   }
 
   async timeouts(): Promise<Timeouts> {

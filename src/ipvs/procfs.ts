@@ -3,7 +3,14 @@
 // services, so it only serves the plain listing (ipvsadm -L without --stats, --rate,
 // --thresholds, --persistent-conn, --tun-info); there it replaces one netlink dump per
 // service, whose service lookup dominates the time of large tables.
-import { readFile } from 'node:fs/promises';
+//
+// The kernel writes (net/netfilter/ipvs/ip_vs_ctl.c, ip_vs_info_seq_show), after three
+// header lines, per service:
+//   "TCP  0A000001:0050 rr " [ops ] [persistent 300 FFFFFFFF]   (IPv4, hex address and port)
+//   "UDP  [2001:0db8:...:0001]:0035 sh ..."                      (IPv6)
+//   "FWM  00000001 wlc ..."                                      (firewall mark, in hex)
+// and per real server "  -> 0A000101:1F90      Masq    1      0          0".
+import { readFileSync } from 'node:fs';
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
 import { canonicalAddress } from './address.js';
 import type { Destination } from './model.js';
@@ -19,66 +26,145 @@ export interface ProcService {
   destinations: Destination[];
 }
 
-function hostPort(text: string): { af: number; address: string; port: number } | undefined {
-  const v6 = /^\[([0-9a-fA-F:]+)\]:([0-9A-F]{4})$/.exec(text);
-  if (v6) {
-    const parsed = canonicalAddress(v6[1] ?? '');
-    return parsed ? { af: AF_INET6, address: parsed.address, port: parseInt(v6[2] ?? '', 16) } : undefined;
+/** A cursor over the file's text; readers return undefined or -1 when the text is not as expected. */
+class Reader {
+  pos = 0;
+
+  constructor(readonly text: string) {}
+
+  /** The next run of non-blank characters on this line ('' at the end of the line). */
+  word(): string {
+    const { text } = this;
+    while (this.pos < text.length && text.charCodeAt(this.pos) === 32) this.pos++;
+    const start = this.pos;
+    while (this.pos < text.length) {
+      const code = text.charCodeAt(this.pos);
+      if (code === 32 || code === 10) break;
+      this.pos++;
+    }
+    return text.slice(start, this.pos);
   }
-  const v4 = /^([0-9A-F]{8}):([0-9A-F]{4})$/.exec(text);
-  if (!v4) return undefined;
-  const value = parseInt(v4[1] ?? '', 16);
-  return { af: AF_INET, address: `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`, port: parseInt(v4[2] ?? '', 16) };
+
+  /** Skips to the start of the next line. */
+  nextLine(): void {
+    const end = this.text.indexOf('\n', this.pos);
+    this.pos = end < 0 ? this.text.length : end + 1;
+  }
+
+  /** `digits` upper-case hex digits. */
+  hex(digits: number): number {
+    let value = 0;
+    for (let i = 0; i < digits; i++) {
+      const code = this.text.charCodeAt(this.pos + i);
+      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 65 && code <= 70 ? code - 55 : -1;
+      if (digit < 0) return -1;
+      value = value * 16 + digit;
+    }
+    this.pos += digits;
+    return value;
+  }
+
+  /** "XXXXXXXX:PPPP" or "[v6]:PPPP", then a blank or the end of the line. */
+  hostPort(): { af: number; address: string; port: number } | undefined {
+    const { text } = this;
+    let af: number;
+    let address: string;
+    if (text.charCodeAt(this.pos) === 91 /* [ */) {
+      const close = text.indexOf(']', this.pos);
+      const newline = text.indexOf('\n', this.pos);
+      if (close < 0 || (newline >= 0 && close > newline)) return undefined;
+      const parsed = canonicalAddress(text.slice(this.pos + 1, close));
+      if (!parsed || parsed.af !== AF_INET6) return undefined;
+      af = AF_INET6;
+      address = parsed.address;
+      this.pos = close + 1;
+    } else {
+      const value = this.hex(8);
+      if (value < 0) return undefined;
+      af = AF_INET;
+      address = `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+    }
+    if (text.charCodeAt(this.pos) !== 58 /* : */) return undefined;
+    this.pos++;
+    const port = this.hex(4);
+    if (port < 0) return undefined;
+    const next = text.charCodeAt(this.pos);
+    if (this.pos < text.length && next !== 32 && next !== 10) return undefined;
+    return { af, address, port };
+  }
+
+  /** A decimal field as the kernel prints an int (%d), as an unsigned 32-bit value. */
+  count(): number {
+    const word = this.word();
+    if (!/^-?\d+$/.test(word)) return -1;
+    return Number(word) >>> 0;
+  }
 }
 
 /** Parses the file; undefined when a line is not understood (the caller then uses netlink). */
 export function parseProcServices(text: string): ProcService[] | undefined {
   const services: ProcService[] = [];
   let current: ProcService | undefined;
-  const lines = text.split('\n');
-  for (let i = 3; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line === '') continue;
-    if (line.startsWith('  -> ')) {
-      const fields = line.slice(5).trim().split(/\s+/);
-      const where = hostPort(fields[0] ?? '');
-      const forward = FORWARD_BY_NAME[fields[1] ?? ''];
-      if (!current || !where || forward === undefined || fields.length < 5) return undefined;
+  const reader = new Reader(text);
+  for (let header = 0; header < 3; header++) reader.nextLine();
+  while (reader.pos < text.length) {
+    if (text.charCodeAt(reader.pos) === 10) {
+      reader.pos++;
+      continue;
+    }
+    if (text.startsWith('  -> ', reader.pos)) {
+      reader.pos += 5;
+      const where = reader.hostPort();
+      const forward = where ? FORWARD_BY_NAME[reader.word()] : undefined;
+      if (!current || !where || forward === undefined) return undefined;
+      const weight = reader.count();
+      const activeConns = reader.count();
+      const inactiveConns = reader.count();
+      if (weight < 0 || activeConns < 0 || inactiveConns < 0) return undefined;
       current.destinations.push({
         af: where.af,
         address: where.address,
         port: where.port,
         forward,
-        weight: Number(fields[2]) >>> 0,
+        weight,
         upperThreshold: 0,
         lowerThreshold: 0,
-        activeConns: Number(fields[3]) >>> 0,
-        inactiveConns: Number(fields[4]) >>> 0,
+        activeConns,
+        inactiveConns,
         persistConns: 0,
         tunnelType: 0,
         tunnelPort: 0,
         tunnelFlags: 0,
       });
+      reader.nextLine();
       continue;
     }
-    const fields = line.trim().split(/\s+/);
-    if (fields[0] === 'FWM') {
-      current = { key: `fwm/${parseInt(fields[1] ?? '', 16) >>> 0}`, destinations: [] };
+    const kind = reader.word();
+    if (kind === 'FWM') {
+      const mark = reader.word();
+      if (!/^[0-9A-F]{1,8}$/.test(mark)) return undefined;
+      current = { key: `fwm/${parseInt(mark, 16) >>> 0}`, destinations: [] };
     } else {
-      const protocol = PROTOCOL_BY_NAME[fields[0] ?? ''];
-      const where = hostPort(fields[1] ?? '');
-      if (protocol === undefined || !where) return undefined;
+      const protocol = PROTOCOL_BY_NAME[kind];
+      if (protocol === undefined) return undefined;
+      while (text.charCodeAt(reader.pos) === 32) reader.pos++;
+      const where = reader.hostPort();
+      if (!where) return undefined;
       current = { key: `${protocol}/${where.af}/${where.address}/${where.port}`, destinations: [] };
     }
     services.push(current);
+    reader.nextLine();
   }
   return services;
 }
 
-export async function readProcServices(path = IPVS_PROC_FILE): Promise<ProcService[] | undefined> {
+/** Reads and parses the file (synchronously: it is one pass over kernel memory); undefined when it cannot. */
+export function readProcServices(path = IPVS_PROC_FILE): ProcService[] | undefined {
+  let text: string;
   try {
-    return parseProcServices(await readFile(path, 'utf8'));
+    text = readFileSync(path, 'latin1');
   } catch {
     return undefined;
   }
+  return parseProcServices(text);
 }

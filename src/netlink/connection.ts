@@ -23,7 +23,7 @@ import {
   SOL_NETLINK,
   align4,
 } from './constants.js';
-import { encodeHeader, splitMessages, type NetlinkMessage } from './header.js';
+import { decodeHeader, encodeHeader, splitMessages, type NetlinkMessage } from './header.js';
 import { decodeAcknowledgement, netlinkError, type NetlinkError } from './message.js';
 import { readS32Host, readU16Host, readU32Host, writeU16Host, writeU32Host } from '../native/bytes.js';
 
@@ -162,6 +162,89 @@ export class NetlinkConnection {
         throw error;
       }
     }
+  }
+
+  /**
+   * Dumps, one after another over this socket (the kernel runs one dump per socket at a
+   * time), one per payload. Each reply's payload goes to `visit` with the dump's index as it
+   * arrives: a view into the received datagram, valid during the call, and no object per
+   * reply, for tables of tens of thousands of entries. A dump the kernel marks interrupted
+   * (NLM_F_DUMP_INTR, the table changed meanwhile) is read again, after `restart(index)`
+   * tells the caller to drop what that dump gave so far; a refused one rejects as dump() does.
+   */
+  async dumpSequence(
+    type: number,
+    payloads: Buffer[],
+    visit: (index: number, payload: Buffer) => void,
+    restart: (index: number) => void = () => undefined,
+    flags = 0,
+  ): Promise<void> {
+    for (let index = 0; index < payloads.length; index++) {
+      const payload = payloads[index] as Buffer;
+      for (let attempt = 1; ; attempt++) {
+        const seq = this.nextSeq();
+        const length = NLMSG_HDRLEN + payload.length;
+        const datagram = Buffer.allocUnsafe(align4(length)).fill(0, length);
+        encodeHeader({ length, type, flags: flags | NLM_F_REQUEST | NLM_F_DUMP, seq, portId: this.portId }, datagram, 0);
+        payload.copy(datagram, NLMSG_HDRLEN);
+        this.socket.send(datagram, netlinkAddress(0, 0));
+        if (!(await this.readDump(seq, (part) => visit(index, part)))) break;
+        if (attempt >= DUMP_ATTEMPTS) throw netlinkError(4, { message: `the table kept changing while it was read (${attempt} attempts)` });
+        restart(index);
+      }
+    }
+  }
+
+  /** Reads one dump's replies up to its end; true when the kernel flagged it interrupted. */
+  private async readDump(seq: number, visit: (payload: Buffer) => void): Promise<boolean> {
+    let interrupted = false;
+    // Messages read after the dump's end in the same call are notifications, if anything.
+    let finished = false;
+    while (!finished) {
+      let received;
+      try {
+        // A dump's data and its DONE: two datagrams (more for big dumps, read as they come).
+        received = this.socket.receiveNow({ bufferLength: RECEIVE_BUFFER_LENGTH, maxMessages: 2 });
+      } catch (error) {
+        if (isSystemError(error) && error.code === 'ENOBUFS') {
+          throw netlinkError(105, { message: 'the kernel dropped replies because the receive buffer was full; nothing is known of their outcome' });
+        }
+        throw error;
+      }
+      if (received.length === 0) {
+        await this.socket.readable(this.timeoutMs);
+        continue;
+      }
+      for (const { data, flags } of received) {
+        if (flags & constant('MSG_TRUNC')) throw netlinkError(90, { message: 'a netlink reply was larger than the receive buffer' });
+        for (let at = 0; at + NLMSG_HDRLEN <= data.length; ) {
+          const length = readU32Host(data, at);
+          if (length < NLMSG_HDRLEN || at + length > data.length) throw netlinkError(71, { message: `truncated netlink message at byte ${at} (length ${length})` });
+          const messageType = readU16Host(data, at + 4);
+          const messageFlags = readU16Host(data, at + 6);
+          const ours = !finished && readU32Host(data, at + 8) === seq && readU32Host(data, at + 12) === this.portId;
+          const payload = data.subarray(at + NLMSG_HDRLEN, at + length);
+          const header = at;
+          at += align4(length);
+          if (!ours) {
+            if (messageType !== NLMSG_NOOP) this.notificationHandler?.({ header: decodeHeader(data, header), payload });
+            continue;
+          }
+          if (messageFlags & NLM_F_DUMP_INTR) interrupted = true;
+          if (messageType === NLMSG_NOOP || messageType === NLMSG_OVERRUN) continue;
+          if (messageType === NLMSG_ERROR || messageType === NLMSG_DONE) {
+            // A dump may end with an error code (and extended ack) in its DONE message.
+            const error = payload.length >= 4 ? readS32Host(payload, 0) : 0;
+            if (error < 0) throw netlinkError(error, decodeAcknowledgement(payload, messageFlags).extended, seq);
+            finished = true;
+            continue;
+          }
+          visit(payload);
+          if (!(messageFlags & NLM_F_MULTI)) finished = true;
+        }
+      }
+    }
+    return interrupted;
   }
 
   /**
