@@ -10,11 +10,11 @@ import type { KeepalivedConfig } from '../../keepalived/model.js';
 
 export default class VrrpRun extends BaseCommand {
   static override summary = 'Run VRRP in the foreground from a keepalived.conf (keepalived\'s VRRP process).';
-  static override description = `Reads the vrrp_instance, vrrp_sync_group and vrrp_script blocks of a keepalived.conf and runs them: adverts (VRRPv2 and v3, IPv4 and IPv6, multicast or unicast peers), the RFC 5798 state machine, VIPs (virtual_ipaddress and virtual_ipaddress_excluded) added on MASTER and removed on BACKUP, FAULT and exit, gratuitous ARP / unsolicited neighbour adverts on takeover, track_interface and track_script (weights move the priority; weight 0 means FAULT), sync groups moving together, and notify scripts in order.
+  static override description = `Reads the vrrp_instance, vrrp_sync_group and vrrp_script blocks of a keepalived.conf and runs them: adverts (VRRPv2 and v3, IPv4 and IPv6, multicast or unicast peers), the RFC 5798 state machine, VIPs (virtual_ipaddress and virtual_ipaddress_excluded) and virtual_routes added on MASTER and removed on BACKUP, FAULT and exit, gratuitous ARP / unsolicited neighbour adverts on takeover (garp_master_delay, _repeat, _refresh, vrrp_garp_interval, vrrp_gna_interval), track_interface and track_script (weights move the priority; weight 0 means FAULT; the instance's own interface is tracked unless dont_track_primary), sync groups moving together, notify scripts in order and vrrp_notify_fifo lines.
 
 Logs go to stderr, one line per event (--log-format json for log shippers). SIGTERM or SIGINT sends priority-0 adverts, removes the VIPs and exits 0. SIGHUP reloads the file in place: instances that did not change keep running with their VIPs, changed ones keep their state and have their VIPs brought in line, removed ones stop; a file with errors is refused and the running state kept. VIPs carry address protocol 0x76, so VIPs a killed run left behind are found and removed at start-up.
 
-Features of the file that are not carried out yet are named at start-up; none is ignored silently. \`vipctl vrrp status\` reads the running engine's state over a root-only control socket.`;
+Keywords of the file that are not carried out yet (use_vmac, track_file, ...) are named at start-up with their file and line, and by `vipctl config lint` as info (rule vrrp-run-unsupported); none is ignored silently. \`vipctl vrrp status\` reads the running engine's state over a root-only control socket.`;
   static override examples = [
     { command: '<%= config.bin %> vrrp run', description: 'Run /etc/keepalived/keepalived.conf.' },
     { command: '<%= config.bin %> vrrp run -f /etc/keepalived/lb.conf --log-format json', description: 'Another file, JSON logs.' },
