@@ -14,7 +14,7 @@ export default class VrrpRun extends BaseCommand {
 
 Logs go to stderr, one line per event (--log-format json for log shippers). SIGTERM or SIGINT sends priority-0 adverts, removes the VIPs and exits 0. SIGHUP reloads the file in place: instances that did not change keep running with their VIPs, changed ones keep their state and have their VIPs brought in line, removed ones stop; a file with errors is refused and the running state kept. VIPs carry address protocol 0x76, so VIPs a killed run left behind are found and removed at start-up.
 
-Keywords of the file that are not carried out yet (use_vmac, track_file, ...) are named at start-up with their file and line, and by `vipctl config lint` as info (rule vrrp-run-unsupported); none is ignored silently. \`vipctl vrrp status\` reads the running engine's state over a root-only control socket.`;
+Keywords of the file that are not carried out yet (use_vmac, track_file, ...) are named at start-up with their file and line, and by \`vipctl config lint\` as info (rule vrrp-run-unsupported); none is ignored silently. \`vipctl vrrp status\` reads the running engine's state over a root-only control socket.`;
   static override examples = [
     { command: '<%= config.bin %> vrrp run', description: 'Run /etc/keepalived/keepalived.conf.' },
     { command: '<%= config.bin %> vrrp run -f /etc/keepalived/lb.conf --log-format json', description: 'Another file, JSON logs.' },
