@@ -11,6 +11,10 @@
 // minutes, and every real server added meanwhile walks that list, which adds seconds of
 // kernel time to whichever tool comes next (IPVS_BENCH_MODE=flush measures that way).
 // The listings and saves then read the table vipctl restored, in its namespace.
+// A table is flushed as soon as it is no longer needed: in Linux 6.1 the service hash
+// table is shared by all namespaces (each entry says whose it is), so another
+// namespace's services lengthen every lookup, and /proc/net/ip_vs, read a page at a time,
+// skips entries when other namespaces have services (vipctl then asks netlink for them).
 //
 // Two address layouts (IPVS_BENCH_LAYOUTS=spread,clustered): "spread" numbers the virtual
 // services consecutively (10.0.x.y); "clustered" gives each its own /24 (10.a.b.1), which
@@ -117,6 +121,7 @@ try {
       best.restore[0] = Math.min(best.restore[0], timed(inside(theirs, ['ipvsadm', '-R']), { input: file }));
       const referenceSave = path.join(work, 'ipvsadm.save');
       timed(inside(theirs, ['ipvsadm', '-S', '-n']), { output: referenceSave });
+      if (theirs) timed(inside(theirs, ['ipvsadm', '-C']));
       const ours = emptyTable();
       best.restore[1] = Math.min(best.restore[1], timed(inside(ours, [...vipctl, 'lb', 'restore', file])));
       const ourSave = path.join(work, 'vipctl.save');
@@ -131,6 +136,7 @@ try {
       best.save[0] = Math.min(best.save[0], timed(inside(ours, ['ipvsadm', '-S', '-n']), { output: a }));
       best.save[1] = Math.min(best.save[1], timed(inside(ours, [...vipctl, 'lb', 'save', '-n']), { output: b }));
       if (!readFileSync(a).equals(readFileSync(b))) throw new Error('vipctl lb save -n differs from ipvsadm -S -n');
+      if (ours) timed(inside(ours, ['ipvsadm', '-C']));
     }
     for (const op of ['restore', 'list', 'save']) {
       const [reference, ours] = best[op];

@@ -157,7 +157,10 @@ export class IpvsClient {
   /**
    * The table for plain listings: services from netlink, real servers from /proc/net/ip_vs
    * in one read (thresholds, tunnel details and counters are left at zero). Services the
-   * file cannot name unambiguously (a mark used by both families) are asked for by netlink.
+   * file cannot name unambiguously (a mark used by both families), or leaves out, are asked
+   * for by netlink. It leaves some out in Linux 6.1 when other network namespaces have IPVS
+   * services too: their entries share one hash table, and the file, read a page at a time,
+   * loses its place between pages (whole services go missing, never single real servers).
    */
   async snapshotForPlainList(): Promise<ServiceEntry[]> {
     const services = await this.services(false);

@@ -343,17 +343,34 @@ export function topLevelAttribute(genlPayload: Buffer, wanted: number): Buffer |
   return found;
 }
 
-function u32At(data: Buffer): number {
-  return data.length >= 4 ? readU32Host(data, 0) : 0;
+// The two decoders below read a nest by offsets, without a view or a closure per attribute:
+// listings and saves decode tens of thousands of entries, and those allocations were most
+// of their cost. They give what decodeService / decodeDestination give.
+
+/** Text of a NUL-terminated string attribute (cut at its first NUL). */
+function stringAt(bytes: Buffer, at: number, end: number): string {
+  let stop = at;
+  while (stop < end && bytes[stop] !== 0) stop++;
+  return bytes.toString('utf8', at, stop);
 }
+
+/** An address attribute's text: IPv4 straight from the bytes, anything else through bytesToAddress. */
+function addressAt(bytes: Buffer, af: number, at: number, size: number): string {
+  if (af === AF_INET && size >= 4) return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
+  return bytesToAddress(af, size >= 0 ? bytes.subarray(at, at + size) : Buffer.alloc(16));
+}
+
+const u32Of = (bytes: Buffer, at: number, size: number): number => (size >= 4 ? readU32Host(bytes, at) : 0);
 
 /** decodeDestination over raw nest bytes; counters only when asked for. */
 export function decodeDestinationBytes(nest: Buffer, serviceAf: number, withStats: boolean): Decoded<Destination> {
-  const problems: string[] = [];
   let af = serviceAf;
-  let address: Buffer | undefined;
-  let wide: Buffer | undefined;
-  let narrow: Buffer | undefined;
+  let addressAtOffset = -1;
+  let addressSize = -1;
+  let stats = -1;
+  let statsEnd = -1;
+  let statsWide = false;
+  let problem: string | undefined;
   const dest: Destination = {
     af,
     address: '',
@@ -369,140 +386,169 @@ export function decodeDestinationBytes(nest: Buffer, serviceAf: number, withStat
     tunnelPort: 0,
     tunnelFlags: 0,
   };
-  const problem = walkAttributes(nest, (type, data) => {
+  for (let offset = 0; offset + 4 <= nest.length; ) {
+    const length = readU16Host(nest, offset);
+    const type = readU16Host(nest, offset + 2) & 0x3fff;
+    if (length < 4 || offset + length > nest.length) {
+      problem = `attribute ${type} at byte ${offset} has bad length ${length}`;
+      break;
+    }
+    const at = offset + 4;
+    const size = length - 4;
     switch (type) {
       case IPVS_DEST_ATTR_ADDR:
-        address = data;
+        addressAtOffset = at;
+        addressSize = size;
         break;
       case IPVS_DEST_ATTR_PORT:
-        if (data.length >= 2) dest.port = data.readUInt16BE(0);
+        if (size >= 2) dest.port = nest.readUInt16BE(at);
         break;
       case IPVS_DEST_ATTR_FWD_METHOD:
-        dest.forward = u32At(data) & 0x7;
+        dest.forward = u32Of(nest, at, size) & 0x7;
         break;
       case IPVS_DEST_ATTR_WEIGHT:
-        dest.weight = u32At(data);
+        dest.weight = u32Of(nest, at, size);
         break;
       case IPVS_DEST_ATTR_U_THRESH:
-        dest.upperThreshold = u32At(data);
+        dest.upperThreshold = u32Of(nest, at, size);
         break;
       case IPVS_DEST_ATTR_L_THRESH:
-        dest.lowerThreshold = u32At(data);
+        dest.lowerThreshold = u32Of(nest, at, size);
         break;
       case IPVS_DEST_ATTR_ACTIVE_CONNS:
-        dest.activeConns = u32At(data);
+        dest.activeConns = u32Of(nest, at, size);
         break;
       case IPVS_DEST_ATTR_INACT_CONNS:
-        dest.inactiveConns = u32At(data);
+        dest.inactiveConns = u32Of(nest, at, size);
         break;
       case IPVS_DEST_ATTR_PERSIST_CONNS:
-        dest.persistConns = u32At(data);
+        dest.persistConns = u32Of(nest, at, size);
         break;
       case IPVS_DEST_ATTR_ADDR_FAMILY:
-        if (data.length >= 2) af = readU16Host(data, 0);
+        if (size >= 2) af = readU16Host(nest, at);
         break;
       case IPVS_DEST_ATTR_TUN_TYPE:
-        dest.tunnelType = data[0] ?? 0;
+        dest.tunnelType = size >= 1 ? (nest[at] as number) : 0;
         break;
       case IPVS_DEST_ATTR_TUN_PORT:
-        if (data.length >= 2) dest.tunnelPort = data.readUInt16BE(0);
+        if (size >= 2) dest.tunnelPort = nest.readUInt16BE(at);
         break;
       case IPVS_DEST_ATTR_TUN_FLAGS:
-        dest.tunnelFlags = data.length >= 2 ? readU16Host(data, 0) : data[0] ?? 0;
+        dest.tunnelFlags = size >= 2 ? readU16Host(nest, at) : size >= 1 ? (nest[at] as number) : 0;
         break;
       case IPVS_DEST_ATTR_STATS64:
-        wide = data;
+        stats = at;
+        statsEnd = at + size;
+        statsWide = true;
         break;
       case IPVS_DEST_ATTR_STATS:
-        narrow = data;
+        if (!statsWide) {
+          stats = at;
+          statsEnd = at + size;
+        }
         break;
       default:
         break;
     }
-  });
+    offset += (length + 3) & ~3;
+  }
+  const problems: string[] = [];
   if (problem) problems.push(problem);
-  if (!address) problems.push('destination without an address');
+  if (addressAtOffset < 0) problems.push('destination without an address');
   dest.af = af;
-  dest.address = bytesToAddress(af, address ?? Buffer.alloc(16));
-  const statsBytes = wide ?? narrow;
-  if (withStats && statsBytes) {
-    dest.stats = decodeStats(new AttributeDecoder(statsBytes, 'stats'));
-    dest.stats64 = wide !== undefined;
+  dest.address = addressAtOffset < 0 ? bytesToAddress(af, Buffer.alloc(16)) : addressAt(nest, af, addressAtOffset, addressSize);
+  if (withStats && stats >= 0) {
+    dest.stats = decodeStats(new AttributeDecoder(nest.subarray(stats, statsEnd), 'stats'));
+    dest.stats64 = statsWide;
   }
   return { value: dest, problems };
 }
 
 /** decodeService over raw nest bytes; counters only when asked for. */
 export function decodeServiceBytes(nest: Buffer, withStats: boolean): Decoded<Service> {
-  const problems: string[] = [];
   let af = 0;
-  let address: Buffer | undefined;
-  let netmask: Buffer | undefined;
-  let flags: Buffer | undefined;
-  let wide: Buffer | undefined;
-  let narrow: Buffer | undefined;
   let sawAf = false;
-  const text = (data: Buffer): string => {
-    const end = data.indexOf(0);
-    return data.toString('utf8', 0, end < 0 ? data.length : end);
-  };
+  let addressAtOffset = -1;
+  let addressSize = -1;
+  let netmaskAt = -1;
+  let netmaskSize = 0;
+  let stats = -1;
+  let statsEnd = -1;
+  let statsWide = false;
+  let problem: string | undefined;
   const service: Service = { af: 0, protocol: 0, address: '', port: 0, fwmark: 0, scheduler: '', flags: 0, timeout: 0, netmask: 0, peName: '' };
-  const problem = walkAttributes(nest, (type, data) => {
+  for (let offset = 0; offset + 4 <= nest.length; ) {
+    const length = readU16Host(nest, offset);
+    const type = readU16Host(nest, offset + 2) & 0x3fff;
+    if (length < 4 || offset + length > nest.length) {
+      problem = `attribute ${type} at byte ${offset} has bad length ${length}`;
+      break;
+    }
+    const at = offset + 4;
+    const size = length - 4;
     switch (type) {
       case IPVS_SVC_ATTR_AF:
-        if (data.length >= 2) {
-          af = readU16Host(data, 0);
+        if (size >= 2) {
+          af = readU16Host(nest, at);
           sawAf = true;
         }
         break;
       case IPVS_SVC_ATTR_PROTOCOL:
-        if (data.length >= 2) service.protocol = readU16Host(data, 0);
+        if (size >= 2) service.protocol = readU16Host(nest, at);
         break;
       case IPVS_SVC_ATTR_ADDR:
-        address = data;
+        addressAtOffset = at;
+        addressSize = size;
         break;
       case IPVS_SVC_ATTR_PORT:
-        if (data.length >= 2) service.port = data.readUInt16BE(0);
+        if (size >= 2) service.port = nest.readUInt16BE(at);
         break;
       case IPVS_SVC_ATTR_FWMARK:
-        service.fwmark = u32At(data);
+        service.fwmark = u32Of(nest, at, size);
         break;
       case IPVS_SVC_ATTR_SCHED_NAME:
-        service.scheduler = text(data);
+        service.scheduler = stringAt(nest, at, at + size);
         break;
       case IPVS_SVC_ATTR_PE_NAME:
-        service.peName = text(data);
+        service.peName = stringAt(nest, at, at + size);
         break;
       case IPVS_SVC_ATTR_FLAGS:
-        flags = data;
+        // struct ip_vs_flags: the flags, then the mask.
+        service.flags = size >= 4 ? readU32Host(nest, at) : 0;
         break;
       case IPVS_SVC_ATTR_TIMEOUT:
-        service.timeout = u32At(data);
+        service.timeout = u32Of(nest, at, size);
         break;
       case IPVS_SVC_ATTR_NETMASK:
-        netmask = data;
+        netmaskAt = at;
+        netmaskSize = size;
         break;
       case IPVS_SVC_ATTR_STATS64:
-        wide = data;
+        stats = at;
+        statsEnd = at + size;
+        statsWide = true;
         break;
       case IPVS_SVC_ATTR_STATS:
-        narrow = data;
+        if (!statsWide) {
+          stats = at;
+          statsEnd = at + size;
+        }
         break;
       default:
         break;
     }
-  });
+    offset += (length + 3) & ~3;
+  }
+  const problems: string[] = [];
   if (problem) problems.push(problem);
   if (!sawAf) problems.push('service without an address family');
   service.af = af;
-  service.address = service.fwmark && !address ? '' : bytesToAddress(af, address ?? Buffer.alloc(16));
-  service.flags = decodeFlags(flags);
+  service.address = service.fwmark && addressAtOffset < 0 ? '' : addressAtOffset < 0 ? bytesToAddress(af, Buffer.alloc(16)) : addressAt(nest, af, addressAtOffset, addressSize);
   service.netmask = af === AF_INET ? 0xffffffff : 128;
-  if (netmask && netmask.length >= 4) service.netmask = af === AF_INET ? netmask.readUInt32BE(0) : readU32Host(netmask, 0);
-  const statsBytes = wide ?? narrow;
-  if (withStats && statsBytes) {
-    service.stats = decodeStats(new AttributeDecoder(statsBytes, 'stats'));
-    service.stats64 = wide !== undefined;
+  if (netmaskAt >= 0 && netmaskSize >= 4) service.netmask = af === AF_INET ? nest.readUInt32BE(netmaskAt) : readU32Host(nest, netmaskAt);
+  if (withStats && stats >= 0) {
+    service.stats = decodeStats(new AttributeDecoder(nest.subarray(stats, statsEnd), 'stats'));
+    service.stats64 = statsWide;
   }
   return { value: service, problems };
 }

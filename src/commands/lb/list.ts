@@ -11,6 +11,7 @@ import { FORWARD_NAMES, type ServiceEntry } from '../../ipvs/model.js';
 import { resolveNames } from '../../ipvs/names.js';
 import { NUMERIC_NAMES, daemonText, listServiceText, listText, listTitle, sortEntries, timeoutText, type ListFormat } from '../../ipvs/text.js';
 import { describeDestination, describeService } from '../../ipvs/describe.js';
+import { plainListing } from '../../ipvs/tasks.js';
 
 export const LIST_MAN_NOTES = [
   'The text output is byte-identical to ipvsadm 1.31 -L for the same kernel state, with these deliberate differences:',
@@ -86,6 +87,12 @@ export default class LbList extends BaseCommand {
         this.print(text);
         return { text };
       }
+      const plain = !flags.stats && !flags.rate && !flags.thresholds && !flags['persistent-conn'] && !flags['tun-info'] && !this.jsonEnabled();
+      if (!key && plain && flags.output === 'text') {
+        const text = await plainListing(client, format);
+        this.print(text);
+        return { text };
+      }
       let entries: ServiceEntry[];
       if (key) {
         const service = await client.service(key).catch((error: unknown) => {
@@ -96,7 +103,6 @@ export default class LbList extends BaseCommand {
         });
         entries = [{ service, destinations: await client.destinations(service) }];
       } else {
-        const plain = !flags.stats && !flags.rate && !flags.thresholds && !flags['persistent-conn'] && !flags['tun-info'] && !this.jsonEnabled();
         // The plain listing needs nothing /proc/net/ip_vs lacks; counters are decoded only when shown.
         entries = plain ? await client.snapshotForPlainList() : await client.snapshot(Boolean(flags.stats || flags.rate || this.jsonEnabled()));
       }

@@ -1,29 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { ExitCode, VipctlError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { withIpvs } from '../../ipvs/client.js';
-import { applyBulkRestore, compileBulkRestore } from '../../ipvs/bulk-restore.js';
-import { applyRestore, planRestore, type RestoreResult } from '../../ipvs/restore.js';
+import { readRestoreInput, restoreProgress, runRestore, type RestoreSummary } from '../../ipvs/tasks.js';
 
-async function readInput(file: string): Promise<string> {
-  if (file !== '-') {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      throw new VipctlError(`cannot read ${file}`, { exitCode: ExitCode.Usage, cause: error });
-    }
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export interface RestoreSummary {
-  applied: number;
-  dryRun: boolean;
-  plan?: Array<{ line: number; op: string; rule: string }>;
-}
+export type { RestoreSummary } from '../../ipvs/tasks.js';
 
 export default class LbRestore extends BaseCommand {
   static override summary = 'Restore ipvsadm rules (ipvsadm -R), all or nothing.';
@@ -52,53 +33,14 @@ export default class LbRestore extends BaseCommand {
 
   async run(): Promise<RestoreSummary> {
     const { flags, args } = await this.parse(LbRestore);
-    const text = await readInput(args.file);
-    const where = args.file === '-' ? 'stdin' : args.file;
-    return withIpvs(async (client) => {
-      const table = await client.snapshot(false);
-      // Files of saved add lines (the big ones) take the quick way; the rest, and --dry-run, the planner.
-      const bulk = flags['dry-run'] ? undefined : compileBulkRestore(text, table, client.genl.family);
-      let result: RestoreResult;
-      if (bulk) {
-        result = await this.withProgress(bulk.lines.length, (onProgress) => applyBulkRestore(client, bulk, { onProgress }));
-      } else {
-        const plan = await planRestore(text, { table, timeouts: await client.timeouts(), daemons: await client.daemons() });
-        if (plan.errors.length > 0) {
-          const first = plan.errors[0] as (typeof plan.errors)[number];
-          if (plan.errors.length === 1) {
-            throw new VipctlError(first.message, { where: `${where}:${first.line}`, exitCode: first.exitCode, hint: 'nothing was changed' });
-          }
-          // Every bad line, in order, then one summary (the first error's status).
-          for (const error of plan.errors.slice(0, 20)) process.stderr.write(`vipctl: ${where}:${error.line}: ${error.message}\n`);
-          if (plan.errors.length > 20) process.stderr.write(`vipctl: ... and ${plan.errors.length - 20} more\n`);
-          throw new VipctlError(`${plan.errors.length} lines of ${where} have errors`, { exitCode: first.exitCode, hint: 'nothing was changed' });
-        }
-        if (flags['dry-run']) {
-          for (const change of plan.changes) this.log(`${where}:${change.line}: ${change.change.op} ${change.text}`);
-          return { applied: 0, dryRun: true, plan: plan.changes.map((c) => ({ line: c.line, op: c.change.op, rule: c.text })) };
-        }
-        result = await this.withProgress(plan.changes.length, (onProgress) => applyRestore(client, plan.changes, { onProgress }));
-      }
-      if (result.refused) {
-        for (const failure of result.undoFailures) process.stderr.write(`vipctl: undo failed: ${failure}\n`);
-        throw new VipctlError(`the kernel refused this line: ${result.refused.text}: ${result.refused.error.message}`, {
-          where: `${where}:${result.refused.line}`,
-          exitCode: ExitCode.Failure,
-          cause: result.refused.error.cause,
-          hint:
-            result.undoFailures.length === 0
-              ? 'every change of this restore was undone; the table is as it was'
-              : 'some changes could not be undone (see above); check the table',
-        });
-      }
-      return { applied: result.applied, dryRun: false };
-    });
-  }
-
-  /** A spinner on a terminal for big restores (not under --json). */
-  private async withProgress(changes: number, apply: (onProgress: ((done: number, total: number) => void) | undefined) => Promise<RestoreResult>): Promise<RestoreResult> {
-    const spinner = process.stderr.isTTY && !this.jsonEnabled() && changes > 500 ? (await import('ora')).default({ stream: process.stderr }) : undefined;
-    spinner?.start(`restoring ${changes} changes`);
-    return apply(spinner ? (done, total) => (spinner.text = `restoring: ${done}/${total} changes`) : undefined).finally(() => spinner?.stop());
+    const text = await readRestoreInput(args.file);
+    return withIpvs((client) =>
+      runRestore(client, text, {
+        dryRun: flags['dry-run'],
+        where: args.file === '-' ? 'stdin' : args.file,
+        log: (line) => this.log(line),
+        progress: (changes, apply) => restoreProgress(this.jsonEnabled(), changes, apply),
+      }),
+    );
   }
 }

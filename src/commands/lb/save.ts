@@ -2,8 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { ExitCode } from '../../errors.js';
 import { withIpvs } from '../../ipvs/client.js';
-import { resolveNames } from '../../ipvs/names.js';
-import { NUMERIC_NAMES, saveText } from '../../ipvs/text.js';
+import { savedRules } from '../../ipvs/tasks.js';
 
 export default class LbSave extends BaseCommand {
   static override summary = 'Print the table as ipvsadm rules (ipvsadm -S), losslessly.';
@@ -31,10 +30,7 @@ export default class LbSave extends BaseCommand {
 
   async run(): Promise<{ rules: string }> {
     const { flags } = await this.parse(LbSave);
-    const rules = await withIpvs(async (client) => {
-      const entries = await client.snapshot(false);
-      return saveText(entries, flags.numeric, flags.numeric ? NUMERIC_NAMES : await resolveNames(entries));
-    });
+    const rules = await withIpvs((client) => savedRules(client, flags.numeric));
     if (!this.jsonEnabled()) process.stdout.write(rules);
     return { rules };
   }

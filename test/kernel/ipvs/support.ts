@@ -9,14 +9,16 @@ export interface Run {
   status: number;
 }
 
-function run(command: string, args: string[], input?: string): Run {
-  const result = spawnSync(command, args, { cwd: projectRoot, encoding: 'utf8', input: input ?? '', maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1' } });
+function run(command: string, args: string[], input?: string, env: Record<string, string> = {}): Run {
+  const result = spawnSync(command, args, { cwd: projectRoot, encoding: 'utf8', input: input ?? '', maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1', ...env } });
   if (result.error) throw result.error;
   return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
 }
 
 export const ipvsadm = (args: string[], input?: string): Run => run('ipvsadm', args, input);
 export const vipctl = (args: string[], input?: string): Run => run(process.execPath, [vipctlBin, ...args], input);
+/** vipctl with the direct routes of bin/run.js turned off: every command through oclif. */
+export const vipctlViaOclif = (args: string[], input?: string): Run => run(process.execPath, [vipctlBin, ...args], input, { VIPCTL_NO_DIRECT: '1' });
 
 /** Splits a command line written as in a shell (no quoting needed in these tests). */
 export const words = (line: string): string[] => line.split(' ').filter(Boolean);
