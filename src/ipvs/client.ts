@@ -39,7 +39,7 @@ import { IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE } from './constants.js';
 import { ipvsError, type IpvsOperation } from './errors.js';
 import { openIpvs } from './info.js';
 import { serviceId, type Daemon, type Destination, type Service, type ServiceEntry, type ServiceKey, type Timeouts } from './model.js';
-import { readProcServices, type ProcService } from './procfs.js';
+import { parseProcServices, readProcServices, type ProcService } from './procfs.js';
 
 /** One change to the table, as a batch or a restore plan holds it. */
 export type Change =
@@ -162,9 +162,9 @@ export class IpvsClient {
    * services too: their entries share one hash table, and the file, read a page at a time,
    * loses its place between pages (whole services go missing, never single real servers).
    */
-  async snapshotForPlainList(): Promise<ServiceEntry[]> {
-    const services = await this.services(false);
-    const proc = readProcServices();
+  async snapshotForPlainList(services?: Service[], procText?: string): Promise<ServiceEntry[]> {
+    services ??= await this.services(false);
+    const proc = procText === undefined ? readProcServices() : parseProcServices(procText);
     if (!proc) return this.snapshotOf(services, false);
     const byKey = new Map<string, ProcService | null>();
     for (const entry of proc) byKey.set(entry.key, byKey.has(entry.key) ? null : entry);

@@ -93,11 +93,23 @@ class Reader {
     return { af, address, port };
   }
 
-  /** A decimal field as the kernel prints an int (%d), as an unsigned 32-bit value. */
+  /** A decimal field as the kernel prints an int (%d), as an unsigned 32-bit value; -1 when it is not one. */
   count(): number {
-    const word = this.word();
-    if (!/^-?\d+$/.test(word)) return -1;
-    return Number(word) >>> 0;
+    const { text } = this;
+    while (this.pos < text.length && text.charCodeAt(this.pos) === 32) this.pos++;
+    const negative = text.charCodeAt(this.pos) === 45;
+    if (negative) this.pos++;
+    let value = 0;
+    let digits = 0;
+    for (; this.pos < text.length; this.pos++) {
+      const code = text.charCodeAt(this.pos);
+      if (code < 48 || code > 57) break;
+      value = value * 10 + (code - 48);
+      digits++;
+    }
+    const next = text.charCodeAt(this.pos);
+    if (digits === 0 || digits > 10 || (this.pos < text.length && next !== 32 && next !== 10)) return -1;
+    return (negative ? -value : value) >>> 0;
   }
 }
 
@@ -158,13 +170,17 @@ export function parseProcServices(text: string): ProcService[] | undefined {
   return services;
 }
 
-/** Reads and parses the file (synchronously: it is one pass over kernel memory); undefined when it cannot. */
-export function readProcServices(path = IPVS_PROC_FILE): ProcService[] | undefined {
-  let text: string;
+/** The file's text (read synchronously: it is one pass over kernel memory); undefined when it cannot be read. */
+export function readProcText(path = IPVS_PROC_FILE): string | undefined {
   try {
-    text = readFileSync(path, 'latin1');
+    return readFileSync(path, 'latin1');
   } catch {
     return undefined;
   }
-  return parseProcServices(text);
+}
+
+/** Reads and parses the file; undefined when it cannot. */
+export function readProcServices(path = IPVS_PROC_FILE): ProcService[] | undefined {
+  const text = readProcText(path);
+  return text === undefined ? undefined : parseProcServices(text);
 }

@@ -8,14 +8,24 @@ import { applyBulkRestore, compileBulkRestore } from './bulk-restore.js';
 import type { IpvsClient } from './client.js';
 import { getInfo } from './info.js';
 import { resolveNames } from './names.js';
+import { renderPlainListing } from './plain-listing.js';
+import { readProcText } from './procfs.js';
 import { applyRestore, planRestore, type RestoreResult } from './restore.js';
 import { NUMERIC_NAMES, listText, saveText, type ListFormat } from './text.js';
 
 /** `lb list` without a service, counters or other columns (format: numeric, nosort): ipvsadm -L's text. */
-export async function plainListing(client: IpvsClient, format: ListFormat): Promise<string> {
+export async function plainListing(client: IpvsClient, format: ListFormat): Promise<string | Buffer> {
+  if (format.numeric) {
+    // Big numeric listings are written straight from the dump and /proc/net/ip_vs (plain-listing.ts).
+    const services = await client.services(false);
+    const procText = readProcText();
+    const info = await getInfo(client.genl);
+    const bytes = procText === undefined ? undefined : renderPlainListing(info, services, procText, format.nosort);
+    if (bytes) return bytes;
+    return listText(info, await client.snapshotForPlainList(services, procText), format, NUMERIC_NAMES);
+  }
   const entries = await client.snapshotForPlainList();
-  const names = format.numeric ? NUMERIC_NAMES : await resolveNames(entries);
-  return listText(await getInfo(client.genl), entries, format, names);
+  return listText(await getInfo(client.genl), entries, format, await resolveNames(entries));
 }
 
 /** `lb save`: ipvsadm -S's rules, plus what ipvsadm loses. */

@@ -85,11 +85,22 @@ export function sortEntries(entries: ServiceEntry[]): ServiceEntry[] {
       x.fwmark - y.fwmark || x.af - y.af || x.protocol - y.protocol || compareKeys(a.address, b.address) || x.port - y.port
     );
   });
-  return keyed.map(({ entry }) => ({ service: entry.service, destinations: sortDestinations(entry.destinations) }));
+  return keyed.map(({ entry }) => {
+    const destinations = sortDestinations(entry.destinations);
+    return destinations === entry.destinations ? entry : { service: entry.service, destinations };
+  });
 }
 
+const compareDestinations = (a: Destination, b: Destination): number =>
+  a.af - b.af || compareKeys(addressKey(a.af, a.address), addressKey(b.af, b.address)) || a.port - b.port;
+
+/** The destinations in order; the same array when they already are (services mostly have a few). */
 export function sortDestinations(destinations: Destination[]): Destination[] {
   if (destinations.length < 2) return destinations;
+  let sorted = true;
+  for (let i = 1; i < destinations.length && sorted; i++) sorted = compareDestinations(destinations[i - 1] as Destination, destinations[i] as Destination) <= 0;
+  if (sorted) return destinations;
+  if (destinations.length === 2) return [destinations[1] as Destination, destinations[0] as Destination];
   const keyed = destinations.map((dest) => ({ dest, address: addressKey(dest.af, dest.address) }));
   keyed.sort((a, b) => a.dest.af - b.dest.af || compareKeys(a.address, b.address) || a.dest.port - b.dest.port);
   return keyed.map(({ dest }) => dest);
@@ -98,8 +109,11 @@ export function sortDestinations(destinations: Destination[]): Destination[] {
 // ---------------------------------------------------------------------------------------
 // Small printf equivalents.
 
-const padRight = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
-const padLeft = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
+// Blank runs by length, made once: listings pad tens of thousands of fields.
+const BLANKS = Array.from({ length: 65 }, (_, n) => ' '.repeat(n));
+const blanks = (n: number): string => BLANKS[n] ?? ' '.repeat(n);
+const padRight = (text: string, width: number): string => (text.length >= width ? text : text + blanks(width - text.length));
+const padLeft = (text: string, width: number): string => (text.length >= width ? text : blanks(width - text.length) + text);
 
 /** ipvsadm's print_largenum: 9 columns, scaled K/M/G/T unless exact. */
 export function largeNumber(value: bigint, exact = false): string {
@@ -149,7 +163,7 @@ export function listTitle(format: ListFormat): string {
   return 'Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
 }
 
-function serviceLabel(service: Service, names: NameTable, numeric: boolean): string {
+export function serviceLabel(service: Service, names: NameTable, numeric: boolean): string {
   if (service.fwmark) return `FWM  ${service.fwmark >>> 0}${service.af === AF_INET6 ? ' IPv6' : ''}`;
   const label = `${padRight(protocolName(service.protocol), 4)} ${nameOf(names, service.af, service.address, service.port, service.protocol, numeric)}`;
   return service.af !== AF_INET6 ? label.slice(0, 33) : label;
@@ -177,6 +191,20 @@ function checksumShort(flags: number): string {
   return { nocsum: '-c', csum: '+c', remcsum: 'r+c' }[tunnelChecksumName(flags)];
 }
 
+/** A service's line in the plain listing (scheduler, flags, persistence), from its label. */
+export function plainServiceLine(service: Service, label: string): string {
+  let out = `${label} ${service.scheduler}`;
+  if (service.flags & SCHED_FLAG_BITS) out += ` (${schedFlagNames(service.scheduler, service.flags).join(',')})`;
+  if (isPersistent(service)) {
+    out += ` persistent ${service.timeout}`;
+    if (service.af === AF_INET && service.netmask >>> 0 !== 0xffffffff) out += ` mask ${maskText(service.netmask)}`;
+    if (service.af === AF_INET6 && service.netmask !== 128) out += ` mask ${service.netmask | 0}`;
+    if (service.peName) out += ` pe ${service.peName}`;
+  }
+  if (isOnePacket(service)) out += ' ops';
+  return `${out}\n`;
+}
+
 /** One service and its destinations as ipvsadm -L prints them. */
 export function listServiceText(entry: ServiceEntry, format: ListFormat, names: NameTable = NUMERIC_NAMES, sorted = false): string {
   const { service } = entry;
@@ -189,16 +217,7 @@ export function listServiceText(entry: ServiceEntry, format: ListFormat, names: 
     const values = format.stats ? [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes] : [s.cps, s.inpps, s.outpps, s.inbps, s.outbps];
     out += `${padRight(label, 33)}${values.map((v) => largeNumber(v, exact)).join('')}\n`;
   } else {
-    out += `${label} ${service.scheduler}`;
-    if (service.flags & SCHED_FLAG_BITS) out += ` (${schedFlagNames(service.scheduler, service.flags).join(',')})`;
-    if (isPersistent(service)) {
-      out += ` persistent ${service.timeout}`;
-      if (service.af === AF_INET && service.netmask >>> 0 !== 0xffffffff) out += ` mask ${maskText(service.netmask)}`;
-      if (service.af === AF_INET6 && service.netmask !== 128) out += ` mask ${service.netmask | 0}`;
-      if (service.peName) out += ` pe ${service.peName}`;
-    }
-    if (isOnePacket(service)) out += ' ops';
-    out += '\n';
+    out += plainServiceLine(service, label);
   }
   const destinations = format.nosort || sorted ? entry.destinations : sortDestinations(entry.destinations);
   for (const dest of destinations) {

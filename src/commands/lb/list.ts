@@ -89,9 +89,9 @@ export default class LbList extends BaseCommand {
       }
       const plain = !flags.stats && !flags.rate && !flags.thresholds && !flags['persistent-conn'] && !flags['tun-info'] && !this.jsonEnabled();
       if (!key && plain && flags.output === 'text') {
-        const text = await plainListing(client, format);
-        this.print(text);
-        return { text };
+        const listing = await plainListing(client, format);
+        this.print(listing);
+        return { text: String(listing) };
       }
       let entries: ServiceEntry[];
       if (key) {
@@ -120,7 +120,7 @@ export default class LbList extends BaseCommand {
     });
   }
 
-  private print(text: string): void {
+  private print(text: string | Buffer): void {
     if (!this.jsonEnabled()) process.stdout.write(text);
   }
 }

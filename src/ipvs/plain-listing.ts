@@ -1,0 +1,341 @@
+// The plain numeric listing (ipvsadm -Ln) of big tables, straight from the services dump
+// and the text of /proc/net/ip_vs to the bytes of the listing: real servers are kept as
+// numbers in a few arrays and each line is written into one buffer, so a table of tens
+// of thousands of real servers makes no object or string per real server. Inside
+// user-mode Linux, where every page a process touches for the first time costs a trip
+// through the host, the objects and strings of the general way (listText over entries)
+// were most of the time of a big listing.
+//
+// It takes IPv4 tables (services by address or by firewall mark) whose every service the
+// file lists once; for anything else (IPv6, a mark used by both families, a service the
+// file leaves out, names instead of numbers) it returns undefined and the caller takes
+// the general way, which gives the same bytes (the unit tests hold the two together).
+import { AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
+import type { IpvsInfo } from './info.js';
+import type { Service } from './model.js';
+import { NUMERIC_NAMES, listTitle, plainServiceLine, serviceLabel } from './text.js';
+
+const FORWARDS = ['Masq', 'Local', 'Tunnel', 'Route', 'Bypass'];
+const FORWARD_CODES: Record<string, number> = { Masq: 0, Local: 1, Tunnel: 2, Route: 3, Bypass: 4 };
+const PROTOCOLS: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
+// The order of protocols in a listing (by number), as a small rank for numeric keys.
+const PROTOCOL_RANK: Record<number, number> = { [IPPROTO_TCP]: 0, [IPPROTO_UDP]: 1, [IPPROTO_SCTP]: 2 };
+// Mark services sort after every other (their mark is not 0), by mark, IPv4 before IPv6.
+const MARK_BASE = 2 ** 50;
+const BLANK = 32;
+const DOT = 46;
+const COLON = 58;
+const NEWLINE = 10;
+
+/** Real servers as columns, in the order the file gives them. */
+interface Reals {
+  address: number[];
+  port: number[];
+  forward: number[];
+  weight: number[];
+  active: number[];
+  inactive: number[];
+}
+
+/** A growing byte buffer for ASCII text, written byte by byte (calls into Buffer's C++ per short piece cost more than the bytes). */
+class Output {
+  buffer = Buffer.allocUnsafe(1 << 16);
+  length = 0;
+
+  private room(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
+    this.buffer.copy(next, 0, 0, this.length);
+    this.buffer = next;
+  }
+
+  text(value: string): void {
+    this.room(value.length);
+    const { buffer } = this;
+    let at = this.length;
+    for (let i = 0; i < value.length; i++) buffer[at++] = value.charCodeAt(i);
+    this.length = at;
+  }
+
+  byte(code: number): void {
+    this.room(1);
+    this.buffer[this.length++] = code;
+  }
+
+  /** A non-negative integer below 2^32, in decimal; returns how many digits. */
+  digits(value: number): number {
+    this.room(10);
+    let count = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count++;
+    const { buffer } = this;
+    let rest = value;
+    for (let i = this.length + count - 1; i >= this.length; i--) {
+      const next = Math.floor(rest / 10);
+      buffer[i] = 48 + (rest - next * 10);
+      rest = next;
+    }
+    this.length += count;
+    return count;
+  }
+
+  /** A signed 32-bit integer as C's %d; returns how many characters. */
+  int(value: number): number {
+    if (value >= 0) return this.digits(value);
+    this.byte(45);
+    return 1 + this.digits(-value);
+  }
+
+  /** Blanks up to `width` after a field of `written` characters (a printf %-Ns). */
+  padTo(written: number, width: number): void {
+    const count = width - written;
+    if (count <= 0) return;
+    this.room(count);
+    const { buffer } = this;
+    for (let i = 0; i < count; i++) buffer[this.length++] = 32;
+  }
+
+  result(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/** A cursor over the file's text (methods, not closures: each is called tens of thousands of times and must get optimised on its own). */
+class Scanner {
+  pos = 0;
+
+  constructor(readonly text: string) {}
+
+  hex(digits: number): number {
+    let value = 0;
+    for (let i = 0; i < digits; i++) {
+      const code = this.text.charCodeAt(this.pos + i);
+      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 65 && code <= 70 ? code - 55 : -1;
+      if (digit < 0) return -1;
+      value = value * 16 + digit;
+    }
+    this.pos += digits;
+    return value;
+  }
+
+  skipBlanks(): void {
+    while (this.text.charCodeAt(this.pos) === BLANK) this.pos++;
+  }
+
+  word(): string {
+    this.skipBlanks();
+    const start = this.pos;
+    const { text } = this;
+    while (this.pos < text.length && text.charCodeAt(this.pos) !== BLANK && text.charCodeAt(this.pos) !== NEWLINE) this.pos++;
+    return text.slice(start, this.pos);
+  }
+
+  /** %d, as the kernel prints an int; NaN when it is not one. */
+  decimal(): number {
+    this.skipBlanks();
+    const { text } = this;
+    const negative = text.charCodeAt(this.pos) === 45;
+    if (negative) this.pos++;
+    const start = this.pos;
+    let value = 0;
+    for (; this.pos < text.length; this.pos++) {
+      const code = text.charCodeAt(this.pos);
+      if (code < 48 || code > 57) break;
+      value = value * 10 + (code - 48);
+    }
+    if (this.pos === start || this.pos - start > 10) return NaN;
+    return negative ? -value : value;
+  }
+
+  endOfField(): boolean {
+    const code = this.text.charCodeAt(this.pos);
+    return this.pos >= this.text.length || code === BLANK || code === NEWLINE;
+  }
+
+  nextLine(): void {
+    const end = this.text.indexOf('\n', this.pos);
+    this.pos = end < 0 ? this.text.length : end + 1;
+  }
+
+  /** "hex:hex" after "  -> ", then forward, weight and connections; false when the line is not one. */
+  real(reals: Reals, keep: boolean): boolean {
+    const address = this.hex(8);
+    if (address < 0 || this.text.charCodeAt(this.pos) !== COLON) return false;
+    this.pos++;
+    const port = this.hex(4);
+    if (port < 0 || !this.endOfField()) return false;
+    const forward = FORWARD_CODES[this.word()];
+    const weight = this.decimal();
+    const active = this.decimal();
+    const inactive = this.decimal();
+    if (forward === undefined || Number.isNaN(weight) || Number.isNaN(active) || Number.isNaN(inactive) || !this.endOfField()) return false;
+    if (keep) {
+      reals.address.push(address);
+      reals.port.push(port);
+      reals.forward.push(forward);
+      reals.weight.push(weight | 0);
+      reals.active.push(active >>> 0);
+      reals.inactive.push(inactive >>> 0);
+    }
+    return true;
+  }
+
+  /** A service line: its index in the dump, -1 when the dump does not have it, undefined when the line is not one. */
+  service(byAddress: Map<number, number>, byMark: Map<number, number>): number | undefined {
+    const kind = this.word();
+    let service: number | undefined;
+    if (kind === 'FWM') {
+      this.skipBlanks();
+      const mark = this.hex(8);
+      if (mark < 0 || !this.endOfField()) return undefined;
+      service = byMark.get(mark);
+    } else {
+      const protocol = PROTOCOLS[kind];
+      this.skipBlanks();
+      // IPv6 ("[...]") is the general way's.
+      const address = this.hex(8);
+      if (protocol === undefined || address < 0 || this.text.charCodeAt(this.pos) !== COLON) return undefined;
+      this.pos++;
+      const port = this.hex(4);
+      if (port < 0 || !this.endOfField()) return undefined;
+      service = byAddress.get(addressKey(protocol, address, port));
+    }
+    return service ?? -1;
+  }
+}
+
+/** Reads the real servers of each service from the file's text; undefined when the file is not as expected. */
+function readReals(text: string, byAddress: Map<number, number>, byMark: Map<number, number>, count: number): { reals: Reals; first: Int32Array; total: Int32Array } | undefined {
+  const reals: Reals = { address: [], port: [], forward: [], weight: [], active: [], inactive: [] };
+  const first = new Int32Array(count).fill(-1);
+  const total = new Int32Array(count);
+  const scanner = new Scanner(text);
+  for (let header = 0; header < 3; header++) scanner.nextLine();
+  // -1: reals of a service the dump does not have (added meanwhile): skipped, as the general way does.
+  let current = -2;
+  while (scanner.pos < text.length) {
+    if (text.charCodeAt(scanner.pos) === NEWLINE) {
+      scanner.pos++;
+      continue;
+    }
+    if (text.startsWith('  -> ', scanner.pos)) {
+      scanner.pos += 5;
+      if (current === -2 || !scanner.real(reals, current >= 0)) return undefined;
+      if (current >= 0) total[current] = (total[current] as number) + 1;
+    } else {
+      const service = scanner.service(byAddress, byMark);
+      if (service === undefined) return undefined;
+      if (service >= 0) {
+        // A service listed twice: the file is not what it seems.
+        if (first[service] !== -1) return undefined;
+        first[service] = reals.address.length;
+      }
+      current = service;
+    }
+    scanner.nextLine();
+  }
+  return { reals, first, total };
+}
+
+/** Real servers by address, then port (an insertion sort: services have a few). */
+function sortReals(line: number[], reals: Reals): void {
+  for (let i = 1; i < line.length; i++) {
+    const r = line[i] as number;
+    const key = (reals.address[r] as number) * 65536 + (reals.port[r] as number);
+    let j = i - 1;
+    for (; j >= 0; j--) {
+      const s = line[j] as number;
+      if ((reals.address[s] as number) * 65536 + (reals.port[s] as number) <= key) break;
+      line[j + 1] = s;
+    }
+    line[j + 1] = r;
+  }
+}
+
+/** "  -> a.b.c.d:port" padded to 28, forward (7), weight (6), active and inactive connections (10 each). */
+function writeReal(out: Output, reals: Reals, r: number): void {
+  const address = reals.address[r] as number;
+  out.text('  -> ');
+  let width = out.digits(address >>> 24);
+  out.byte(DOT);
+  width += 1 + out.digits((address >>> 16) & 255);
+  out.byte(DOT);
+  width += 1 + out.digits((address >>> 8) & 255);
+  out.byte(DOT);
+  width += 1 + out.digits(address & 255);
+  out.byte(COLON);
+  width += 1 + out.digits(reals.port[r] as number);
+  out.padTo(width, 28);
+  out.byte(BLANK);
+  const forward = FORWARDS[reals.forward[r] as number] ?? '';
+  out.text(forward);
+  out.padTo(forward.length, 7);
+  out.byte(BLANK);
+  out.padTo(out.int(reals.weight[r] as number), 6);
+  out.byte(BLANK);
+  out.padTo(out.digits(reals.active[r] as number), 10);
+  out.byte(BLANK);
+  out.padTo(out.digits(reals.inactive[r] as number), 10);
+  out.byte(NEWLINE);
+}
+
+const addressKey = (protocol: number, address: number, port: number): number => ((PROTOCOL_RANK[protocol] ?? 3) * 2 ** 32 + address) * 65536 + port;
+
+function ipv4Value(text: string): number {
+  let value = 0;
+  let part = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      value = value * 256 + part;
+      part = 0;
+    } else part = part * 10 + (code - 48);
+  }
+  return value * 256 + part;
+}
+
+/**
+ * The listing's bytes, or undefined for the general way. `services` in the kernel's order
+ * (the dump's), `procText` the file's text, read after the dump.
+ */
+export function renderPlainListing(info: IpvsInfo, services: Service[], procText: string, nosort = false): Buffer | undefined {
+  const byAddress = new Map<number, number>();
+  const byMark = new Map<number, number>();
+  const keys = new Float64Array(services.length);
+  for (let i = 0; i < services.length; i++) {
+    const service = services[i] as Service;
+    if (service.af !== AF_INET) return undefined;
+    if (service.fwmark) {
+      // /proc names mark services by mark alone: one mark, one service.
+      if (byMark.has(service.fwmark >>> 0)) return undefined;
+      byMark.set(service.fwmark >>> 0, i);
+      keys[i] = MARK_BASE + (service.fwmark >>> 0);
+    } else {
+      if (PROTOCOL_RANK[service.protocol] === undefined || !service.address) return undefined;
+      const key = addressKey(service.protocol, ipv4Value(service.address), service.port);
+      byAddress.set(key, i);
+      keys[i] = key;
+    }
+  }
+  const read = readReals(procText, byAddress, byMark, services.length);
+  if (!read) return undefined;
+  const { reals, first, total } = read;
+  for (let i = 0; i < services.length; i++) if (first[i] === -1) return undefined;
+
+  const order = services.map((_, i) => i);
+  if (!nosort) order.sort((a, b) => (keys[a] as number) - (keys[b] as number));
+  const out = new Output();
+  out.text(`IP Virtual Server version ${info.version} (size=${info.connectionTableSize})\n`);
+  out.text(listTitle({}));
+  const line: number[] = [];
+  for (const index of order) {
+    const service = services[index] as Service;
+    out.text(plainServiceLine(service, serviceLabel(service, NUMERIC_NAMES, true)));
+    const start = first[index] as number;
+    const count = total[index] as number;
+    line.length = 0;
+    for (let r = start; r < start + count; r++) line.push(r);
+    if (!nosort) sortReals(line, reals);
+    for (const r of line) writeReal(out, reals, r);
+  }
+  return out.result();
+}
