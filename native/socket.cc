@@ -238,6 +238,52 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   return results;
 }
 
+// recvInto(fd, buffer, slotSize, meta, flags) -> count
+// Reads the datagrams that are ready now, up to meta.length / 2 of them and as many as fit
+// `buffer` in slots of slotSize bytes, with one recvmmsg call: the i-th goes to offset
+// i * slotSize (cut at slotSize), meta[2i] gets its length and meta[2i+1] its msg_flags
+// (MSG_TRUNC when it was cut). 0 means nothing was waiting. Nothing is allocated per
+// datagram and a netlink dump's data and its DONE come in one call, for reading dumps of
+// tens of thousands of replies. As with recvmsg, an error after some datagrams were read
+// is raised by the next call.
+Napi::Value RecvInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = FdArg(info, 0);
+  if (info.Length() < 4 || !info[1].IsBuffer() || !info[3].IsTypedArray() ||
+      info[3].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throw Napi::TypeError::New(env, "recvInto(fd, buffer, slotSize, Int32Array meta, flags?)");
+  }
+  auto buffer = info[1].As<Napi::Buffer<uint8_t>>();
+  int slotSize = IntArg(info, 2, "slotSize");
+  auto meta = info[3].As<Napi::Int32Array>();
+  int flags = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().Int32Value() : 0;
+  if (slotSize < 1) throw Napi::RangeError::New(env, "bad recvInto slot size");
+  size_t slots = std::min(meta.ElementLength() / 2, buffer.Length() / static_cast<size_t>(slotSize));
+  if (slots < 1) throw Napi::RangeError::New(env, "recvInto has no room for a datagram");
+  std::vector<mmsghdr> messages(slots);
+  std::vector<iovec> vectors(slots);
+  for (size_t i = 0; i < slots; i++) {
+    vectors[i].iov_base = buffer.Data() + i * static_cast<size_t>(slotSize);
+    vectors[i].iov_len = static_cast<size_t>(slotSize);
+    std::memset(&messages[i], 0, sizeof(mmsghdr));
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
+  int received;
+  do {
+    received = recvmmsg(fd, messages.data(), static_cast<unsigned int>(slots), flags | MSG_DONTWAIT, nullptr);
+  } while (received < 0 && errno == EINTR);
+  if (received < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Napi::Number::New(env, 0);
+    throw SystemError(env, errno, "recvmmsg");
+  }
+  for (int i = 0; i < received; i++) {
+    meta[2 * i] = static_cast<int32_t>(messages[i].msg_len);
+    meta[2 * i + 1] = messages[i].msg_hdr.msg_flags;
+  }
+  return Napi::Number::New(env, received);
+}
+
 Napi::Value Close(const Napi::CallbackInfo& info) {
   int fd = FdArg(info, 0);
   if (close(fd) < 0 && errno != EINTR) throw SystemError(info.Env(), errno, "close");
@@ -321,7 +367,53 @@ class Poller : public Napi::ObjectWrap<Poller> {
     return info.Env().Undefined();
   }
 
-  Napi::Value Close(const Napi::CallbackInfo& info) {
+  // recvInto(fd, buffer, slotSize, meta, flags) -> count
+// Reads the datagrams that are ready now, up to meta.length / 2 of them and as many as fit
+// `buffer` in slots of slotSize bytes, with one recvmmsg call: the i-th goes to offset
+// i * slotSize (cut at slotSize), meta[2i] gets its length and meta[2i+1] its msg_flags
+// (MSG_TRUNC when it was cut). 0 means nothing was waiting. Nothing is allocated per
+// datagram and a netlink dump's data and its DONE come in one call, for reading dumps of
+// tens of thousands of replies. As with recvmsg, an error after some datagrams were read
+// is raised by the next call.
+Napi::Value RecvInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = FdArg(info, 0);
+  if (info.Length() < 4 || !info[1].IsBuffer() || !info[3].IsTypedArray() ||
+      info[3].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throw Napi::TypeError::New(env, "recvInto(fd, buffer, slotSize, Int32Array meta, flags?)");
+  }
+  auto buffer = info[1].As<Napi::Buffer<uint8_t>>();
+  int slotSize = IntArg(info, 2, "slotSize");
+  auto meta = info[3].As<Napi::Int32Array>();
+  int flags = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().Int32Value() : 0;
+  if (slotSize < 1) throw Napi::RangeError::New(env, "bad recvInto slot size");
+  size_t slots = std::min(meta.ElementLength() / 2, buffer.Length() / static_cast<size_t>(slotSize));
+  if (slots < 1) throw Napi::RangeError::New(env, "recvInto has no room for a datagram");
+  std::vector<mmsghdr> messages(slots);
+  std::vector<iovec> vectors(slots);
+  for (size_t i = 0; i < slots; i++) {
+    vectors[i].iov_base = buffer.Data() + i * static_cast<size_t>(slotSize);
+    vectors[i].iov_len = static_cast<size_t>(slotSize);
+    std::memset(&messages[i], 0, sizeof(mmsghdr));
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
+  int received;
+  do {
+    received = recvmmsg(fd, messages.data(), static_cast<unsigned int>(slots), flags | MSG_DONTWAIT, nullptr);
+  } while (received < 0 && errno == EINTR);
+  if (received < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Napi::Number::New(env, 0);
+    throw SystemError(env, errno, "recvmmsg");
+  }
+  for (int i = 0; i < received; i++) {
+    meta[2 * i] = static_cast<int32_t>(messages[i].msg_len);
+    meta[2 * i + 1] = messages[i].msg_hdr.msg_flags;
+  }
+  return Napi::Number::New(env, received);
+}
+
+Napi::Value Close(const Napi::CallbackInfo& info) {
     CloseHandle();
     return info.Env().Undefined();
   }
@@ -422,6 +514,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("attachFilter", Napi::Function::New(env, AttachFilter, "attachFilter"));
   exports.Set("sendmsg", Napi::Function::New(env, SendMsg, "sendmsg"));
   exports.Set("recvmsg", Napi::Function::New(env, RecvMsg, "recvmsg"));
+  exports.Set("recvInto", Napi::Function::New(env, RecvInto, "recvInto"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("ifNameToIndex", Napi::Function::New(env, IfNameToIndex, "ifNameToIndex"));
   exports.Set("Poller", Poller::Define(env));

@@ -128,7 +128,7 @@ export function compileBulkRestore(text: string, table: ServiceEntry[], family: 
     }
     lines.push(index + 1);
   }
-  const messages = writer.toBuffer();
+  const messages = writer.view();
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i] as number;
     writeU32Host(messages, (starts[i + 1] ?? messages.length) - start, start);

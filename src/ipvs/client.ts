@@ -129,7 +129,17 @@ export class IpvsClient {
    */
   async destinationsOf(services: ServiceKey[], withStats = true): Promise<Destination[][]> {
     const lists: Destination[][] = services.map(() => []);
-    const payloads = services.map((service) => this.payload(IPVS_CMD_GET_DEST, (w) => serviceAttributes(service, false, w)));
+    // Every request's payload in one buffer (views into it), not a buffer each.
+    const writer = new AttributeWriter(64 * services.length + 64);
+    const starts: number[] = [];
+    const head = encodeGenlHeader(IPVS_CMD_GET_DEST, this.genl.family.version);
+    for (const service of services) {
+      starts.push(writer.size);
+      writer.header(head);
+      serviceAttributes(service, false, writer);
+    }
+    const all = writer.view();
+    const payloads = starts.map((start, i) => all.subarray(start, starts[i + 1] ?? all.length));
     await this.guard('list', () =>
       this.genl.connection.dumpSequence(
         this.genl.family.id,

@@ -36,6 +36,8 @@ export interface NativeAddon {
   attachFilter(fd: number, program: Buffer): void;
   sendmsg(fd: number, data: Buffer | Buffer[], name: Buffer | null, control: Buffer | null, flags?: number): number;
   recvmsg(fd: number, maxMessages: number, bufferLength: number, controlLength: number, flags?: number): ReceivedMessage[];
+  /** One recvmmsg into slots of `buffer`; lengths and flags into `meta`; returns the count (absent from addons built before it). */
+  recvInto?(fd: number, buffer: Buffer, slotSize: number, meta: Int32Array, flags?: number): number;
   close(fd: number): void;
   ifNameToIndex(name: string): number;
   Poller: new (fd: number, callback: (error: Error | null, readable: boolean, writable: boolean) => void) => NativePoller;

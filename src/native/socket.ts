@@ -58,6 +58,16 @@ export class Socket {
     return addon().recvmsg(this.fd, options.maxMessages ?? 64, options.bufferLength, options.controlLength ?? 0);
   }
 
+  /**
+   * Datagrams ready now, read with one system call into slots of `buffer` (the i-th at
+   * i * slotSize, cut at slotSize) with their lengths and flags in meta[2i], meta[2i+1];
+   * returns how many (0: none waiting). undefined when the addon is too old to do this.
+   */
+  receiveInto(buffer: Buffer, slotSize: number, meta: Int32Array): number | undefined {
+    const native = addon();
+    return native.recvInto ? native.recvInto(this.fd, buffer, slotSize, meta) : undefined;
+  }
+
   /** Reads, waiting for readiness if nothing is there yet. */
   async receive(options: ReceiveOptions, timeoutMs?: number): Promise<ReceivedMessage[]> {
     for (;;) {

@@ -2,6 +2,7 @@
 // The writer builds nested attribute trees; the decoder reads them without throwing and
 // keeps the first problem it meets, so a malformed reply is reported once, clearly.
 import {
+  hostIsLittleEndian,
   readU16Host,
   readU32Host,
   readS32Host,
@@ -19,7 +20,9 @@ export class AttributeWriter {
   private readonly openNests: number[] = [];
 
   constructor(initialCapacity = 256) {
-    this.buffer = Buffer.alloc(initialCapacity);
+    // Not zero-filled: every byte up to `length` is written (padding included), and a big
+    // restore's writer holds megabytes that filling would touch for nothing.
+    this.buffer = Buffer.allocUnsafe(initialCapacity);
   }
 
   /** Bytes written so far (where the next header or attribute starts). */
@@ -130,6 +133,12 @@ export class AttributeWriter {
     return Buffer.from(this.buffer.subarray(0, this.length));
   }
 
+  /** The bytes written, without a copy (for big batches): write nothing more after taking it. */
+  view(): Buffer {
+    if (this.openNests.length > 0) throw new Error('unclosed nested attribute');
+    return this.buffer.subarray(0, this.length);
+  }
+
   /**
    * Room for an attribute of `size` data bytes after the last one: writes its header and
    * zeroes its padding; returns where the data goes. done() then keeps it, so a value
@@ -140,9 +149,19 @@ export class AttributeWriter {
     const padded = align4(total);
     this.reserve(padded);
     const at = this.length;
-    writeU16Host(this.buffer, total, at);
-    writeU16Host(this.buffer, type, at + 2);
-    for (let i = at + total; i < at + padded; i++) this.buffer[i] = 0;
+    const { buffer } = this;
+    if (total <= 0xffff && type >= 0 && type <= 0xffff) {
+      // Byte by byte: the hot path of big restores (Buffer's checked writers cost more).
+      buffer[at + (hostIsLittleEndian ? 0 : 1)] = total & 0xff;
+      buffer[at + (hostIsLittleEndian ? 1 : 0)] = total >>> 8;
+      buffer[at + (hostIsLittleEndian ? 2 : 3)] = type & 0xff;
+      buffer[at + (hostIsLittleEndian ? 3 : 2)] = type >>> 8;
+    } else {
+      // Out of range: Buffer's writers throw, as they always did here.
+      writeU16Host(buffer, total, at);
+      writeU16Host(buffer, type, at + 2);
+    }
+    for (let i = at + total; i < at + padded; i++) buffer[i] = 0;
     return at + NLA_HDRLEN;
   }
 
@@ -153,7 +172,7 @@ export class AttributeWriter {
 
   private reserve(extra: number): void {
     if (this.length + extra <= this.buffer.length) return;
-    const next = Buffer.alloc(Math.max(this.buffer.length * 2, this.length + extra));
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
     this.buffer.copy(next, 0, 0, this.length);
     this.buffer = next;
   }

@@ -92,11 +92,16 @@ interface Pending {
 }
 
 const RECEIVE_BUFFER_LENGTH = 1 << 16;
+// Datagrams a dump read takes at once (the kernel's dump datagrams are at most 32 KiB).
+const DUMP_SLOTS = 4;
 const DUMP_ATTEMPTS = 4;
 
 export class NetlinkConnection {
   private seq: number;
   private notificationHandler: ((message: NetlinkMessage) => void) | undefined;
+  private dumpArea: { buffer: Buffer; meta: Int32Array } | undefined;
+  private dumpRequest: Buffer | undefined;
+  private readonly kernelAddress = netlinkAddress(0, 0);
   readonly portId: number;
   private readonly timeoutMs: number;
 
@@ -184,15 +189,35 @@ export class NetlinkConnection {
       for (let attempt = 1; ; attempt++) {
         const seq = this.nextSeq();
         const length = NLMSG_HDRLEN + payload.length;
-        const datagram = Buffer.allocUnsafe(align4(length)).fill(0, length);
+        // One request buffer for the whole sequence (a dump per service is tens of thousands of sends).
+        if (!this.dumpRequest || this.dumpRequest.length < align4(length)) this.dumpRequest = Buffer.alloc(Math.max(256, align4(length)));
+        const datagram = this.dumpRequest.subarray(0, align4(length)).fill(0, length);
         encodeHeader({ length, type, flags: flags | NLM_F_REQUEST | NLM_F_DUMP, seq, portId: this.portId }, datagram, 0);
         payload.copy(datagram, NLMSG_HDRLEN);
-        this.socket.send(datagram, netlinkAddress(0, 0));
+        this.socket.send(datagram, this.kernelAddress);
         if (!(await this.readDump(seq, (part) => visit(index, part)))) break;
         if (attempt >= DUMP_ATTEMPTS) throw netlinkError(4, { message: `the table kept changing while it was read (${attempt} attempts)` });
         restart(index);
       }
     }
+  }
+
+  /**
+   * The datagrams waiting now, for reading a dump: with one recvmmsg into an area kept for
+   * the purpose (a dump's data and its DONE in one call, nothing allocated per datagram),
+   * or with recvmsg when the addon is older. The data are views, valid until the next call.
+   */
+  private receiveForDump(): Array<{ data: Buffer; flags: number }> {
+    const area = (this.dumpArea ??= { buffer: Buffer.allocUnsafe(DUMP_SLOTS * RECEIVE_BUFFER_LENGTH), meta: new Int32Array(2 * DUMP_SLOTS) });
+    const count = this.socket.receiveInto(area.buffer, RECEIVE_BUFFER_LENGTH, area.meta);
+    // A dump's data and its DONE: two datagrams (more for big dumps, read as they come).
+    if (count === undefined) return this.socket.receiveNow({ bufferLength: RECEIVE_BUFFER_LENGTH, maxMessages: 2 });
+    const datagrams: Array<{ data: Buffer; flags: number }> = [];
+    for (let i = 0; i < count; i++) {
+      const start = i * RECEIVE_BUFFER_LENGTH;
+      datagrams.push({ data: area.buffer.subarray(start, start + (area.meta[2 * i] as number)), flags: area.meta[2 * i + 1] as number });
+    }
+    return datagrams;
   }
 
   /** Reads one dump's replies up to its end; true when the kernel flagged it interrupted. */
@@ -203,8 +228,7 @@ export class NetlinkConnection {
     while (!finished) {
       let received;
       try {
-        // A dump's data and its DONE: two datagrams (more for big dumps, read as they come).
-        received = this.socket.receiveNow({ bufferLength: RECEIVE_BUFFER_LENGTH, maxMessages: 2 });
+        received = this.receiveForDump();
       } catch (error) {
         if (isSystemError(error) && error.code === 'ENOBUFS') {
           throw netlinkError(105, { message: 'the kernel dropped replies because the receive buffer was full; nothing is known of their outcome' });
@@ -227,7 +251,8 @@ export class NetlinkConnection {
           const header = at;
           at += align4(length);
           if (!ours) {
-            if (messageType !== NLMSG_NOOP) this.notificationHandler?.({ header: decodeHeader(data, header), payload });
+            // A copy: the dump area is read into again.
+            if (messageType !== NLMSG_NOOP) this.notificationHandler?.({ header: decodeHeader(data, header), payload: Buffer.from(payload) });
             continue;
           }
           if (messageFlags & NLM_F_DUMP_INTR) interrupted = true;

@@ -131,3 +131,26 @@ test('property: decoding arbitrary bytes never throws', () => {
     { numRuns: 500 },
   );
 });
+
+test('property: every byte is written (the buffer is not zero-filled), and view() holds the same bytes as toBuffer()', () => {
+  fc.assert(
+    fc.property(tree, fc.integer({ min: 1, max: 64 }), (nodes, capacity) => {
+      const reference = new AttributeWriter(1 << 12);
+      write(reference, nodes);
+      const dirty = new AttributeWriter(capacity);
+      // Garbage where a fresh allocation may have it, including in the buffers it grows into.
+      const internals = dirty as unknown as { buffer: Buffer; reserve(extra: number): void };
+      internals.buffer.fill(0xee);
+      const grow = internals.reserve.bind(dirty);
+      internals.reserve = (extra: number): void => {
+        const before = internals.buffer;
+        grow(extra);
+        if (internals.buffer !== before) internals.buffer.fill(0xee, before.length);
+      };
+      write(dirty, nodes);
+      assert.deepEqual(dirty.toBuffer(), reference.toBuffer());
+      assert.deepEqual(Buffer.from(dirty.view()), reference.toBuffer());
+    }),
+    { numRuns: 300 },
+  );
+});
