@@ -43,6 +43,7 @@ test('a check runs at once, reports a change once, and never overlaps its previo
   const changes: boolean[] = [];
   const results = [1, 1, 0];
   let timeoutSeen = 0;
+  let finished = 0;
   const check = new ScriptCheck(script({ interval: 1, timeout: 3, fall: 2, rise: 1 }), {
     runnerFor: (timeoutMs) => {
       timeoutSeen = timeoutMs;
@@ -56,10 +57,11 @@ test('a check runs at once, reports a change once, and never overlaps its previo
       };
     },
     onChange: (ok) => changes.push(ok),
+    onResult: () => (finished += 1),
   });
-  // The interval is one second: three runs take about two.
+  // The interval is one second: three finished runs take about two.
   check.start();
-  for (let waited = 0; calls.length < 3 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let waited = 0; finished < 3 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   check.stop();
   assert.equal(timeoutSeen, 3000);
   assert.ok(calls.length >= 3, `ran ${calls.length} times`);
