@@ -23,6 +23,10 @@ import {
 } from './constants.js';
 import {
   daemonAttributes,
+  decodeRealColumns,
+  newRealColumns,
+  truncateRealColumns,
+  type RealColumns,
   daemonNest,
   decodeDaemon,
   decodeDestinationBytes,
@@ -129,17 +133,7 @@ export class IpvsClient {
    */
   async destinationsOf(services: ServiceKey[], withStats = true): Promise<Destination[][]> {
     const lists: Destination[][] = services.map(() => []);
-    // Every request's payload in one buffer (views into it), not a buffer each.
-    const writer = new AttributeWriter(64 * services.length + 64);
-    const starts: number[] = [];
-    const head = encodeGenlHeader(IPVS_CMD_GET_DEST, this.genl.family.version);
-    for (const service of services) {
-      starts.push(writer.size);
-      writer.header(head);
-      serviceAttributes(service, false, writer);
-    }
-    const all = writer.view();
-    const payloads = starts.map((start, i) => all.subarray(start, starts[i + 1] ?? all.length));
+    const payloads = this.destinationPayloads(services);
     await this.guard('list', () =>
       this.genl.connection.dumpSequence(
         this.genl.family.id,
@@ -157,6 +151,46 @@ export class IpvsClient {
       ),
     );
     return lists;
+  }
+
+  /**
+   * The real servers of each service as columns (codec.ts RealColumns), for saves of big
+   * tables; undefined when a reply has a problem (the general way then decodes and reports it).
+   */
+  async realColumns(services: Service[]): Promise<RealColumns | undefined> {
+    const columns = newRealColumns();
+    const starts = new Int32Array(services.length);
+    let problem = false;
+    await this.guard('list', () =>
+      this.genl.connection.dumpSequence(
+        this.genl.family.id,
+        this.destinationPayloads(services),
+        (index, payload) => {
+          if (problem) return;
+          if (columns.service.length === 0 || columns.service[columns.service.length - 1] !== index) starts[index] = columns.service.length;
+          const nest = topLevelAttribute(payload, IPVS_CMD_ATTR_DEST);
+          if (nest && !decodeRealColumns(nest, index, (services[index] as Service).af, columns)) problem = true;
+        },
+        (index) => {
+          if (columns.service[columns.service.length - 1] === index) truncateRealColumns(columns, starts[index] as number);
+        },
+      ),
+    );
+    return problem ? undefined : columns;
+  }
+
+  /** GET_DEST payloads for each service, in one buffer (views into it), not a buffer each. */
+  private destinationPayloads(services: ServiceKey[]): Buffer[] {
+    const writer = new AttributeWriter(64 * services.length + 64);
+    const starts: number[] = [];
+    const head = encodeGenlHeader(IPVS_CMD_GET_DEST, this.genl.family.version);
+    for (const service of services) {
+      starts.push(writer.size);
+      writer.header(head);
+      serviceAttributes(service, false, writer);
+    }
+    const all = writer.view();
+    return starts.map((start, i) => all.subarray(start, starts[i + 1] ?? all.length));
   }
 
   /** Every service with its destinations, in the kernel's order. */
@@ -192,7 +226,8 @@ export class IpvsClient {
     return entries;
   }
 
-  private async snapshotOf(services: Service[], withStats: boolean): Promise<ServiceEntry[]> {
+  /** These services with their destinations. */
+  async snapshotOf(services: Service[], withStats: boolean): Promise<ServiceEntry[]> {
     const lists = await this.destinationsOf(services, withStats);
     return services.map((service, i) => ({ service, destinations: lists[i] as Destination[] }));
   }

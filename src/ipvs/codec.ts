@@ -347,11 +347,26 @@ export function topLevelAttribute(genlPayload: Buffer, wanted: number): Buffer |
 // listings and saves decode tens of thousands of entries, and those allocations were most
 // of their cost. They give what decodeService / decodeDestination give.
 
+// Scheduler and engine names repeat across a table: the last few are kept, to give the same
+// string again without decoding (tens of thousands of services, a handful of names).
+const recentNames: string[] = [];
+
 /** Text of a NUL-terminated string attribute (cut at its first NUL). */
 function stringAt(bytes: Buffer, at: number, end: number): string {
   let stop = at;
   while (stop < end && bytes[stop] !== 0) stop++;
-  return bytes.toString('utf8', at, stop);
+  const length = stop - at;
+  for (const name of recentNames) {
+    if (name.length !== length) continue;
+    let same = true;
+    // Only ASCII names compare equal here (a byte equals its character code).
+    for (let i = 0; i < length && same; i++) same = name.charCodeAt(i) === bytes[at + i];
+    if (same) return name;
+  }
+  const text = bytes.toString('utf8', at, stop);
+  if (recentNames.length >= 8) recentNames.pop();
+  recentNames.unshift(text);
+  return text;
 }
 
 /** An address attribute's text: IPv4 straight from the bytes, anything else through bytesToAddress. */
@@ -551,4 +566,114 @@ export function decodeServiceBytes(nest: Buffer, withStats: boolean): Decoded<Se
     service.stats64 = statsWide;
   }
   return { value: service, problems };
+}
+
+/**
+ * Real servers as columns, for saving big tables without an object per real server
+ * (bulk-save.ts): what lb save shows of each, with IPv4 addresses as numbers and other
+ * addresses as text on the side.
+ */
+export interface RealColumns {
+  service: number[];
+  af: number[];
+  address: number[];
+  port: number[];
+  forward: number[];
+  weight: number[];
+  upper: number[];
+  lower: number[];
+  tunnelType: number[];
+  tunnelPort: number[];
+  tunnelFlags: number[];
+  /** Addresses that are not IPv4, by real server index. */
+  otherAddress: Map<number, string>;
+}
+
+export function newRealColumns(): RealColumns {
+  return { service: [], af: [], address: [], port: [], forward: [], weight: [], upper: [], lower: [], tunnelType: [], tunnelPort: [], tunnelFlags: [], otherAddress: new Map() };
+}
+
+/** Drops the real servers from index `length` on (a dump read again). */
+export function truncateRealColumns(columns: RealColumns, length: number): void {
+  for (const column of [columns.service, columns.af, columns.address, columns.port, columns.forward, columns.weight, columns.upper, columns.lower, columns.tunnelType, columns.tunnelPort, columns.tunnelFlags]) column.length = length;
+  for (const index of [...columns.otherAddress.keys()]) if (index >= length) columns.otherAddress.delete(index);
+}
+
+/**
+ * Appends a real server's nest, with the values decodeDestinationBytes gives; false (and
+ * nothing appended) when the nest has a problem, which the general decoder then words.
+ */
+export function decodeRealColumns(nest: Buffer, service: number, serviceAf: number, columns: RealColumns): boolean {
+  let af = serviceAf;
+  let addressAtOffset = -1;
+  let addressSize = 0;
+  let port = 0;
+  let forward = 0;
+  let weight = 0;
+  let upper = 0;
+  let lower = 0;
+  let tunnelType = 0;
+  let tunnelPort = 0;
+  let tunnelFlags = 0;
+  for (let offset = 0; offset + 4 <= nest.length; ) {
+    const length = readU16Host(nest, offset);
+    const type = readU16Host(nest, offset + 2) & 0x3fff;
+    if (length < 4 || offset + length > nest.length) return false;
+    const at = offset + 4;
+    const size = length - 4;
+    switch (type) {
+      case IPVS_DEST_ATTR_ADDR:
+        addressAtOffset = at;
+        addressSize = size;
+        break;
+      case IPVS_DEST_ATTR_PORT:
+        if (size >= 2) port = nest.readUInt16BE(at);
+        break;
+      case IPVS_DEST_ATTR_FWD_METHOD:
+        forward = u32Of(nest, at, size) & 0x7;
+        break;
+      case IPVS_DEST_ATTR_WEIGHT:
+        weight = u32Of(nest, at, size);
+        break;
+      case IPVS_DEST_ATTR_U_THRESH:
+        upper = u32Of(nest, at, size);
+        break;
+      case IPVS_DEST_ATTR_L_THRESH:
+        lower = u32Of(nest, at, size);
+        break;
+      case IPVS_DEST_ATTR_ADDR_FAMILY:
+        if (size >= 2) af = readU16Host(nest, at);
+        break;
+      case IPVS_DEST_ATTR_TUN_TYPE:
+        tunnelType = size >= 1 ? (nest[at] as number) : 0;
+        break;
+      case IPVS_DEST_ATTR_TUN_PORT:
+        if (size >= 2) tunnelPort = nest.readUInt16BE(at);
+        break;
+      case IPVS_DEST_ATTR_TUN_FLAGS:
+        tunnelFlags = size >= 2 ? readU16Host(nest, at) : size >= 1 ? (nest[at] as number) : 0;
+        break;
+      default:
+        break;
+    }
+    offset += (length + 3) & ~3;
+  }
+  if (addressAtOffset < 0) return false;
+  const index = columns.service.length;
+  if (af === AF_INET && addressSize >= 4) columns.address.push(nest.readUInt32BE(addressAtOffset));
+  else {
+    columns.address.push(0);
+    columns.otherAddress.set(index, addressAt(nest, af, addressAtOffset, addressSize));
+  }
+  columns.service.push(service);
+  columns.af.push(af);
+  columns.port.push(port);
+  columns.forward.push(forward);
+  columns.weight.push(weight);
+  columns.upper.push(upper);
+  columns.lower.push(lower);
+  columns.tunnelType.push(tunnelType);
+  columns.tunnelPort.push(tunnelPort);
+  columns.tunnelFlags.push(tunnelFlags);
+  return true;
 }

@@ -10,18 +10,14 @@
 // file lists once; for anything else (IPv6, a mark used by both families, a service the
 // file leaves out, names instead of numbers) it returns undefined and the caller takes
 // the general way, which gives the same bytes (the unit tests hold the two together).
-import { AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
+import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
+import { Output, orderKeys, serviceOrderKey, sortedOrder } from './bulk-text.js';
 import type { IpvsInfo } from './info.js';
 import type { Service } from './model.js';
 import { NUMERIC_NAMES, listTitle, plainServiceLine, serviceLabel } from './text.js';
 
 const FORWARDS = ['Masq', 'Local', 'Tunnel', 'Route', 'Bypass'];
-const FORWARD_CODES: Record<string, number> = { Masq: 0, Local: 1, Tunnel: 2, Route: 3, Bypass: 4 };
 const PROTOCOLS: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
-// The order of protocols in a listing (by number), as a small rank for numeric keys.
-const PROTOCOL_RANK: Record<number, number> = { [IPPROTO_TCP]: 0, [IPPROTO_UDP]: 1, [IPPROTO_SCTP]: 2 };
-// Mark services sort after every other (their mark is not 0), by mark, IPv4 before IPv6.
-const MARK_BASE = 2 ** 50;
 const BLANK = 32;
 const DOT = 46;
 const COLON = 58;
@@ -35,68 +31,6 @@ interface Reals {
   weight: number[];
   active: number[];
   inactive: number[];
-}
-
-/** A growing byte buffer for ASCII text, written byte by byte (calls into Buffer's C++ per short piece cost more than the bytes). */
-class Output {
-  buffer = Buffer.allocUnsafe(1 << 16);
-  length = 0;
-
-  private room(extra: number): void {
-    if (this.length + extra <= this.buffer.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
-    this.buffer.copy(next, 0, 0, this.length);
-    this.buffer = next;
-  }
-
-  text(value: string): void {
-    this.room(value.length);
-    const { buffer } = this;
-    let at = this.length;
-    for (let i = 0; i < value.length; i++) buffer[at++] = value.charCodeAt(i);
-    this.length = at;
-  }
-
-  byte(code: number): void {
-    this.room(1);
-    this.buffer[this.length++] = code;
-  }
-
-  /** A non-negative integer below 2^32, in decimal; returns how many digits. */
-  digits(value: number): number {
-    this.room(10);
-    let count = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count++;
-    const { buffer } = this;
-    let rest = value;
-    for (let i = this.length + count - 1; i >= this.length; i--) {
-      const next = Math.floor(rest / 10);
-      buffer[i] = 48 + (rest - next * 10);
-      rest = next;
-    }
-    this.length += count;
-    return count;
-  }
-
-  /** A signed 32-bit integer as C's %d; returns how many characters. */
-  int(value: number): number {
-    if (value >= 0) return this.digits(value);
-    this.byte(45);
-    return 1 + this.digits(-value);
-  }
-
-  /** Blanks up to `width` after a field of `written` characters (a printf %-Ns). */
-  padTo(written: number, width: number): void {
-    const count = width - written;
-    if (count <= 0) return;
-    this.room(count);
-    const { buffer } = this;
-    for (let i = 0; i < count; i++) buffer[this.length++] = 32;
-  }
-
-  result(): Buffer {
-    return this.buffer.subarray(0, this.length);
-  }
 }
 
 /** A cursor over the file's text (methods, not closures: each is called tens of thousands of times and must get optimised on its own). */
@@ -127,6 +61,21 @@ class Scanner {
     const { text } = this;
     while (this.pos < text.length && text.charCodeAt(this.pos) !== BLANK && text.charCodeAt(this.pos) !== NEWLINE) this.pos++;
     return text.slice(start, this.pos);
+  }
+
+  /** The forwarding method's name as a code, without making a string of it; undefined when it is none. */
+  forward(): number | undefined {
+    this.skipBlanks();
+    const { text } = this;
+    for (let code = 0; code < FORWARDS.length; code++) {
+      const name = FORWARDS[code] as string;
+      const after = text.charCodeAt(this.pos + name.length);
+      if (text.startsWith(name, this.pos) && (after === BLANK || after === NEWLINE || this.pos + name.length >= text.length)) {
+        this.pos += name.length;
+        return code;
+      }
+    }
+    return undefined;
   }
 
   /** %d, as the kernel prints an int; NaN when it is not one. */
@@ -163,7 +112,7 @@ class Scanner {
     this.pos++;
     const port = this.hex(4);
     if (port < 0 || !this.endOfField()) return false;
-    const forward = FORWARD_CODES[this.word()];
+    const forward = this.forward();
     const weight = this.decimal();
     const active = this.decimal();
     const inactive = this.decimal();
@@ -197,7 +146,7 @@ class Scanner {
       this.pos++;
       const port = this.hex(4);
       if (port < 0 || !this.endOfField()) return undefined;
-      service = byAddress.get(addressKey(protocol, address, port));
+      service = byAddress.get(serviceOrderKey(protocol, address, port));
     }
     return service ?? -1;
   }
@@ -278,51 +227,28 @@ function writeReal(out: Output, reals: Reals, r: number): void {
   out.byte(NEWLINE);
 }
 
-const addressKey = (protocol: number, address: number, port: number): number => ((PROTOCOL_RANK[protocol] ?? 3) * 2 ** 32 + address) * 65536 + port;
-
-function ipv4Value(text: string): number {
-  let value = 0;
-  let part = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 46) {
-      value = value * 256 + part;
-      part = 0;
-    } else part = part * 10 + (code - 48);
-  }
-  return value * 256 + part;
-}
 
 /**
  * The listing's bytes, or undefined for the general way. `services` in the kernel's order
  * (the dump's), `procText` the file's text, read after the dump.
  */
 export function renderPlainListing(info: IpvsInfo, services: Service[], procText: string, nosort = false): Buffer | undefined {
+  // IPv4 services (by address or mark), each once: /proc names mark services by mark alone.
+  const keys = orderKeys(services);
+  if (!keys) return undefined;
   const byAddress = new Map<number, number>();
   const byMark = new Map<number, number>();
-  const keys = new Float64Array(services.length);
   for (let i = 0; i < services.length; i++) {
     const service = services[i] as Service;
-    if (service.af !== AF_INET) return undefined;
-    if (service.fwmark) {
-      // /proc names mark services by mark alone: one mark, one service.
-      if (byMark.has(service.fwmark >>> 0)) return undefined;
-      byMark.set(service.fwmark >>> 0, i);
-      keys[i] = MARK_BASE + (service.fwmark >>> 0);
-    } else {
-      if (PROTOCOL_RANK[service.protocol] === undefined || !service.address) return undefined;
-      const key = addressKey(service.protocol, ipv4Value(service.address), service.port);
-      byAddress.set(key, i);
-      keys[i] = key;
-    }
+    if (service.fwmark) byMark.set(service.fwmark >>> 0, i);
+    else byAddress.set(keys[i] as number, i);
   }
   const read = readReals(procText, byAddress, byMark, services.length);
   if (!read) return undefined;
   const { reals, first, total } = read;
   for (let i = 0; i < services.length; i++) if (first[i] === -1) return undefined;
 
-  const order = services.map((_, i) => i);
-  if (!nosort) order.sort((a, b) => (keys[a] as number) - (keys[b] as number));
+  const order = nosort ? services.map((_, i) => i) : sortedOrder(keys);
   const out = new Output();
   out.text(`IP Virtual Server version ${info.version} (size=${info.connectionTableSize})\n`);
   out.text(listTitle({}));

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, VipctlError } from '../errors.js';
 import { applyBulkRestore, compileBulkRestore } from './bulk-restore.js';
+import { renderSavedRules } from './bulk-save.js';
 import type { IpvsClient } from './client.js';
 import { getInfo } from './info.js';
 import { resolveNames } from './names.js';
@@ -29,8 +30,14 @@ export async function plainListing(client: IpvsClient, format: ListFormat): Prom
 }
 
 /** `lb save`: ipvsadm -S's rules, plus what ipvsadm loses. */
-export async function savedRules(client: IpvsClient, numeric: boolean): Promise<string> {
-  const entries = await client.snapshot(false);
+export async function savedRules(client: IpvsClient, numeric: boolean): Promise<string | Buffer> {
+  const services = await client.services(false);
+  if (numeric) {
+    // Numeric rules are written straight from the dumps (bulk-save.ts).
+    const columns = await client.realColumns(services);
+    if (columns) return renderSavedRules(services, columns);
+  }
+  const entries = await client.snapshotOf(services, false);
   return saveText(entries, numeric, numeric ? NUMERIC_NAMES : await resolveNames(entries));
 }
 

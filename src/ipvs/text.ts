@@ -267,9 +267,8 @@ export function serviceRuleKey(service: Service, names: NameTable, numeric: bool
   return `${serviceOption(service.protocol)} ${nameOf(names, service.af, service.address, service.port, service.protocol, numeric)}`;
 }
 
-export function saveServiceText(entry: ServiceEntry, numeric: boolean, names: NameTable = NUMERIC_NAMES, sorted = false): string {
-  const { service } = entry;
-  const key = serviceRuleKey(service, names, numeric);
+/** A service's -A rule (with its end of line), from its key (see serviceRuleKey). */
+export function saveServiceLine(service: Service, key: string): string {
   let out = `-A ${key} -s ${service.scheduler}`;
   if (isPersistent(service)) {
     out += ` -p ${service.timeout}`;
@@ -279,17 +278,26 @@ export function saveServiceText(entry: ServiceEntry, numeric: boolean, names: Na
   if (service.peName) out += ` --pe ${service.peName}`;
   if (isOnePacket(service)) out += ' -o';
   if (service.flags & SCHED_FLAG_BITS) out += ` -b ${schedFlagNames(service.scheduler, service.flags).join(',')}`;
-  out += '\n';
-  for (const dest of sorted ? entry.destinations : sortDestinations(entry.destinations)) {
-    const name = nameOf(names, dest.af, dest.address, dest.port, service.protocol, numeric);
-    const flag = dest.forward === 0 ? '-m' : dest.forward === IP_VS_CONN_F_TUNNEL ? '-i' : '-g';
-    out += `-a ${key} -r ${name} ${flag} -w ${int32(dest.weight)}`;
-    if (dest.forward === IP_VS_CONN_F_TUNNEL) out += tunnelRule(dest);
-    // Not in ipvsadm's output: without these, save and restore would lose the thresholds.
-    if (dest.upperThreshold) out += ` -x ${dest.upperThreshold >>> 0}`;
-    if (dest.lowerThreshold) out += ` -y ${dest.lowerThreshold >>> 0}`;
-    out += '\n';
-  }
+  return `${out}\n`;
+}
+
+/** A real server's -a rule (with its end of line), under the service's key. */
+export function saveRealLine(key: string, dest: Destination, protocol: number, names: NameTable, numeric: boolean): string {
+  const name = nameOf(names, dest.af, dest.address, dest.port, protocol, numeric);
+  const flag = dest.forward === 0 ? '-m' : dest.forward === IP_VS_CONN_F_TUNNEL ? '-i' : '-g';
+  let out = `-a ${key} -r ${name} ${flag} -w ${int32(dest.weight)}`;
+  if (dest.forward === IP_VS_CONN_F_TUNNEL) out += tunnelRule(dest);
+  // Not in ipvsadm's output: without these, save and restore would lose the thresholds.
+  if (dest.upperThreshold) out += ` -x ${dest.upperThreshold >>> 0}`;
+  if (dest.lowerThreshold) out += ` -y ${dest.lowerThreshold >>> 0}`;
+  return `${out}\n`;
+}
+
+export function saveServiceText(entry: ServiceEntry, numeric: boolean, names: NameTable = NUMERIC_NAMES, sorted = false): string {
+  const { service } = entry;
+  const key = serviceRuleKey(service, names, numeric);
+  let out = saveServiceLine(service, key);
+  for (const dest of sorted ? entry.destinations : sortDestinations(entry.destinations)) out += saveRealLine(key, dest, service.protocol, names, numeric);
   return out;
 }
 

@@ -30,8 +30,9 @@ export default class LbSave extends BaseCommand {
 
   async run(): Promise<{ rules: string }> {
     const { flags } = await this.parse(LbSave);
-    const rules = await withIpvs((client) => savedRules(client, flags.numeric));
-    if (!this.jsonEnabled()) process.stdout.write(rules);
+    const saved = await withIpvs((client) => savedRules(client, flags.numeric));
+    const rules = String(saved);
+    if (!this.jsonEnabled()) process.stdout.write(saved);
     return { rules };
   }
 }
