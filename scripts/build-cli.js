@@ -40,9 +40,9 @@ const entriesDir = path.join(root, 'dist', 'cli-entries');
 mkdirSync(entriesDir, { recursive: true });
 writeFileSync(path.join(entriesDir, 'commands.ts'), commandsEntry.replaceAll("'./src/", "'../../src/"));
 writeFileSync(path.join(entriesDir, 'vipctl.ts'), "export { main } from '../../src/cli.ts';\n");
-// The direct routes of bin/run.js (plain lb list/save/restore without oclif): their own
+// The direct routes of bin/run.js (plain lb list/save/restore and config lint without oclif): their own
 // entry, so that they load none of oclif.
-writeFileSync(path.join(entriesDir, 'direct.ts'), "export { runDirect } from '../../src/direct/lb.ts';\n");
+writeFileSync(path.join(entriesDir, 'direct.ts'), "export { runDirect } from '../../src/direct/index.ts';\n");
 const result = await build({
   entryPoints: { vipctl: path.join(entriesDir, 'vipctl.ts'), commands: path.join(entriesDir, 'commands.ts'), direct: path.join(entriesDir, 'direct.ts') },
   bundle: true,

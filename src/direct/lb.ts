@@ -1,9 +1,9 @@
 // Direct routes for the plain forms of `vipctl lb list`, `lb save` and `lb restore`. With
 // big tables these run from scripts, and inside user-mode Linux oclif's start-up (loading
 // and setting up the framework) took a third of a second of each run. bin/run.js offers
-// every `vipctl lb ...` command line here first; anything outside the small grammar below
-// (any other flag or argument, --help, --json, --debug or DEBUG=vipctl*), or a Node.js that
-// oclif would warn about, returns false and goes to oclif as usual. The work is the same
+// every `vipctl lb ...` command line here first (through src/direct/index.ts); anything
+// outside the small grammar below (any other flag or argument, --help, --json, --debug)
+// returns false and goes to oclif as usual. The work is the same
 // code the oclif commands run (src/ipvs/tasks.ts), and errors are worded by the same
 // function (src/error-report.ts). Nothing here may import oclif.
 import { reportError } from '../error-report.js';
@@ -29,15 +29,8 @@ const LIST_FLAGS = { '-n': 'n', '--numeric': 'n', '-L': 'L', '--list': 'L' };
 const LIST_CLUSTERS = { '-Ln': 'Ln', '-nL': 'nL' };
 const SAVE_FLAGS = { '-n': 'n', '--numeric': 'n' };
 
-/** The Node.js versions package.json's engines allow (oclif warns about others). */
-function supportedNode(): boolean {
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  return major === 20 && (minor ?? 0) >= 17;
-}
-
 /** Runs `vipctl lb ARGV...` when it is one of the plain forms; false: let oclif run it. */
-export async function runDirect(argv: string[]): Promise<boolean> {
-  if (!supportedNode() || /(^|,)\s*vipctl/.test(process.env.DEBUG ?? '')) return false;
+export async function runDirectLb(argv: string[]): Promise<boolean> {
   const [command, ...args] = argv;
   let run: () => Promise<void>;
   if (command === 'list') {
@@ -71,10 +64,6 @@ export async function runDirect(argv: string[]): Promise<boolean> {
   } else {
     return false;
   }
-  // As oclif does: a reader that stops early (| head) is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
   try {
     await run();
   } catch (error) {

@@ -2,13 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { ExitCode } from '../../errors.js';
 import { availableVersions, DEFAULT_KEEPALIVED_VERSION } from '../../keepalived/schema.js';
-import { CLUSTER_RULES } from '../../lint/cluster.js';
-import { formatGithub } from '../../lint/formatters/github.js';
-import { formatJson, toJsonReport, type JsonReport } from '../../lint/formatters/json.js';
-import { formatSarif } from '../../lint/formatters/sarif.js';
-import { formatText } from '../../lint/formatters/text.js';
-import { lintRun, parseRuleOverrides } from '../../lint/lint.js';
-import { RULES } from '../../lint/rules/index.js';
+import { LINT_FORMATS, runLintCli, type LintFormat } from '../../lint/cli-run.js';
+import type { JsonReport } from '../../lint/formatters/json.js';
 
 export default class ConfigLint extends BaseCommand {
   static override summary = 'Check keepalived.conf files for what keepalived -t catches and what it lets through.';
@@ -32,7 +27,7 @@ export default class ConfigLint extends BaseCommand {
     [ExitCode.Usage]: 'bad command line, or a FILE that cannot be read (keepalived -t would exit 0)',
   };
   static override flags = {
-    format: Flags.string({ char: 'f', description: 'Output format.', options: ['text', 'json', 'sarif', 'github'], default: 'text' }),
+    format: Flags.string({ char: 'f', description: 'Output format.', options: [...LINT_FORMATS], default: 'text' }),
     'config-id': Flags.string({ char: 'i', description: 'Config id for @id lines (keepalived -i); default: the host name up to its first dot. Repeat with --cluster to evaluate one file as several nodes.', multiple: true, multipleNonGreedy: true }),
     cluster: Flags.boolean({ description: 'Treat the files (or the --config-id values) as the nodes of one VRRP cluster and compare them.' }),
     'max-warnings': Flags.integer({ description: 'Exit 1 when there are more warnings than this (default: no limit).', min: 0 }),
@@ -42,38 +37,18 @@ export default class ConfigLint extends BaseCommand {
 
   async run(): Promise<JsonReport> {
     const { flags, argv } = await this.parse(ConfigLint);
-    const files = (argv as string[]).length > 0 ? (argv as string[]) : ['/etc/keepalived/keepalived.conf'];
-    const { findings, sources } = lintRun({
-      files,
+    const { output, exitCode, report } = runLintCli({
+      files: argv as string[],
+      format: flags.format as LintFormat,
       configIds: flags['config-id'] ?? [],
       cluster: flags.cluster,
+      ...(flags['max-warnings'] === undefined ? {} : { maxWarnings: flags['max-warnings'] }),
+      rules: flags.rule ?? [],
       keepalivedVersion: flags['keepalived-version'],
-      severities: parseRuleOverrides(flags.rule ?? []),
+      version: this.config.version,
     });
-
-    const cwd = process.cwd();
-    const color = Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined && flags.format === 'text';
-    if (!this.jsonEnabled()) {
-      let output: string;
-      switch (flags.format) {
-        case 'json':
-          output = formatJson(findings);
-          break;
-        case 'sarif':
-          output = formatSarif(findings, [...RULES, ...CLUSTER_RULES], cwd, this.config.version);
-          break;
-        case 'github':
-          output = formatGithub(findings, cwd);
-          break;
-        default:
-          output = formatText(findings, { color, sources, cwd });
-      }
-      if (output) this.log(output);
-    }
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.filter((f) => f.severity === 'warning').length;
-    const maxWarnings = flags['max-warnings'];
-    if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) process.exitCode = ExitCode.Failure;
-    return toJsonReport(findings);
+    if (!this.jsonEnabled() && output) this.log(output);
+    if (exitCode !== ExitCode.Ok) process.exitCode = exitCode;
+    return report;
   }
 }

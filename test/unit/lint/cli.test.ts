@@ -151,3 +151,36 @@ describe('config dump', () => {
     assert.equal(vipctl(['config', 'dump', path.join(directory, 'nope.conf')]).status, 2);
   });
 });
+
+describe('config lint: the direct route and oclif answer alike', () => {
+  // bin/run.js runs plain command lines without oclif (src/direct/lint.ts); VIPCTL_NO_DIRECT=1
+  // sends every command line through oclif. Same output, same status, either way.
+  const lines: string[][] = [
+    ['config', 'lint', clean],
+    ['config', 'lint', broken],
+    ['config', 'lint', broken, '--format', 'json'],
+    ['config', 'lint', broken, '--format=github'],
+    ['config', 'lint', '-f', 'sarif', broken],
+    ['config', 'lint', warnOnly, '--max-warnings', '0'],
+    ['config', 'lint', warnOnly, '--max-warnings=3'],
+    ['config', 'lint', broken, '--rule', 'unknown-keyword=warning', '--rule', 'unused-vrrp-script=off'],
+    ['config', 'lint', '-i', 'lb1', broken, '--keepalived-version', '2.2.7'],
+    ['config', 'lint', '--cluster', clean, broken],
+    ['config', 'lint', clean, '--config-id', 'a', '--config-id', 'b'],
+    ['config', 'lint', path.join(directory, 'nope.conf')],
+    ['config', 'lint', clean, '--rule', 'no-such-rule=off'],
+    ['config', 'lint', clean, '--format', 'xml'],
+    ['config', 'lint', clean, '--format', 'json', '--format', 'text'],
+    ['config', 'lint', clean, '--max-warnings', '-1'],
+    ['config', 'lint', clean, '--bogus'],
+  ];
+  for (const line of lines) {
+    it(line.slice(2).join(' ').replaceAll(directory, 'DIR'), () => {
+      const direct = vipctl(line);
+      const viaOclif = vipctl(line, { VIPCTL_NO_DIRECT: '1' });
+      assert.equal(direct.status, viaOclif.status, `${direct.stderr}\n${viaOclif.stderr}`);
+      assert.equal(direct.stdout, viaOclif.stdout);
+      assert.equal(direct.stderr, viaOclif.stderr);
+    });
+  }
+});
