@@ -8,7 +8,7 @@ export default {
   description: 'A VRRP keyword that `vipctl vrrp run` does not carry out (keepalived does); vrrp run names it at start-up too.',
   check({ loaded, report }) {
     // The LVS blocks are not vrrp run's business (vipctl lb programs IPVS): only VRRP keywords here.
-    for (const item of unsupportedKeywords(loaded.syntax)) {
+    for (const item of unsupportedKeywords(loaded.syntax, false)) {
       if (!item.lvs) report(item, `${item.what}: not carried out by \`vipctl vrrp run\` (keepalived does it); the rest of the file runs without it`);
     }
   },
