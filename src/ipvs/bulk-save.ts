@@ -7,7 +7,7 @@
 // the two together).
 import type { RealColumns } from './codec.js';
 import { AF_INET, IP_VS_CONN_F_TUNNEL } from './constants.js';
-import { Output, orderKeys, sortedOrder } from './bulk-text.js';
+import { Output, orderKeys, sortByAddressAndPort, sortedOrder } from './bulk-text.js';
 import type { Destination, Service } from './model.js';
 import { NUMERIC_NAMES, saveRealLine, saveServiceLine, serviceRuleKey, sortDestinations, sortEntries } from './text.js';
 
@@ -43,20 +43,6 @@ function serviceOrder(services: Service[]): number[] {
   return sortEntries(services.map((service) => ({ service, destinations: [] }))).map((entry) => position.get(entry.service) as number);
 }
 
-/** Sorts IPv4 real servers (indices) by address, then port: an insertion sort, services have a few. */
-function sortReals(line: number[], columns: RealColumns): void {
-  for (let i = 1; i < line.length; i++) {
-    const r = line[i] as number;
-    const key = (columns.address[r] as number) * 65536 + (columns.port[r] as number);
-    let j = i - 1;
-    for (; j >= 0; j--) {
-      const s = line[j] as number;
-      if ((columns.address[s] as number) * 65536 + (columns.port[s] as number) <= key) break;
-      line[j + 1] = s;
-    }
-    line[j + 1] = r;
-  }
-}
 
 /** "-a KEY -r a.b.c.d:port -m|-g -w weight[ -x n][ -y n]" of an IPv4 real server that is not a tunnel. */
 function writeReal(out: Output, rulePrefix: string, columns: RealColumns, r: number): void {
@@ -100,7 +86,7 @@ export function renderSavedRules(services: Service[], columns: RealColumns): Buf
     let plain = true;
     for (const r of line) if (columns.af[r] !== AF_INET || columns.forward[r] === IP_VS_CONN_F_TUNNEL) plain = false;
     if (plain) {
-      sortReals(line, columns);
+      sortByAddressAndPort(line, columns);
       const rulePrefix = `-a ${key} -r `;
       for (const r of line) writeReal(out, rulePrefix, columns, r);
     } else {

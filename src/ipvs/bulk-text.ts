@@ -59,6 +59,24 @@ export function sortedOrder(keys: Float64Array): number[] {
 }
 
 /** A growing byte buffer for ASCII text, written byte by byte (calls into Buffer's C++ per short piece cost more than the bytes). */
+/**
+ * Sorts real servers (indices into the columns) by IPv4 address, then port, as the listings
+ * and saves order them: an insertion sort, since a service has a few.
+ */
+export function sortByAddressAndPort(line: number[], columns: { address: ArrayLike<number>; port: ArrayLike<number> }): void {
+  for (let i = 1; i < line.length; i++) {
+    const r = line[i] as number;
+    const key = (columns.address[r] as number) * 65536 + (columns.port[r] as number);
+    let j = i - 1;
+    for (; j >= 0; j--) {
+      const s = line[j] as number;
+      if ((columns.address[s] as number) * 65536 + (columns.port[s] as number) <= key) break;
+      line[j + 1] = s;
+    }
+    line[j + 1] = r;
+  }
+}
+
 export class Output {
   buffer = Buffer.allocUnsafe(1 << 16);
   length = 0;

@@ -11,7 +11,7 @@
 // file leaves out, names instead of numbers) it returns undefined and the caller takes
 // the general way, which gives the same bytes (the unit tests hold the two together).
 import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
-import { Output, orderKeys, serviceOrderKey, sortedOrder } from './bulk-text.js';
+import { Output, orderKeys, serviceOrderKey, sortByAddressAndPort, sortedOrder } from './bulk-text.js';
 import type { IpvsInfo } from './info.js';
 import type { Service } from './model.js';
 import { NUMERIC_NAMES, listTitle, plainServiceLine, serviceLabel } from './text.js';
@@ -185,20 +185,6 @@ function readReals(text: string, byAddress: Map<number, number>, byMark: Map<num
   return { reals, first, total };
 }
 
-/** Real servers by address, then port (an insertion sort: services have a few). */
-function sortReals(line: number[], reals: Reals): void {
-  for (let i = 1; i < line.length; i++) {
-    const r = line[i] as number;
-    const key = (reals.address[r] as number) * 65536 + (reals.port[r] as number);
-    let j = i - 1;
-    for (; j >= 0; j--) {
-      const s = line[j] as number;
-      if ((reals.address[s] as number) * 65536 + (reals.port[s] as number) <= key) break;
-      line[j + 1] = s;
-    }
-    line[j + 1] = r;
-  }
-}
 
 /** "  -> a.b.c.d:port" padded to 28, forward (7), weight (6), active and inactive connections (10 each). */
 function writeReal(out: Output, reals: Reals, r: number): void {
@@ -260,7 +246,7 @@ export function renderPlainListing(info: IpvsInfo, services: Service[], procText
     const count = total[index] as number;
     line.length = 0;
     for (let r = start; r < start + count; r++) line.push(r);
-    if (!nosort) sortReals(line, reals);
+    if (!nosort) sortByAddressAndPort(line, reals);
     for (const r of line) writeReal(out, reals, r);
   }
   return out.result();
