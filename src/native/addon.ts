@@ -38,6 +38,12 @@ export interface NativeAddon {
   recvmsg(fd: number, maxMessages: number, bufferLength: number, controlLength: number, flags?: number): ReceivedMessage[];
   /** One recvmmsg into slots of `buffer`; lengths and flags into `meta`; returns the count (absent from addons built before it). */
   recvInto?(fd: number, buffer: Buffer, slotSize: number, meta: Int32Array, flags?: number): number;
+  /**
+   * One recvmmsg into slots of `data`, with each datagram's socket address (slots of `names`)
+   * and control messages (slots of `control`); meta[4i..4i+3] = length, flags, name length,
+   * control length; returns the count (absent from addons built before it).
+   */
+  recvMessages?(fd: number, data: Buffer, slotSize: number, names: Buffer | null, nameSlot: number, control: Buffer | null, controlSlot: number, meta: Int32Array, flags?: number): number;
   close(fd: number): void;
   ifNameToIndex(name: string): number;
   Poller: new (fd: number, callback: (error: Error | null, readable: boolean, writable: boolean) => void) => NativePoller;

@@ -14,12 +14,61 @@ export interface ReceiveOptions {
   maxMessages?: number;
 }
 
+/**
+ * Reused memory for receiveMessages: `slots` datagrams of up to slotSize bytes, each with room
+ * for a socket address (nameSlot bytes) and control messages (controlSlot bytes). After a call
+ * returning n, datagram i is data[i * slotSize, + length(i)), and so on.
+ */
+export class ReceiveArea {
+  readonly data: Buffer;
+  readonly names: Buffer | null;
+  readonly control: Buffer | null;
+  /** Per datagram: length, msg_flags, address length, control length. */
+  readonly meta: Int32Array;
+
+  constructor(
+    readonly slots: number,
+    readonly slotSize: number,
+    readonly nameSlot = 0,
+    readonly controlSlot = 0,
+  ) {
+    this.data = Buffer.allocUnsafe(slots * slotSize);
+    this.names = nameSlot > 0 ? Buffer.alloc(slots * nameSlot) : null;
+    this.control = controlSlot > 0 ? Buffer.alloc(slots * controlSlot) : null;
+    this.meta = new Int32Array(slots * 4);
+  }
+
+  /** Datagram i's start in data. */
+  offset(i: number): number {
+    return i * this.slotSize;
+  }
+
+  /** Bytes of datagram i in its slot (a longer one was cut at slotSize: flags(i) has MSG_TRUNC). */
+  length(i: number): number {
+    return this.meta[4 * i] as number;
+  }
+
+  flags(i: number): number {
+    return this.meta[4 * i + 1] as number;
+  }
+
+  nameLength(i: number): number {
+    return this.meta[4 * i + 2] as number;
+  }
+
+  controlLength(i: number): number {
+    return this.meta[4 * i + 3] as number;
+  }
+}
+
 export class Socket {
   private poller: NativePoller | undefined;
   private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private listener: ((error: Error | null) => void) | undefined;
   private referenced = true;
   private closed = false;
+  /** Whether the poller is started: starting it again costs two epoll_ctl calls per wake-up. */
+  private polling = false;
 
   private constructor(readonly fd: number) {}
 
@@ -66,6 +115,17 @@ export class Socket {
   receiveInto(buffer: Buffer, slotSize: number, meta: Int32Array): number | undefined {
     const native = addon();
     return native.recvInto ? native.recvInto(this.fd, buffer, slotSize, meta) : undefined;
+  }
+
+  /**
+   * Datagrams ready now with their sender addresses and control messages, read with one system
+   * call into reused areas (see ReceiveArea); returns how many (0: none waiting), or undefined
+   * when the addon is too old to do this (use receiveNow then).
+   */
+  receiveMessages(area: ReceiveArea): number | undefined {
+    const native = addon();
+    if (!native.recvMessages) return undefined;
+    return native.recvMessages(this.fd, area.data, area.slotSize, area.names, area.nameSlot, area.control, area.controlSlot, area.meta);
   }
 
   /** Reads, waiting for readiness if nothing is there yet. */
@@ -136,6 +196,7 @@ export class Socket {
     this.closed = true;
     this.poller?.close();
     this.poller = undefined;
+    this.polling = false;
     const waiters = this.waiters.splice(0);
     this.listener = undefined;
     addon().close(this.fd);
@@ -147,16 +208,22 @@ export class Socket {
     const wanted = this.listener !== undefined || this.waiters.length > 0;
     if (!wanted) {
       this.poller?.stop();
+      this.polling = false;
       return;
     }
     if (!this.poller) {
       this.poller = new (addon().Poller)(this.fd, (error, readable) => this.onEvent(error, readable));
       if (!this.referenced) this.poller.unref();
     }
+    // libuv keeps polling until stopped; restarting it each time re-registers the descriptor.
+    if (this.polling) return;
     this.poller.start(true, false);
+    this.polling = true;
   }
 
   private onEvent(error: Error | null, readable: boolean): void {
+    // libuv stops a poll handle that reports an error: start it again if still wanted.
+    if (error) this.polling = false;
     if (!error && !readable) return;
     const waiters = this.waiters.splice(0);
     for (const waiter of waiters) {

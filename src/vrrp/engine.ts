@@ -14,9 +14,9 @@ import { addAddress, deleteAddress, listAddresses, type AddressSpec, type Interf
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
 import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
-import { createMachine, effectivePriority, nextDeadline, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
+import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
-import { TransportPool, type ReceivedVrrp, type TransportAttachment } from './transport.js';
+import { TransportPool, datagramKey, sameDatagram, toReceived, type AdvertView, type TransportAttachment } from './transport.js';
 import { encodeAdvertisement } from './packet.js';
 import { judgeAdvert, DROP_REASONS, type DropReason } from './accept.js';
 import { Announcer } from './announce-socket.js';
@@ -31,6 +31,7 @@ import { trackingEffect, type TrackedObject } from './tracking.js';
 import { ScriptCheck } from './script-check.js';
 import { announcementPlan } from './announce-plan.js';
 import { insecureReason, resolveExecutable, scriptIdentity } from './script-user.js';
+import { Wakeup } from './wakeup.js';
 import { groupFaultsFor, groupMayTakeOver, groupState, isGroupFault, ownFaults, type MemberView } from './sync-group.js';
 
 export interface InstanceStatus {
@@ -68,15 +69,12 @@ interface Runtime {
   /** Encoded adverts by priority and destination (they change only with the settings). */
   adverts: Map<string, Buffer>;
   /**
-   * The last advert accepted and its verdict: a steady master sends the same bytes ten times a
-   * second, and judging is a pure function of the bytes, addresses, TTL and policy, so an
-   * identical packet reuses the verdict instead of being decoded again.
+   * The last advert accepted, as the machine's event: a steady master sends the same bytes ten
+   * times a second, and judging is a pure function of the bytes, addresses, TTL and policy,
+   * so an identical datagram reuses the event instead of being decoded again.
    */
-  lastAccepted?: { packet: ReceivedVrrp; verdict: ReturnType<typeof judgeAdvert> };
+  lastAccepted?: AcceptedAdvert;
   announcer: Announcer;
-  timer?: NodeJS.Timeout;
-  /** The last stretch of a backup's down timer (see schedule()). */
-  immediate?: NodeJS.Immediate;
   garpTimers: NodeJS.Timeout[];
   /** The VIPs as last added (what must be removed later, even after a reload changed the list). */
   heldVips: AddressSpec[];
@@ -91,10 +89,25 @@ interface Runtime {
   vipWork: Promise<void>;
 }
 
+interface AcceptedAdvert {
+  /** Source, destination and message bytes (see datagramKey). */
+  key: Buffer;
+  ttl: number | undefined;
+  event: MachineEvent & { type: 'advert' };
+}
+
 const performanceNow = (): number => performance.now();
 
-/** How much earlier than a backup's down deadline its timer fires (see schedule()). */
+/** How much earlier than a backup's down deadline the engine wakes up (see onWake()). */
 const EARLY_MS = 3;
+
+/**
+ * How early a master may send an advert so that one wake-up serves the masters due close
+ * together (see the tick event): a tenth of the interval, at most 10 ms.
+ */
+function advertGatherMs(machine: Machine): number {
+  return Math.min(10, machine.config.advertIntervalMs / 10);
+}
 
 /** Configuration objects compared without their source positions (a moved block is unchanged). */
 function sameContent(a: unknown, b: unknown): boolean {
@@ -126,6 +139,10 @@ export class Engine {
   private fifo: NotifyFifo | undefined;
   /** Wall clock minus the monotonic clock, taken once so reported times never jitter. */
   private readonly wallOffset: number;
+  /** The one timer of every instance (see wakeup.ts and onWake()). */
+  private readonly wakeup: Wakeup;
+  /** Set while onWake() walks the instances: it arms the timer once at the end. */
+  private waking = false;
 
   constructor(
     private config: KeepalivedConfig,
@@ -134,6 +151,7 @@ export class Engine {
   ) {
     this.realClock = now === performanceNow;
     this.wallOffset = Date.now() - this.now();
+    this.wakeup = new Wakeup(this.now, () => this.onWake());
     this.notifications = new NotificationQueue(spawnRunner(), (result, change) => {
       if (result.code !== 0) {
         this.log.log('warn', 'notify script failed', { instance: change.name, state: change.state, command: result.argv[0], code: result.code, error: result.error });
@@ -233,11 +251,14 @@ export class Engine {
     this.linkWatcher?.close();
     for (const check of this.checks.values()) check.stop();
     for (const runtime of this.runtimes.values()) this.dispatch(runtime, { type: 'shutdown' });
+    this.wakeup.cancel();
+    // Every VIP goes before any socket is closed: closing sockets takes time (a packet
+    // socket waits for an RCU grace period), and a backup takes over after Skew_Time.
     for (const runtime of this.runtimes.values()) {
       this.clearTimers(runtime);
       await this.serially(runtime, () => this.releaseVips(runtime));
-      this.closeSockets(runtime);
     }
+    for (const runtime of this.runtimes.values()) this.closeSockets(runtime);
     await this.notifications.drain();
     this.fifo?.close();
     this.rtnl.close();
@@ -391,15 +412,7 @@ export class Engine {
   }
 
   private clearTimers(runtime: Runtime): void {
-    this.clearTimer(runtime);
     for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
-  }
-
-  private clearTimer(runtime: Runtime): void {
-    if (runtime.timer) clearTimeout(runtime.timer);
-    if (runtime.immediate) clearImmediate(runtime.immediate);
-    runtime.timer = undefined;
-    runtime.immediate = undefined;
   }
 
   private closeSockets(runtime: Runtime): void {
@@ -608,33 +621,35 @@ export class Engine {
 
   // ---- the machine and the wire ----------------------------------------------------------
 
-  private onPacket(runtime: Runtime, packet: ReceivedVrrp): void {
+  private onPacket(runtime: Runtime, view: AdvertView): void {
     if (this.stopping || runtime.closed) return;
-    const last = runtime.lastAccepted;
-    const same =
-      last !== undefined &&
-      last.packet.ttl === packet.ttl &&
-      last.packet.source === packet.source &&
-      last.packet.destination === packet.destination &&
-      last.packet.message.equals(packet.message);
-    const verdict = same ? last.verdict : judgeAdvert(packet.message, packet, runtime.setup.policy);
-    if (verdict.accept && !same) runtime.lastAccepted = { packet: { ...packet, message: Buffer.from(packet.message) }, verdict };
-    if (!verdict.accept) {
-      runtime.counters.drops[verdict.reason] += 1;
-      // Adverts of other VRIDs on a shared segment are normal traffic, not worth a log line.
-      if (verdict.reason !== 'vrid') {
-        this.log.limited(`${runtime.setup.instance.name}:${verdict.reason}`, 'warn', 'dropped an advert', {
-          instance: runtime.setup.instance.name,
-          reason: verdict.reason,
-          detail: verdict.detail,
-          from: packet.source,
-        });
+    let accepted = runtime.lastAccepted;
+    if (accepted === undefined || accepted.ttl !== view.ttl || !sameDatagram(view, accepted.key)) {
+      const packet = toReceived(view);
+      const verdict = judgeAdvert(packet.message, packet, runtime.setup.policy);
+      if (!verdict.accept) {
+        runtime.counters.drops[verdict.reason] += 1;
+        // Adverts of other VRIDs on a shared segment are normal traffic, not worth a log line.
+        if (verdict.reason !== 'vrid') {
+          this.log.limited(`${runtime.setup.instance.name}:${verdict.reason}`, 'warn', 'dropped an advert', {
+            instance: runtime.setup.instance.name,
+            reason: verdict.reason,
+            detail: verdict.detail,
+            from: packet.source,
+          });
+        }
+        return;
       }
-      return;
+      const { advert } = verdict.decoded;
+      accepted = {
+        key: datagramKey(view),
+        ttl: view.ttl,
+        event: { type: 'advert', advert: { priority: advert.priority, advertIntervalMs: advert.interval * 10, from: packet.source } },
+      };
+      runtime.lastAccepted = accepted;
     }
     runtime.counters.advertsReceived += 1;
-    const { advert } = verdict.decoded;
-    this.dispatch(runtime, { type: 'advert', advert: { priority: advert.priority, advertIntervalMs: advert.interval * 10, from: packet.source } }, this.arrivalTime(packet));
+    this.dispatch(runtime, accepted.event, this.arrivalTime(view.arrivedAtMs));
   }
 
   /**
@@ -643,10 +658,10 @@ export class Engine {
    * keepalived, whose C code reads it at once), not from when the event loop reached it. Only
    * with the real clock, and never more than 50 ms back (a wall-clock step must not matter).
    */
-  private arrivalTime(packet: ReceivedVrrp): number {
+  private arrivalTime(arrivedAtMs: number | undefined): number {
     const now = this.now();
-    if (packet.arrivedAtMs === undefined || !this.realClock) return now;
-    const arrived = packet.arrivedAtMs - performance.timeOrigin;
+    if (arrivedAtMs === undefined || !this.realClock) return now;
+    const arrived = arrivedAtMs - performance.timeOrigin;
     return Math.min(now, Math.max(now - 50, arrived));
   }
 
@@ -670,23 +685,54 @@ export class Engine {
     this.schedule(runtime);
   }
 
+  /** When the engine must look at this instance next: its advert, or just before its down timer. */
+  private wakeAt(runtime: Runtime): number | undefined {
+    if (runtime.closed) return undefined;
+    const { machine } = runtime;
+    if (machine.state === 'master') return machine.advertAt;
+    if (machine.state === 'backup' && machine.masterDownAt !== undefined) return machine.masterDownAt - EARLY_MS;
+    return undefined;
+  }
+
+  /** After a step: the engine's one timer must come no later than this instance's deadline. */
   private schedule(runtime: Runtime): void {
-    this.clearTimer(runtime);
-    if (this.stopping || runtime.closed) return;
-    const deadline = nextDeadline(runtime.machine);
-    if (deadline === undefined) return;
-    if (runtime.machine.state !== 'backup') {
-      runtime.timer = setTimeout(() => this.dispatch(runtime, { type: 'tick' }), Math.max(0, deadline - this.now()));
-      return;
+    if (this.stopping || this.waking) return;
+    const at = this.wakeAt(runtime);
+    if (at !== undefined) this.wakeup.atOrBefore(at);
+  }
+
+  /**
+   * The engine's timer: masters due (or due within their gather time) send their adverts,
+   * backups whose down timer ran out take over. A backup's down timer decides how fast a
+   * failover is, and Node timers fire a millisecond or two late, so the wake-up comes
+   * EARLY_MS before it and the rest is waited out turn by turn (setImmediate): a few idle
+   * turns, paid only when a master has really gone quiet (adverts push the deadline on).
+   */
+  private onWake(): void {
+    if (this.stopping) return;
+    this.waking = true;
+    let next = Infinity;
+    try {
+      const now = this.now();
+      for (const runtime of this.runtimes.values()) {
+        if (runtime.closed) continue;
+        const { machine } = runtime;
+        if (machine.state === 'master' && machine.advertAt !== undefined) {
+          const gather = advertGatherMs(machine);
+          if (machine.advertAt - gather <= now) this.dispatch(runtime, { type: 'tick', advertEarlyMs: gather }, now);
+        } else if (machine.state === 'backup' && machine.masterDownAt !== undefined) {
+          if (machine.masterDownAt <= now) this.dispatch(runtime, { type: 'tick' }, now);
+        }
+      }
+      for (const runtime of this.runtimes.values()) {
+        const at = this.wakeAt(runtime);
+        if (at !== undefined && at < next) next = at;
+      }
+    } finally {
+      this.waking = false;
     }
-    // A backup's down timer decides how fast a failover is. Node timers fire a millisecond or
-    // two late, so this one is set early and the rest waited out turn by turn (setImmediate):
-    // a few idle turns, paid only when the master has really gone quiet (adverts reset it).
-    const fire = (): void => {
-      if (this.now() >= deadline) this.dispatch(runtime, { type: 'tick' });
-      else runtime.immediate = setImmediate(fire);
-    };
-    runtime.timer = setTimeout(fire, Math.max(0, deadline - this.now() - EARLY_MS));
+    // A backup within EARLY_MS of its deadline gives a time already past: the next turn.
+    if (!this.stopping && next !== Infinity) this.wakeup.atOrBefore(next);
   }
 
   private sendAdvert(runtime: Runtime, priority: number): void {

@@ -80,8 +80,13 @@ export interface ReceivedAdvert {
 export type MachineEvent =
   | { type: 'startup' }
   | { type: 'advert'; advert: ReceivedAdvert }
-  /** The clock moved: fire whatever deadline has passed. */
-  | { type: 'tick' }
+  /**
+   * The clock moved: fire whatever deadline has passed. With advertEarlyMs, a master whose
+   * next advert is due within that many ms sends it now and counts its schedule from now:
+   * masters due close together then stay together, and one wake-up serves them all (an
+   * advert a few ms early is harmless; a late one is what shortens a backup's patience).
+   */
+  | { type: 'tick'; advertEarlyMs?: number }
   /** Tracking moved the effective priority (already clamped by effectivePriority()). */
   | { type: 'priority'; priority: number }
   /** A tracked object failed (`failed: true`) or recovered. */
@@ -145,7 +150,9 @@ export function compareAddresses(a: string, b: string): number {
 }
 
 export function step(machine: Machine, event: MachineEvent, now: number): StepResult {
-  const next: Machine = { ...machine, faults: [...machine.faults] };
+  // faults is replaced, never changed in place, so the copy shares it (a backup steps ten
+  // times a second per instance on adverts alone).
+  const next: Machine = { ...machine };
   const actions: MachineAction[] = [];
 
   const transition = (to: VrrpState, reason: string): void => {
@@ -193,12 +200,17 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
     }
 
     case 'tick': {
-      if (next.state === 'master' && next.advertAt !== undefined && now >= next.advertAt) {
+      const early = Math.max(0, event.advertEarlyMs ?? 0);
+      if (next.state === 'master' && next.advertAt !== undefined && now >= next.advertAt - early) {
         actions.push({ type: 'send-advert', priority: next.priority });
-        // Keep the schedule steady even when a tick comes late.
         const interval = next.config.advertIntervalMs;
-        const missed = Math.floor((now - next.advertAt) / interval);
-        next.advertAt += (missed + 1) * interval;
+        if (now < next.advertAt) {
+          next.advertAt = now + interval;
+        } else {
+          // Keep the schedule steady even when a tick comes late.
+          const missed = Math.floor((now - next.advertAt) / interval);
+          next.advertAt += (missed + 1) * interval;
+        }
       } else if (next.state === 'backup' && next.masterDownAt !== undefined && now >= next.masterDownAt) {
         if (next.config.inSyncGroup) {
           // Wait for the group; ask again after another interval if it does not come.
@@ -262,7 +274,7 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
 
     case 'fault': {
       const had = next.faults.includes(event.name);
-      if (event.failed && !had) next.faults.push(event.name);
+      if (event.failed && !had) next.faults = [...next.faults, event.name];
       if (!event.failed && had) next.faults = next.faults.filter((name) => name !== event.name);
       if (next.state === 'init') break;
       if (next.faults.length > 0 && next.state !== 'fault') enterFault(`${event.name} failed`);

@@ -2,21 +2,13 @@
 // sending adverts with TTL / hop limit 255 and precedence 0xc0 (as keepalived does), and
 // receiving them with what validation needs: the IP source and destination and the TTL or
 // hop limit. Multicast (224.0.0.18 / ff02::12) and unicast peers use the same socket.
-import { Socket } from '../native/socket.js';
+import { ReceiveArea, Socket } from '../native/socket.js';
 import { constant } from '../native/addon.js';
-import { inetAddress, multicastMembership, parseSocketAddress } from '../native/sockaddr.js';
-import {
-  controlSpace,
-  decodeControlMessages,
-  decodeIn6Pktinfo,
-  decodeInPktinfo,
-  decodeInt,
-  decodeTimespec,
-  encodeControlMessages,
-  encodeIn6Pktinfo,
-  encodeInPktinfo,
-} from '../native/cmsg.js';
-import { decodeIpPacket } from './ip-packet.js';
+import { AF_INET6, inetAddress, multicastMembership } from '../native/sockaddr.js';
+import { controlSpace, encodeControlMessages, encodeIn6Pktinfo, encodeInPktinfo } from '../native/cmsg.js';
+import { readS32Host, readU16Host, readU32Host } from '../native/bytes.js';
+import { ipv6ToBytes } from '../native/ip.js';
+import { ipv4Text, ipv6Text } from './address-text.js';
 import { IPPROTO_VRRP, VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
 
 export interface TransportOptions {
@@ -42,11 +34,103 @@ export interface ReceivedVrrp {
   arrivedAtMs?: number;
 }
 
-const PRECEDENCE_NETWORK_CONTROL = 0xc0;
+/**
+ * A received advert where it lies in the receive area, with no copy and no text: valid only
+ * during the callback that gets it (the next datagram reuses the object and the memory).
+ * toReceived() makes a lasting copy; sameDatagram() compares one with a kept key.
+ */
+export interface AdvertView {
+  /** Holds the VRRP message at [start, end). */
+  bytes: Buffer;
+  start: number;
+  end: number;
+  family: 4 | 6;
+  /** Holds the IP source and destination (4 or 16 bytes each) at the two offsets. */
+  addressBytes: Buffer;
+  sourceOffset: number;
+  destinationOffset: number;
+  /** TTL (IPv4) or hop limit (IPv6); undefined when the kernel did not say. */
+  ttl: number | undefined;
+  /** Kernel receive time (SO_TIMESTAMPNS), ms since the epoch; undefined if not given. */
+  arrivedAtMs: number | undefined;
+}
 
-function timespecMs(data: Buffer): number | undefined {
-  const nanoseconds = decodeTimespec(data);
-  return nanoseconds === undefined ? undefined : Number(nanoseconds / 1000n) / 1000;
+/** A lasting copy of a view, with the addresses as text. */
+export function toReceived(view: AdvertView): ReceivedVrrp {
+  const v6 = view.family === 6;
+  return {
+    message: Buffer.from(view.bytes.subarray(view.start, view.end)),
+    source: v6 ? ipv6Text(view.addressBytes, view.sourceOffset) : ipv4Text(view.addressBytes, view.sourceOffset),
+    destination: v6 ? ipv6Text(view.addressBytes, view.destinationOffset) : ipv4Text(view.addressBytes, view.destinationOffset),
+    ttl: view.ttl,
+    family: view.family,
+    ...(view.arrivedAtMs !== undefined ? { arrivedAtMs: view.arrivedAtMs } : {}),
+  };
+}
+
+/**
+ * The bytes that make a datagram what it is for acceptance: source, destination and message
+ * (the TTL is kept beside it). A steady master repeats them ten times a second.
+ */
+export function datagramKey(view: AdvertView): Buffer {
+  const size = view.family === 6 ? 16 : 4;
+  const key = Buffer.allocUnsafe(2 * size + view.end - view.start);
+  view.addressBytes.copy(key, 0, view.sourceOffset, view.sourceOffset + size);
+  view.addressBytes.copy(key, size, view.destinationOffset, view.destinationOffset + size);
+  view.bytes.copy(key, 2 * size, view.start, view.end);
+  return key;
+}
+
+/** Whether a view holds exactly the datagram a key was made from (no allocation). */
+export function sameDatagram(view: AdvertView, key: Buffer): boolean {
+  const size = view.family === 6 ? 16 : 4;
+  const length = view.end - view.start;
+  if (key.length !== 2 * size + length) return false;
+  const { bytes, addressBytes, sourceOffset, destinationOffset, start } = view;
+  // The message first: a changed advert differs there, and it is where most bytes are.
+  for (let i = 0; i < length; i++) if (bytes[start + i] !== key[2 * size + i]) return false;
+  for (let i = 0; i < size; i++) {
+    if (addressBytes[sourceOffset + i] !== key[i] || addressBytes[destinationOffset + i] !== key[size + i]) return false;
+  }
+  return true;
+}
+
+const PRECEDENCE_NETWORK_CONTROL = 0xc0;
+/** Datagrams read per system call, and the room each gets. */
+const BATCH = 32;
+const DATAGRAM_ROOM = 2048;
+/** sockaddr_in6 (28 bytes), rounded up. */
+const NAME_ROOM = 32;
+/** in6_pktinfo, a timespec and an int, with room to spare for anything else the kernel adds. */
+const CONTROL_ROOM = controlSpace(20) + controlSpace(16) + controlSpace(4) + 64;
+const CMSG_HEADER = 16;
+const GROUP_IPV6_BYTES = ipv6ToBytes(VRRP_GROUP_IPV6);
+
+/** The constants the receive path compares against, read from the addon once. */
+interface ReceiveConstants {
+  solSocket: number;
+  timestampNs: number;
+  ipv6Level: number;
+  ipv6HopLimit: number;
+  ipv6PacketInfo: number;
+}
+let receiveConstants: ReceiveConstants | undefined;
+function constants(): ReceiveConstants {
+  receiveConstants ??= {
+    solSocket: constant('SOL_SOCKET'),
+    timestampNs: constant('SO_TIMESTAMPNS'),
+    ipv6Level: constant('IPPROTO_IPV6'),
+    ipv6HopLimit: constant('IPV6_HOPLIMIT'),
+    ipv6PacketInfo: constant('IPV6_PKTINFO'),
+  };
+  return receiveConstants;
+}
+
+/** struct timespec at offset as ms since the epoch (64-bit fields read as two halves). */
+function timespecMsAt(bytes: Buffer, offset: number): number {
+  const seconds = readS32Host(bytes, offset + 4) * 0x1_0000_0000 + readU32Host(bytes, offset);
+  const nanoseconds = readU32Host(bytes, offset + 8);
+  return seconds * 1000 + nanoseconds / 1e6;
 }
 
 export class VrrpTransport {
@@ -132,22 +216,33 @@ export class VrrpTransport {
     this.socket.send(message, address, control);
   }
 
-  /** Calls onPacket for every datagram that arrives, until close(). */
+  /** Calls onPacket for every datagram that arrives (a lasting copy each), until close(). */
   listen(onPacket: (packet: ReceivedVrrp) => void): void {
+    this.listenViews((view) => onPacket(toReceived(view)));
+  }
+
+  /**
+   * Calls onView for every datagram that arrives, until close(), with a view into memory the
+   * next datagram reuses: whole bursts are read with one system call and nothing is allocated
+   * per datagram.
+   */
+  listenViews(onView: (view: AdvertView) => void): void {
+    const area = new ReceiveArea(BATCH, DATAGRAM_ROOM, NAME_ROOM, CONTROL_ROOM);
+    const view: AdvertView = { bytes: area.data, start: 0, end: 0, family: this.options.family, addressBytes: area.data, sourceOffset: 0, destinationOffset: 0, ttl: undefined, arrivedAtMs: undefined };
+    // IPv6 addresses come from the socket address and the packet info: gathered here.
+    const addresses = Buffer.alloc(32);
     const v6 = this.options.family === 6;
-    const controlLength = controlSpace(20) + controlSpace(16) + controlSpace(4) + 64;
-    const maxMessages = 32;
     this.socket.listen((error) => {
       if (error) return;
       for (;;) {
-        const batch = this.socket.receiveNow({ bufferLength: 2048, controlLength, maxMessages });
-        for (const datagram of batch) {
-          const packet = v6 ? this.fromIpv6(datagram.data, datagram.name, datagram.control) : this.fromIpv4(datagram.data, datagram.control);
-          if (packet) onPacket(packet);
+        const count = this.receive(area);
+        for (let i = 0; i < count; i++) {
+          const ok = v6 ? this.viewIpv6(area, i, view, addresses) : this.viewIpv4(area, i, view);
+          if (ok) onView(view);
         }
         // A short batch emptied the queue: no second system call to learn that (the poll
         // fires again when more arrives).
-        if (batch.length < maxMessages) break;
+        if (count < BATCH) break;
       }
     });
   }
@@ -156,47 +251,96 @@ export class VrrpTransport {
     this.socket.close();
   }
 
-  private fromIpv4(data: Buffer, control: Buffer): ReceivedVrrp | undefined {
-    // Raw IPv4 sockets deliver the IP header: the TTL and addresses come from it.
-    const ip = decodeIpPacket(data).ip;
-    if (!ip || ip.family !== 'ipv4') return undefined;
-    const headerLength = ((data[0] ?? 0) & 0x0f) * 4;
-    let destination = ip.destination;
-    let arrivedAtMs: number | undefined;
-    for (const message of decodeControlMessages(control)) {
-      if (message.level === constant('IPPROTO_IP') && message.type === constant('IP_PKTINFO')) destination = decodeInPktinfo(message.data)?.destination ?? destination;
-      else if (message.level === constant('SOL_SOCKET') && message.type === constant('SO_TIMESTAMPNS')) arrivedAtMs = timespecMs(message.data);
-    }
-    return {
-      message: data.subarray(headerLength, Math.min(data.length, ip.totalLength || data.length)),
-      source: ip.source,
-      destination,
-      ttl: ip.ttl,
-      family: 4,
-      ...(arrivedAtMs !== undefined ? { arrivedAtMs } : {}),
-    };
+  /** One batch into the area: recvmmsg, or with an older addon recvmsg copied into the slots. */
+  private receive(area: ReceiveArea): number {
+    const count = this.socket.receiveMessages(area);
+    if (count !== undefined) return count;
+    const batch = this.socket.receiveNow({ bufferLength: area.slotSize, controlLength: area.controlSlot, maxMessages: area.slots });
+    batch.forEach((datagram, i) => {
+      datagram.data.copy(area.data, area.offset(i), 0, area.slotSize);
+      if (area.names) datagram.name.copy(area.names, i * area.nameSlot, 0, area.nameSlot);
+      if (area.control) datagram.control.copy(area.control, i * area.controlSlot, 0, area.controlSlot);
+      area.meta[4 * i] = datagram.length;
+      area.meta[4 * i + 1] = datagram.flags;
+      area.meta[4 * i + 2] = Math.min(datagram.name.length, area.nameSlot);
+      area.meta[4 * i + 3] = Math.min(datagram.control.length, area.controlSlot);
+    });
+    return batch.length;
   }
 
-  private fromIpv6(data: Buffer, name: Buffer, control: Buffer): ReceivedVrrp | undefined {
-    const from = parseSocketAddress(name);
-    if (from.family !== 'inet6') return undefined;
-    let ttl: number | undefined;
-    let destination = VRRP_GROUP_IPV6;
-    let arrivedAtMs: number | undefined;
-    for (const message of decodeControlMessages(control)) {
-      if (message.level === constant('SOL_SOCKET')) {
-        if (message.type === constant('SO_TIMESTAMPNS')) arrivedAtMs = timespecMs(message.data);
-      } else if (message.type === constant('IPV6_HOPLIMIT')) ttl = decodeInt(message.data);
-      else if (message.type === constant('IPV6_PKTINFO')) destination = decodeIn6Pktinfo(message.data)?.destination ?? destination;
+  /** Walks datagram i's control messages: the arrival time, and for IPv6 hop limit and destination. */
+  private readControl(area: ReceiveArea, i: number, view: AdvertView, addresses: Buffer | undefined): void {
+    const control = area.control;
+    view.arrivedAtMs = undefined;
+    if (!control) return;
+    const c = constants();
+    let offset = i * area.controlSlot;
+    const end = offset + Math.min(area.controlLength(i), area.controlSlot);
+    while (offset + CMSG_HEADER <= end) {
+      // cmsg_len is a size_t: a length that does not fit 32 bits is malformed anyway.
+      const length = readU32Host(control, offset);
+      if (length < CMSG_HEADER || offset + length > end) break;
+      const level = readS32Host(control, offset + 8);
+      const type = readS32Host(control, offset + 12);
+      const data = offset + CMSG_HEADER;
+      const dataLength = length - CMSG_HEADER;
+      if (level === c.solSocket) {
+        if (type === c.timestampNs && dataLength >= 16) view.arrivedAtMs = timespecMsAt(control, data);
+      } else if (addresses && level === c.ipv6Level) {
+        if (type === c.ipv6HopLimit && dataLength >= 1) view.ttl = dataLength >= 4 ? readS32Host(control, data) : (control[data] as number);
+        else if (type === c.ipv6PacketInfo && dataLength >= 20) for (let b = 0; b < 16; b++) addresses[16 + b] = control[data + b] as number;
+      }
+      offset += (length + 7) & ~7;
     }
-    return { message: data, source: from.address, destination, ttl, family: 6, ...(arrivedAtMs !== undefined ? { arrivedAtMs } : {}) };
+  }
+
+  private viewIpv4(area: ReceiveArea, i: number, view: AdvertView): boolean {
+    // Raw IPv4 sockets deliver the IP header: the TTL and addresses come from it (the packet
+    // info's header destination is the same address).
+    const data = area.data;
+    const offset = area.offset(i);
+    const length = Math.min(area.length(i), area.slotSize);
+    if (length < 20 || (data[offset] as number) >> 4 !== 4) return false;
+    const headerLength = ((data[offset] as number) & 0x0f) * 4;
+    const totalLength = data.readUInt16BE(offset + 2);
+    const end = offset + Math.min(length, totalLength || length);
+    view.start = Math.min(offset + headerLength, end);
+    view.end = end;
+    view.addressBytes = data;
+    view.sourceOffset = offset + 12;
+    view.destinationOffset = offset + 16;
+    view.ttl = data[offset + 8] as number;
+    this.readControl(area, i, view, undefined);
+    return true;
+  }
+
+  private viewIpv6(area: ReceiveArea, i: number, view: AdvertView, addresses: Buffer): boolean {
+    const names = area.names;
+    const nameOffset = i * area.nameSlot;
+    if (!names || area.nameLength(i) < 24 || readU16Host(names, nameOffset) !== AF_INET6) return false;
+    for (let b = 0; b < 16; b++) {
+      addresses[b] = names[nameOffset + 8 + b] as number;
+      addresses[16 + b] = GROUP_IPV6_BYTES[b] as number;
+    }
+    view.ttl = undefined;
+    this.readControl(area, i, view, addresses);
+    const offset = area.offset(i);
+    view.start = offset;
+    view.end = offset + Math.min(area.length(i), area.slotSize);
+    view.addressBytes = addresses;
+    view.sourceOffset = 0;
+    view.destinationOffset = 16;
+    return true;
   }
 }
 
 /** What an instance holds of a shared socket: its own VRID's adverts, and a way to send. */
 export interface TransportAttachment {
-  /** Starts delivering the adverts of this VRID (and those nobody's VRID can be read from). */
-  listen(onPacket: (packet: ReceivedVrrp) => void): void;
+  /**
+   * Starts delivering the adverts of this VRID (and those nobody's VRID can be read from), as
+   * views valid during the call only.
+   */
+  listen(onPacket: (view: AdvertView) => void): void;
   send(message: Buffer, destination?: string): void;
   /** Adverts of VRIDs no instance on this socket has: counted once per socket, not per instance. */
   foreignVrid(): number;
@@ -205,7 +349,7 @@ export interface TransportAttachment {
 
 interface Shared {
   transport: VrrpTransport;
-  handlers: Map<number, Set<(packet: ReceivedVrrp) => void>>;
+  handlers: Map<number, Set<(view: AdvertView) => void>>;
   users: number;
   foreign: number;
 }
@@ -223,7 +367,7 @@ export class TransportPool {
     let entry = this.shared.get(key);
     if (!entry) {
       const created: Shared = { transport: VrrpTransport.open(options), handlers: new Map(), users: 0, foreign: 0 };
-      created.transport.listen((packet) => this.deliver(created, packet));
+      created.transport.listenViews((view) => this.deliver(created, view));
       this.shared.set(key, created);
       entry = created;
     } else if (options.multicast) {
@@ -231,7 +375,7 @@ export class TransportPool {
     }
     const shared = entry;
     shared.users += 1;
-    let handler: ((packet: ReceivedVrrp) => void) | undefined;
+    let handler: ((view: AdvertView) => void) | undefined;
     let closed = false;
     return {
       listen: (onPacket) => {
@@ -255,18 +399,18 @@ export class TransportPool {
     };
   }
 
-  private deliver(shared: Shared, packet: ReceivedVrrp): void {
+  private deliver(shared: Shared, view: AdvertView): void {
     // The VRID is the message's second byte; a message too short to hold one goes to every
     // instance, which counts it as malformed.
-    if (packet.message.length < 2) {
-      for (const set of shared.handlers.values()) for (const handler of set) handler(packet);
+    if (view.end - view.start < 2) {
+      for (const set of shared.handlers.values()) for (const handler of set) handler(view);
       return;
     }
-    const handlers = shared.handlers.get(packet.message[1] as number);
+    const handlers = shared.handlers.get(view.bytes[view.start + 1] as number);
     if (!handlers || handlers.size === 0) {
       shared.foreign += 1;
       return;
     }
-    for (const handler of handlers) handler(packet);
+    for (const handler of handlers) handler(view);
   }
 }

@@ -277,6 +277,29 @@ test('a late tick sends one advert and keeps the schedule', () => {
   assert.equal(late.machine.advertAt, 4000);
 });
 
+test('a tick with advertEarlyMs sends an advert due soon and counts the next from now', () => {
+  let machine = createMachine({ version: 3, priority: 255, advertIntervalMs: 100, preempt: true, preemptDelayMs: 0, localAddress: '10.0.0.1' });
+  machine = step(machine, { type: 'startup' }, 0).machine;
+  assert.equal(machine.advertAt, 100);
+  // Too early even with the allowance: nothing.
+  const tooEarly = step(machine, { type: 'tick', advertEarlyMs: 10 }, 85);
+  assert.deepEqual(tooEarly.actions, []);
+  assert.equal(tooEarly.machine.advertAt, 100);
+  // Within the allowance: sent now, the schedule restarts from now.
+  const early = step(machine, { type: 'tick', advertEarlyMs: 10 }, 93);
+  assert.deepEqual(early.actions, [{ type: 'send-advert', priority: 255 }]);
+  assert.equal(early.machine.advertAt, 193);
+  // On time or late: the steady schedule, as without the allowance.
+  const late = step(machine, { type: 'tick', advertEarlyMs: 10 }, 101);
+  assert.equal(late.machine.advertAt, 200);
+  // A backup's down timer never fires early, whatever the allowance.
+  let backup = createMachine({ version: 3, priority: 100, advertIntervalMs: 100, preempt: true, preemptDelayMs: 0, localAddress: '10.0.0.2' });
+  backup = step(backup, { type: 'startup' }, 0).machine;
+  const down = backup.masterDownAt ?? 0;
+  assert.equal(step(backup, { type: 'tick', advertEarlyMs: 10 }, down - 1).machine.state, 'backup');
+  assert.equal(step(backup, { type: 'tick', advertEarlyMs: 10 }, down).machine.state, 'master');
+});
+
 test('events before start-up or after shutdown change nothing visible', () => {
   let machine = createMachine({ version: 2, priority: 100, advertIntervalMs: 1000, preempt: true, preemptDelayMs: 0, localAddress: '10.0.0.1' });
   const before = step(machine, { type: 'advert', advert: { priority: 200, advertIntervalMs: 1000, from: '10.0.0.2' } }, 0);
