@@ -32,6 +32,7 @@ import { ScriptCheck } from './script-check.js';
 import { announcementPlan } from './announce-plan.js';
 import { insecureReason, resolveExecutable, scriptIdentity } from './script-user.js';
 import { Wakeup } from './wakeup.js';
+import { PREPARED_LIMIT, prepareTakeover, type PreparedTakeover } from './takeover.js';
 import { groupFaultsFor, groupMayTakeOver, groupState, isGroupFault, ownFaults, type MemberView } from './sync-group.js';
 
 export interface InstanceStatus {
@@ -80,6 +81,8 @@ interface Runtime {
   heldVips: AddressSpec[];
   /** The virtual_routes as last added. */
   heldRoutes: RouteSpec[];
+  /** The VIPs and routes of a takeover, encoded (see takeover.ts). */
+  takeover: PreparedTakeover;
   tracked: TrackedObject[];
   group: string | undefined;
   counters: InstanceStatus['counters'];
@@ -87,6 +90,8 @@ interface Runtime {
   closed: boolean;
   /** Address changes run one after another (a release never overtakes the take before it). */
   vipWork: Promise<void>;
+  /** Address changes queued or running: with none, the next one starts at once. */
+  vipPending: number;
 }
 
 interface AcceptedAdvert {
@@ -126,7 +131,9 @@ export class Engine {
   private readonly checks = new Map<string, ScriptCheck>();
   private readonly groupStates = new Map<string, VrrpState>();
   private readonly rtnl = NetlinkConnection.open(NETLINK_ROUTE);
-  private readonly transports = new TransportPool();
+  private readonly transports: TransportPool;
+  /** One announcer per interface (and MAC), shared by its instances, with how many use it. */
+  private readonly announcers = new Map<string, { announcer: Announcer; users: number }>();
   private readonly notifications: NotificationQueue;
   private stopping = false;
   private linkWatcher: LinkWatcher | undefined;
@@ -143,6 +150,8 @@ export class Engine {
   private readonly wakeup: Wakeup;
   /** Set while onWake() walks the instances: it arms the timer once at the end. */
   private waking = false;
+  /** The wall clock minus the engine's monotonic one (ms), as estimated (see arrivalTime()). */
+  private clockOffset = -Infinity;
 
   constructor(
     private config: KeepalivedConfig,
@@ -152,6 +161,13 @@ export class Engine {
     this.realClock = now === performanceNow;
     this.wallOffset = Date.now() - this.now();
     this.wakeup = new Wakeup(this.now, () => this.onWake());
+    // Lazy reading needs kernel arrival times on this clock: with any other clock (tests),
+    // adverts are read as they come.
+    this.transports = new TransportPool({
+      now: this.now,
+      eager: !this.realClock,
+      onOverflow: (ifname, dropped) => this.log.limited(`overflow:${ifname}`, 'warn', 'the kernel dropped adverts: the receive queue was full', { interface: ifname, dropped }),
+    });
     this.notifications = new NotificationQueue(spawnRunner(), (result, change) => {
       if (result.code !== 0) {
         this.log.log('warn', 'notify script failed', { instance: change.name, state: change.state, command: result.argv[0], code: result.code, error: result.error });
@@ -335,13 +351,7 @@ export class Engine {
       multicast: setup.peers.length === 0,
       vrid: setup.policy.vrid,
     });
-    let announcer: Announcer;
-    try {
-      announcer = new Announcer(setup.link.index, setup.link.address ?? '00:00:00:00:00:00');
-    } catch (error) {
-      transport.close();
-      throw error;
-    }
+    const announcer = this.announcerFor(setup);
     return {
       setup,
       machine: createMachine(setup.machine),
@@ -351,11 +361,13 @@ export class Engine {
       garpTimers: [],
       heldVips: [],
       heldRoutes: [],
+      takeover: prepareTakeover(setup.vips, setup.routes),
       tracked: [],
       group: undefined,
       counters: { advertsSent: 0, advertsReceived: 0, drops: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number> },
       closed: false,
       vipWork: Promise.resolve(),
+      vipPending: 0,
     };
   }
 
@@ -368,6 +380,12 @@ export class Engine {
   private async update(runtime: Runtime, setup: InstanceSetup): Promise<void> {
     const { machine } = runtime;
     runtime.setup = setup;
+    runtime.takeover = prepareTakeover(setup.vips, setup.routes);
+    try {
+      runtime.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === setup.link.index).map((vip) => vip.address));
+    } catch {
+      // Tried again (and logged) at the first announcement.
+    }
     runtime.adverts.clear();
     runtime.lastAccepted = undefined;
     runtime.machine = {
@@ -395,10 +413,18 @@ export class Engine {
     });
   }
 
-  /** Runs an address change after the ones already queued for this instance. */
+  /**
+   * Runs an address change after the ones already queued for this instance, or at once (in
+   * this turn of the event loop, up to its first wait) when none is: a takeover's VIPs then
+   * go out right after its first advert.
+   */
   private serially(runtime: Runtime, work: () => Promise<void>): Promise<void> {
-    const next = runtime.vipWork.then(work, work);
-    runtime.vipWork = next.catch(() => undefined);
+    const next = runtime.vipPending === 0 ? work() : runtime.vipWork.then(work, work);
+    runtime.vipPending += 1;
+    runtime.vipWork = next.then(
+      () => void (runtime.vipPending -= 1),
+      () => void (runtime.vipPending -= 1),
+    );
     return next;
   }
 
@@ -417,7 +443,36 @@ export class Engine {
 
   private closeSockets(runtime: Runtime): void {
     runtime.transport.close();
-    runtime.announcer.close();
+    const key = `${runtime.announcer.ifindex}/${runtime.announcer.mac}`;
+    const shared = this.announcers.get(key);
+    if (shared && shared.announcer === runtime.announcer && --shared.users === 0) {
+      shared.announcer.close();
+      this.announcers.delete(key);
+    }
+  }
+
+  /**
+   * The interface's announcer, with its sockets opened and this instance's frames built now,
+   * so that a takeover's first gratuitous ARP leaves straight after its VIP is added. One per
+   * interface: a packet socket per instance would cost a hundred sockets, and closing each
+   * waits for an RCU grace period.
+   */
+  private announcerFor(setup: InstanceSetup): Announcer {
+    const mac = setup.link.address ?? '00:00:00:00:00:00';
+    const key = `${setup.link.index}/${mac}`;
+    let shared = this.announcers.get(key);
+    if (!shared) {
+      shared = { announcer: new Announcer(setup.link.index, mac), users: 0 };
+      this.announcers.set(key, shared);
+    }
+    shared.users += 1;
+    try {
+      shared.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === setup.link.index).map((vip) => vip.address));
+    } catch (error) {
+      // Tried again (and logged) at the first announcement.
+      this.log.limited(`${setup.instance.name}:garp-prepare`, 'warn', 'cannot open the announcement sockets yet', { instance: setup.instance.name, error: String(error) });
+    }
+    return shared.announcer;
   }
 
   // ---- tracking --------------------------------------------------------------------------
@@ -649,36 +704,50 @@ export class Engine {
       runtime.lastAccepted = accepted;
     }
     runtime.counters.advertsReceived += 1;
-    this.dispatch(runtime, accepted.event, this.arrivalTime(view.arrivedAtMs));
+    this.dispatch(runtime, accepted.event, this.arrivalTime(view));
   }
 
   /**
    * When an advert arrived, on the engine's clock: the kernel's receive time moved from the wall
    * clock to the monotonic one, so a backup's down timer runs from the advert's arrival (as in
-   * keepalived, whose C code reads it at once), not from when the event loop reached it. Only
-   * with the real clock, and never more than 50 ms back (a wall-clock step must not matter).
+   * keepalived, whose C code reads it at once), not from when the engine read it (adverts may
+   * wait in the kernel until a deadline needs them, see TransportPool). Only with the real
+   * clock. The offset between the clocks starts as the process measured it at start-up
+   * (performance.timeOrigin, to the microsecond) and is kept within what Date.now() allows
+   * (whole ms, so the true offset is at most 1 ms above its reading): a wall clock that NTP
+   * slews moves it, one that steps restarts it. An arrival is never placed before the
+   * socket's previous read (it would have been read then) nor after now.
    */
-  private arrivalTime(arrivedAtMs: number | undefined): number {
+  private arrivalTime(view: AdvertView): number {
     const now = this.now();
-    if (arrivedAtMs === undefined || !this.realClock) return now;
-    const arrived = arrivedAtMs - performance.timeOrigin;
-    return Math.min(now, Math.max(now - 50, arrived));
+    if (view.arrivedAtMs === undefined || !this.realClock) return now;
+    const sample = Date.now() - now;
+    if (this.clockOffset === -Infinity || Math.abs(this.clockOffset - sample) > 50) this.clockOffset = Math.abs(performance.timeOrigin - sample) <= 1 ? performance.timeOrigin : sample + 0.5;
+    else if (this.clockOffset < sample) this.clockOffset = sample;
+    else if (this.clockOffset > sample + 1) this.clockOffset = sample + 1;
+    const arrived = view.arrivedAtMs - this.clockOffset;
+    const earliest = view.receivedAfter !== undefined ? view.receivedAfter - 1 : now - 50;
+    return Math.min(now, Math.max(earliest, arrived));
   }
 
   private dispatch(runtime: Runtime, event: MachineEvent, at = this.now()): void {
     const { machine, actions } = step(runtime.machine, event, at);
+    const wasMaster = runtime.machine.state === 'master';
     runtime.machine = machine;
+    // A master must hear a better master at once; a backup's adverts may wait (TransportPool).
+    if ((machine.state === 'master') !== wasMaster && !runtime.closed) runtime.transport.setUrgent(machine.state === 'master');
     for (const action of actions) {
       if (action.type === 'send-advert') this.sendAdvert(runtime, action.priority);
       else if (action.type === 'want-master') this.onWantMaster(runtime);
       else {
         const { transition } = action;
+        // The addresses first (their netlink request leaves in this call), the log line after.
+        void this.applyTransition(runtime, transition.to);
         this.log.log('info', `${runtime.setup.instance.name}: ${transition.from.toUpperCase()} -> ${transition.to.toUpperCase()}`, {
           instance: runtime.setup.instance.name,
           reason: transition.reason,
           priority: machine.priority,
         });
-        void this.applyTransition(runtime, transition.to);
         this.onGroupTransition(runtime, transition.from, transition.to);
       }
     }
@@ -697,8 +766,8 @@ export class Engine {
   /** After a step: the engine's one timer must come no later than this instance's deadline. */
   private schedule(runtime: Runtime): void {
     if (this.stopping || this.waking) return;
-    const at = this.wakeAt(runtime);
-    if (at !== undefined) this.wakeup.atOrBefore(at);
+    // No later than the sockets must be read either (an engine of FAULT instances reads too).
+    this.wakeup.atOrBefore(Math.min(this.wakeAt(runtime) ?? Infinity, this.transports.readBy()));
   }
 
   /**
@@ -713,6 +782,8 @@ export class Engine {
     this.waking = true;
     let next = Infinity;
     try {
+      // What waited in the kernel first: a backup whose master spoke in time stays backup.
+      this.transports.drain();
       const now = this.now();
       for (const runtime of this.runtimes.values()) {
         if (runtime.closed) continue;
@@ -728,6 +799,7 @@ export class Engine {
         const at = this.wakeAt(runtime);
         if (at !== undefined && at < next) next = at;
       }
+      next = Math.min(next, this.transports.readBy());
     } finally {
       this.waking = false;
     }
@@ -791,6 +863,20 @@ export class Engine {
     if (runtime.machine.state !== 'master') return;
     const vips = runtime.setup.vips;
     runtime.heldVips = [...vips];
+    const { messages, what } = runtime.takeover;
+    if (messages.length > 0 && messages.length <= PREPARED_LIMIT) {
+      // Every VIP and route in one datagram; the kernel answers each refusal (and the last).
+      runtime.heldRoutes = [...runtime.setup.routes];
+      try {
+        const outcome = await this.rtnl.sendPrepared(messages, { chunkSize: what.length, chunkBytes: PREPARED_LIMIT });
+        for (const { index, error } of outcome.refusals) {
+          if (error.code !== 'EEXIST') this.log.log('error', `${what[index] ?? 'address'} change failed`, { error: error.message });
+        }
+      } catch (error) {
+        this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+      return;
+    }
     for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
     // Routes after the addresses: a route may use a VIP as its source.
     runtime.heldRoutes = [...runtime.setup.routes];

@@ -9,6 +9,7 @@ import { controlSpace, encodeControlMessages, encodeIn6Pktinfo, encodeInPktinfo 
 import { readS32Host, readU16Host, readU32Host } from '../native/bytes.js';
 import { ipv6ToBytes } from '../native/ip.js';
 import { ipv4Text, ipv6Text } from './address-text.js';
+import { encodeProgram, BPF_ABS, BPF_B, BPF_IND, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_LDX, BPF_MSH, BPF_RET, type Instruction } from '../capture/bpf.js';
 import { IPPROTO_VRRP, VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
 
 export interface TransportOptions {
@@ -19,6 +20,8 @@ export interface TransportOptions {
   source?: string;
   /** Join the VRRP multicast group (false for unicast-only instances). */
   multicast: boolean;
+  /** Receive buffer to ask for, bytes (SO_RCVBUFFORCE as root, else SO_RCVBUF); the kernel's default if absent. */
+  receiveBuffer?: number;
 }
 
 export interface ReceivedVrrp {
@@ -53,6 +56,12 @@ export interface AdvertView {
   ttl: number | undefined;
   /** Kernel receive time (SO_TIMESTAMPNS), ms since the epoch; undefined if not given. */
   arrivedAtMs: number | undefined;
+  /**
+   * When the socket was last read before this datagram's read, on the pool's clock: the
+   * datagram cannot have arrived much earlier (it would have been read then). undefined
+   * outside a TransportPool.
+   */
+  receivedAfter: number | undefined;
 }
 
 /** A lasting copy of a view, with the addresses as text. */
@@ -66,6 +75,16 @@ export function toReceived(view: AdvertView): ReceivedVrrp {
     family: view.family,
     ...(view.arrivedAtMs !== undefined ? { arrivedAtMs: view.arrivedAtMs } : {}),
   };
+}
+
+/** A view of its own memory, for a datagram that must outlive the receive area's next use. */
+function copyView(view: AdvertView): AdvertView {
+  const bytes = Buffer.from(view.bytes.subarray(view.start, view.end));
+  const size = view.family === 6 ? 16 : 4;
+  const addressBytes = Buffer.alloc(2 * size);
+  view.addressBytes.copy(addressBytes, 0, view.sourceOffset, view.sourceOffset + size);
+  view.addressBytes.copy(addressBytes, size, view.destinationOffset, view.destinationOffset + size);
+  return { ...view, bytes, start: 0, end: bytes.length, addressBytes, sourceOffset: 0, destinationOffset: size };
 }
 
 /**
@@ -110,6 +129,8 @@ const GROUP_IPV6_BYTES = ipv6ToBytes(VRRP_GROUP_IPV6);
 interface ReceiveConstants {
   solSocket: number;
   timestampNs: number;
+  /** SO_RXQ_OVFL, or -1 with an addon built before it was exported. */
+  queueOverflow: number;
   ipv6Level: number;
   ipv6HopLimit: number;
   ipv6PacketInfo: number;
@@ -119,11 +140,20 @@ function constants(): ReceiveConstants {
   receiveConstants ??= {
     solSocket: constant('SOL_SOCKET'),
     timestampNs: constant('SO_TIMESTAMPNS'),
+    queueOverflow: optionalConstant('SO_RXQ_OVFL'),
     ipv6Level: constant('IPPROTO_IPV6'),
     ipv6HopLimit: constant('IPV6_HOPLIMIT'),
     ipv6PacketInfo: constant('IPV6_PKTINFO'),
   };
   return receiveConstants;
+}
+
+function optionalConstant(name: string): number {
+  try {
+    return constant(name);
+  } catch {
+    return -1;
+  }
 }
 
 /** struct timespec at offset as ms since the epoch (64-bit fields read as two halves). */
@@ -139,6 +169,10 @@ export class VrrpTransport {
   /** Socket addresses per destination, built once (a master sends ten adverts a second). */
   private readonly destinations = new Map<string, Buffer>();
   private joined: boolean;
+  /** The receive area and the view handed out, made on first read. */
+  private receiving: { area: ReceiveArea; view: AdvertView; addresses: Buffer } | undefined;
+  /** Datagrams the kernel dropped because the receive queue was full (SO_RXQ_OVFL), as last told. */
+  dropped = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -156,6 +190,15 @@ export class VrrpTransport {
       // Arrival times let the engine count a backup's down timer from when the advert came in,
       // not from when JavaScript got round to it.
       socket.setOption(c('SOL_SOCKET'), c('SO_TIMESTAMPNS'), 1);
+      if (options.receiveBuffer !== undefined) {
+        try {
+          socket.setOption(c('SOL_SOCKET'), c('SO_RCVBUFFORCE'), options.receiveBuffer);
+        } catch {
+          socket.setOption(c('SOL_SOCKET'), c('SO_RCVBUF'), options.receiveBuffer);
+        }
+      }
+      // The kernel then says how many datagrams it dropped for want of room (older addons lack it).
+      if (constants().queueOverflow >= 0) socket.setOption(c('SOL_SOCKET'), constants().queueOverflow, 1);
       if (v6) {
         const level = c('IPPROTO_IPV6');
         socket.setOption(level, c('IPV6_MULTICAST_HOPS'), VRRP_TTL);
@@ -227,24 +270,53 @@ export class VrrpTransport {
    * per datagram.
    */
   listenViews(onView: (view: AdvertView) => void): void {
-    const area = new ReceiveArea(BATCH, DATAGRAM_ROOM, NAME_ROOM, CONTROL_ROOM);
-    const view: AdvertView = { bytes: area.data, start: 0, end: 0, family: this.options.family, addressBytes: area.data, sourceOffset: 0, destinationOffset: 0, ttl: undefined, arrivedAtMs: undefined };
-    // IPv6 addresses come from the socket address and the packet info: gathered here.
-    const addresses = Buffer.alloc(32);
-    const v6 = this.options.family === 6;
     this.socket.listen((error) => {
-      if (error) return;
-      for (;;) {
-        const count = this.receive(area);
-        for (let i = 0; i < count; i++) {
-          const ok = v6 ? this.viewIpv6(area, i, view, addresses) : this.viewIpv4(area, i, view);
-          if (ok) onView(view);
-        }
-        // A short batch emptied the queue: no second system call to learn that (the poll
-        // fires again when more arrives).
-        if (count < BATCH) break;
-      }
+      if (!error) this.drain(onView);
     });
+  }
+
+  /** Calls onReadable whenever something waits to be read (the caller reads it with drain()). */
+  onReadable(onReadable: () => void): void {
+    this.socket.listen((error) => {
+      if (!error) onReadable();
+    });
+  }
+
+  /**
+   * Reads every datagram waiting now, each handed to onView as a view valid during the call;
+   * returns how many were read. `receivedAfter` is put in each view as it is.
+   */
+  drain(onView: (view: AdvertView) => void, receivedAfter?: number): number {
+    this.receiving ??= this.makeReceiving();
+    const { area, view, addresses } = this.receiving;
+    const v6 = this.options.family === 6;
+    view.receivedAfter = receivedAfter;
+    let total = 0;
+    for (;;) {
+      const count = this.receive(area);
+      total += count;
+      for (let i = 0; i < count; i++) {
+        const ok = v6 ? this.viewIpv6(area, i, view, addresses) : this.viewIpv4(area, i, view);
+        if (ok) onView(view);
+      }
+      // A short batch emptied the queue: no second system call to learn that.
+      if (count < BATCH) return total;
+    }
+  }
+
+  /** Attaches a classic BPF program: only datagrams it accepts are queued to this socket. */
+  setFilter(program: Buffer): void {
+    this.socket.attachFilter(program);
+  }
+
+  private makeReceiving(): { area: ReceiveArea; view: AdvertView; addresses: Buffer } {
+    const area = new ReceiveArea(BATCH, DATAGRAM_ROOM, NAME_ROOM, CONTROL_ROOM);
+    return {
+      area,
+      view: { bytes: area.data, start: 0, end: 0, family: this.options.family, addressBytes: area.data, sourceOffset: 0, destinationOffset: 0, ttl: undefined, arrivedAtMs: undefined, receivedAfter: undefined },
+      // IPv6 addresses come from the socket address and the packet info: gathered here.
+      addresses: Buffer.alloc(32),
+    };
   }
 
   close(): void {
@@ -286,6 +358,7 @@ export class VrrpTransport {
       const dataLength = length - CMSG_HEADER;
       if (level === c.solSocket) {
         if (type === c.timestampNs && dataLength >= 16) view.arrivedAtMs = timespecMsAt(control, data);
+        else if (type === c.queueOverflow && dataLength >= 4) this.dropped = readU32Host(control, data);
       } else if (addresses && level === c.ipv6Level) {
         if (type === c.ipv6HopLimit && dataLength >= 1) view.ttl = dataLength >= 4 ? readS32Host(control, data) : (control[data] as number);
         else if (type === c.ipv6PacketInfo && dataLength >= 20) for (let b = 0; b < 16; b++) addresses[16 + b] = control[data + b] as number;
@@ -342,75 +415,271 @@ export interface TransportAttachment {
    */
   listen(onPacket: (view: AdvertView) => void): void;
   send(message: Buffer, destination?: string): void;
+  /**
+   * Whether this instance's adverts must be read the moment they arrive (a master must step
+   * down at once for a better one); otherwise they may wait for the next read, which the
+   * pool's owner makes before any deadline that depends on them (see TransportPool).
+   */
+  setUrgent(urgent: boolean): void;
   /** Adverts of VRIDs no instance on this socket has: counted once per socket, not per instance. */
   foreignVrid(): number;
   close(): void;
 }
 
+export interface PoolOptions {
+  /** The owner's clock (ms), for read schedules and receivedAfter. */
+  now?: () => number;
+  /**
+   * Read every advert the moment it arrives, as a plain event-driven receiver does. Otherwise
+   * (the default) adverts wait in the kernel for the next drain() but for those that cannot:
+   * priority 0 (a master leaving) and adverts of VRIDs set urgent.
+   */
+  eager?: boolean;
+  /** The kernel dropped adverts for want of room (a read came too late for the traffic). */
+  onOverflow?: (ifname: string, dropped: number) => void;
+}
+
 interface Shared {
+  key: string;
   transport: VrrpTransport;
-  handlers: Map<number, Set<(view: AdvertView) => void>>;
+  /**
+   * A second socket on the same interface whose filter lets only urgent adverts through
+   * (priority 0, or a VRID in `urgent`): it only wakes the pool, which then reads the
+   * main socket. Absent in eager mode or when the kernel refused the filter.
+   */
+  alert: VrrpTransport | undefined;
+  handlers: Map<number, Array<(view: AdvertView) => void>>;
   users: number;
   foreign: number;
+  /** VRIDs with an urgent attachment, and how many. */
+  urgent: Map<number, number>;
+  /** The urgent VRIDs the alert filter was last built for. */
+  filtered: string;
+  lastRead: number;
+  /** Urgent adverts handed out by the previous read (see read()). */
+  handedOut: AdvertView[];
+  /** How long adverts may wait in the kernel before the queue could fill, ms. */
+  readEvery: number;
+  dropped: number;
+}
+
+/** Receive room for adverts waiting between reads: thousands of small datagrams. */
+const LAZY_RECEIVE_BUFFER = 4 << 20;
+/** What one queued advert may cost the receive buffer (skb truesize, generously). */
+const QUEUED_ADVERT_COST = 2048;
+/** Reads at least this often, and at most this often for the sake of room, ms. */
+const LONGEST_WAIT_MS = 1000;
+const SHORTEST_WAIT_MS = 5;
+/** Datagrams the alert filter accepts are kept whole. */
+const ACCEPT_ALL = 0xffff;
+
+/**
+ * The alert socket's filter (classic BPF): accept a VRRP message whose priority is 0 or whose
+ * VRID is one of `vrids`, drop anything else. An IPv4 raw socket's filter sees the IP header
+ * first (the VRRP message starts after IHL words); an IPv6 one sees the VRRP message itself.
+ * A datagram too short for the loads is dropped by the kernel (it is read from the main
+ * socket anyway).
+ */
+export function alertFilter(family: 4 | 6, vrids: number[]): Instruction[] {
+  const op = (code: number, k = 0, jt = 0, jf = 0): Instruction => ({ code, jt, jf, k });
+  const load = (offset: number): Instruction => (family === 4 ? op(BPF_LD | BPF_B | BPF_IND, offset) : op(BPF_LD | BPF_B | BPF_ABS, offset));
+  // Each match is followed by its own accept: no jump is ever longer than one instruction.
+  const acceptIf = (value: number): Instruction[] => [op(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1), op(BPF_RET | BPF_K, ACCEPT_ALL)];
+  return [
+    ...(family === 4 ? [op(BPF_LDX | BPF_B | BPF_MSH, 0)] : []),
+    load(2),
+    ...acceptIf(0),
+    load(1),
+    ...vrids.flatMap(acceptIf),
+    op(BPF_RET | BPF_K, 0),
+  ];
 }
 
 /**
  * One raw socket per interface and family for all instances, as keepalived has: with one socket
  * per instance every advert on the link was copied to every instance's socket and decoded by
  * each (100 instances, 100 copies). Adverts are handed to the instance of their VRID only.
+ *
+ * Reading is lazy by default. A backup needs its master's adverts only to know, when its down
+ * timer is about to run out, whether one came in time; each carries its kernel arrival time,
+ * so it may wait in the kernel until then. The owner calls drain() before acting on a
+ * deadline and at least by readBy(); a burst of a hundred masters' adverts then costs one
+ * wake-up instead of one per advert. What must not wait wakes the pool through the alert
+ * socket: priority 0 (a master leaving: the backup takes over after Skew_Time) and every
+ * advert of an instance that is master (a better master makes it step down).
  */
 export class TransportPool {
   private readonly shared = new Map<string, Shared>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: PoolOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+  }
 
   attach(options: TransportOptions & { vrid: number }): TransportAttachment {
     const key = `${options.family}/${options.ifindex}`;
     let entry = this.shared.get(key);
     if (!entry) {
-      const created: Shared = { transport: VrrpTransport.open(options), handlers: new Map(), users: 0, foreign: 0 };
-      created.transport.listenViews((view) => this.deliver(created, view));
-      this.shared.set(key, created);
-      entry = created;
+      entry = this.open(key, options);
+      this.shared.set(key, entry);
     } else if (options.multicast) {
       entry.transport.joinGroup();
+      entry.alert?.joinGroup();
     }
     const shared = entry;
     shared.users += 1;
     let handler: ((view: AdvertView) => void) | undefined;
+    let urgent = false;
     let closed = false;
+    const setUrgent = (value: boolean): void => {
+      if (closed || value === urgent) return;
+      urgent = value;
+      const count = (shared.urgent.get(options.vrid) ?? 0) + (value ? 1 : -1);
+      if (count > 0) shared.urgent.set(options.vrid, count);
+      else shared.urgent.delete(options.vrid);
+      this.refilter(shared);
+    };
     return {
       listen: (onPacket) => {
         handler = onPacket;
-        const set = shared.handlers.get(options.vrid) ?? new Set();
-        set.add(onPacket);
-        shared.handlers.set(options.vrid, set);
+        shared.handlers.set(options.vrid, [...(shared.handlers.get(options.vrid) ?? []), onPacket]);
       },
       send: (message, destination) => shared.transport.send(message, destination, options.source),
+      setUrgent,
       foreignVrid: () => shared.foreign,
       close: () => {
         if (closed) return;
+        setUrgent(false);
         closed = true;
-        if (handler) shared.handlers.get(options.vrid)?.delete(handler);
+        if (handler) {
+          const rest = (shared.handlers.get(options.vrid) ?? []).filter((h) => h !== handler);
+          if (rest.length > 0) shared.handlers.set(options.vrid, rest);
+          else shared.handlers.delete(options.vrid);
+        }
         shared.users -= 1;
         if (shared.users === 0) {
           shared.transport.close();
+          shared.alert?.close();
           this.shared.delete(key);
         }
       },
     };
   }
 
+  /** Reads every socket now and hands out what waited (in arrival order). */
+  drain(): void {
+    for (const shared of this.shared.values()) this.read(shared);
+  }
+
+  /** The latest time (owner's clock) by which drain() must run for no advert to be lost. */
+  readBy(): number {
+    let by = Infinity;
+    for (const shared of this.shared.values()) if (shared.alert) by = Math.min(by, shared.lastRead + shared.readEvery);
+    return by;
+  }
+
+  private open(key: string, options: TransportOptions): Shared {
+    const eager = this.options.eager === true;
+    const transport = VrrpTransport.open(eager ? options : { ...options, receiveBuffer: LAZY_RECEIVE_BUFFER });
+    const shared: Shared = { key, transport, alert: undefined, handlers: new Map(), users: 0, foreign: 0, urgent: new Map(), filtered: '', lastRead: this.now(), handedOut: [], readEvery: LONGEST_WAIT_MS, dropped: 0 };
+    if (!eager) {
+      try {
+        const alert = VrrpTransport.open(options);
+        try {
+          alert.setFilter(encodeProgram(alertFilter(options.family, [])));
+        } catch (error) {
+          alert.close();
+          throw error;
+        }
+        shared.alert = alert;
+        alert.onReadable(() => this.read(shared));
+      } catch {
+        // No filter (an old kernel, a sandbox): read everything as it comes.
+        shared.alert = undefined;
+      }
+    }
+    if (!shared.alert) {
+      transport.onReadable(() => this.read(shared));
+    }
+    return shared;
+  }
+
+  private refilter(shared: Shared): void {
+    if (!shared.alert) return;
+    const vrids = [...shared.urgent.keys()].sort((a, b) => a - b);
+    const text = vrids.join(',');
+    if (text === shared.filtered) return;
+    shared.alert.setFilter(encodeProgram(alertFilter(shared.transport.options.family, vrids)));
+    shared.filtered = text;
+  }
+
+  /**
+   * Reads one socket and its alert socket. Every urgent advert arrives on both (clones queued
+   * in one softirq pass), and a read may fall between the two queuings: the alert socket is
+   * read first and its adverts kept; the main socket's adverts are handed out in order; then
+   * the alert adverts that neither this read nor the previous one handed out (the main copy
+   * is late, or came in the previous read). An urgent advert is thus handed out once.
+   */
+  private read(shared: Shared): void {
+    const now = this.now();
+    const since = shared.lastRead;
+    const previous = shared.handedOut;
+    const current: AdvertView[] = [];
+    const alert = shared.alert;
+    const seen = (view: AdvertView): boolean => previous.some((p) => sameArrival(p, view)) || current.some((c) => sameArrival(c, view));
+    let alerts: AdvertView[] | undefined;
+    alert?.drain((view) => (alerts ??= []).push(copyView(view)), since);
+    const count = shared.transport.drain((view) => {
+      if (alert && isUrgent(shared, view)) {
+        if (seen(view)) return;
+        current.push(copyView(view));
+      }
+      this.deliver(shared, view);
+    }, since);
+    for (const view of alerts ?? []) {
+      if (seen(view)) continue;
+      current.push(view);
+      this.deliver(shared, view);
+    }
+    shared.handedOut = current;
+    shared.lastRead = now;
+    if (shared.transport.dropped !== shared.dropped) {
+      this.options.onOverflow?.(shared.transport.options.ifname, shared.transport.dropped - shared.dropped);
+      shared.dropped = shared.transport.dropped;
+      shared.readEvery = Math.max(SHORTEST_WAIT_MS, shared.readEvery / 4);
+    } else if (alert && now > since) {
+      // Read often enough that a quarter of the receive buffer holds what comes meanwhile.
+      const perMs = count / (now - since);
+      const room = (0.25 * LAZY_RECEIVE_BUFFER) / QUEUED_ADVERT_COST;
+      shared.readEvery = Math.max(SHORTEST_WAIT_MS, Math.min(LONGEST_WAIT_MS, perMs > 0 ? room / perMs : LONGEST_WAIT_MS));
+    }
+  }
+
   private deliver(shared: Shared, view: AdvertView): void {
     // The VRID is the message's second byte; a message too short to hold one goes to every
     // instance, which counts it as malformed.
     if (view.end - view.start < 2) {
-      for (const set of shared.handlers.values()) for (const handler of set) handler(view);
+      for (const list of shared.handlers.values()) for (const handler of list) handler(view);
       return;
     }
     const handlers = shared.handlers.get(view.bytes[view.start + 1] as number);
-    if (!handlers || handlers.size === 0) {
+    if (!handlers) {
       shared.foreign += 1;
       return;
     }
     for (const handler of handlers) handler(view);
   }
+}
+
+/** Whether the alert filter lets this advert through (see alertFilter). */
+function isUrgent(shared: Shared, view: AdvertView): boolean {
+  if (view.end - view.start < 3) return false;
+  return view.bytes[view.start + 2] === 0 || shared.urgent.has(view.bytes[view.start + 1] as number);
+}
+
+/** The same datagram seen on two sockets: clones share the kernel's arrival time and bytes. */
+function sameArrival(a: AdvertView, b: AdvertView): boolean {
+  if (a.arrivedAtMs === undefined || a.arrivedAtMs !== b.arrivedAtMs || a.end - a.start !== b.end - b.start) return false;
+  for (let i = 0; i < a.end - a.start; i++) if (a.bytes[a.start + i] !== b.bytes[b.start + i]) return false;
+  return true;
 }

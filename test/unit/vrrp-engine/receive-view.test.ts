@@ -44,7 +44,7 @@ function view(message: Buffer, source = '192.0.2.1', ttl = 255): AdvertView {
   Buffer.from(source.split('.').map(Number)).copy(bytes, 12);
   Buffer.from([224, 0, 0, 18]).copy(bytes, 16);
   message.copy(bytes, 20);
-  return { bytes, start: 20, end: bytes.length, family: 4, addressBytes: bytes, sourceOffset: 12, destinationOffset: 16, ttl, arrivedAtMs: undefined };
+  return { bytes, start: 20, end: bytes.length, family: 4, addressBytes: bytes, sourceOffset: 12, destinationOffset: 16, ttl, arrivedAtMs: undefined, receivedAfter: undefined };
 }
 
 test('a datagram matches the key of the same bytes only (message, source and destination)', () => {
