@@ -107,12 +107,21 @@ export interface StepResult {
 }
 
 export function createMachine(config: MachineConfig): Machine {
+  // Every field present from the start: machines then share one shape, and step()'s copy
+  // of one is a fast clone (a backup steps on every advert it hears).
   return {
     config,
     state: 'init',
     priority: config.priority,
     masterAdvertIntervalMs: config.advertIntervalMs,
+    masterDownAt: undefined,
+    advertAt: undefined,
+    masterAddress: undefined,
+    masterPriority: undefined,
+    startedAt: undefined,
     faults: [],
+    wantMaster: undefined,
+    lastTransition: undefined,
   };
 }
 
@@ -149,53 +158,60 @@ export function compareAddresses(a: string, b: string): number {
   return Buffer.compare(x, y);
 }
 
+// The moves step() makes, as plain functions of the machine being built (no closures per step).
+function transition(next: Machine, actions: MachineAction[], now: number, to: VrrpState, reason: string): void {
+  next.wantMaster = false;
+  const record: Transition = { at: now, from: next.state, to, reason };
+  next.state = to;
+  next.lastTransition = record;
+  actions.push({ type: 'transition', transition: record });
+}
+
+function enterBackup(next: Machine, actions: MachineAction[], now: number, reason: string): void {
+  next.advertAt = undefined;
+  next.masterDownAt = now + masterDownIntervalMs(next);
+  if (next.state !== 'backup') transition(next, actions, now, 'backup', reason);
+}
+
+function enterMaster(next: Machine, actions: MachineAction[], now: number, reason: string): void {
+  actions.push({ type: 'send-advert', priority: next.priority });
+  next.masterDownAt = undefined;
+  next.advertAt = now + next.config.advertIntervalMs;
+  next.masterAddress = next.config.localAddress;
+  next.masterPriority = next.priority;
+  next.masterAdvertIntervalMs = next.config.advertIntervalMs;
+  transition(next, actions, now, 'master', reason);
+}
+
+/**
+ * A master stepping down tells the others at once (priority 0), so a backup takes over after
+ * Skew_Time rather than the full Master_Down_Interval.
+ */
+function leaveMaster(next: Machine, actions: MachineAction[]): void {
+  if (next.state === 'master') actions.push({ type: 'send-advert', priority: 0 });
+}
+
+function enterFault(next: Machine, actions: MachineAction[], now: number, reason: string): void {
+  leaveMaster(next, actions);
+  next.advertAt = undefined;
+  next.masterDownAt = undefined;
+  if (next.state !== 'fault') transition(next, actions, now, 'fault', reason);
+}
+
 export function step(machine: Machine, event: MachineEvent, now: number): StepResult {
   // faults is replaced, never changed in place, so the copy shares it (a backup steps ten
   // times a second per instance on adverts alone).
   const next: Machine = { ...machine };
   const actions: MachineAction[] = [];
 
-  const transition = (to: VrrpState, reason: string): void => {
-    next.wantMaster = false;
-    const record: Transition = { at: now, from: next.state, to, reason };
-    next.state = to;
-    next.lastTransition = record;
-    actions.push({ type: 'transition', transition: record });
-  };
-  const enterBackup = (reason: string): void => {
-    next.advertAt = undefined;
-    next.masterDownAt = now + masterDownIntervalMs(next);
-    if (next.state !== 'backup') transition('backup', reason);
-  };
-  const enterMaster = (reason: string): void => {
-    actions.push({ type: 'send-advert', priority: next.priority });
-    next.masterDownAt = undefined;
-    next.advertAt = now + next.config.advertIntervalMs;
-    next.masterAddress = next.config.localAddress;
-    next.masterPriority = next.priority;
-    next.masterAdvertIntervalMs = next.config.advertIntervalMs;
-    transition('master', reason);
-  };
-  const leaveMaster = (): void => {
-    // A master stepping down tells the others at once (priority 0), so a backup takes
-    // over after Skew_Time rather than the full Master_Down_Interval.
-    if (next.state === 'master') actions.push({ type: 'send-advert', priority: 0 });
-  };
-  const enterFault = (reason: string): void => {
-    leaveMaster();
-    next.advertAt = undefined;
-    next.masterDownAt = undefined;
-    if (next.state !== 'fault') transition('fault', reason);
-  };
-
   switch (event.type) {
     case 'startup': {
       if (next.state !== 'init') break;
       next.startedAt = now;
       next.masterAdvertIntervalMs = next.config.advertIntervalMs;
-      if (next.faults.length > 0) enterFault(`tracked ${next.faults.join(', ')} failed at start-up`);
-      else if (next.priority === 255) enterMaster('address owner (priority 255) at start-up');
-      else enterBackup('start-up');
+      if (next.faults.length > 0) enterFault(next, actions, now, `tracked ${next.faults.join(', ')} failed at start-up`);
+      else if (next.priority === 255) enterMaster(next, actions, now, 'address owner (priority 255) at start-up');
+      else enterBackup(next, actions, now, 'start-up');
       break;
     }
 
@@ -219,7 +235,7 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
           actions.push({ type: 'want-master' });
           break;
         }
-        enterMaster(next.masterAddress ? `no advert from ${next.masterAddress} for Master_Down_Interval` : 'no master heard');
+        enterMaster(next, actions, now, next.masterAddress ? `no advert from ${next.masterAddress} for Master_Down_Interval` : 'no master heard');
       }
       break;
     }
@@ -258,7 +274,7 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
           if (next.config.version === 3) next.masterAdvertIntervalMs = advert.advertIntervalMs;
           next.masterAddress = advert.from;
           next.masterPriority = advert.priority;
-          enterBackup(`higher priority master ${advert.from} (priority ${advert.priority})`);
+          enterBackup(next, actions, now, `higher priority master ${advert.from} (priority ${advert.priority})`);
         }
       }
       break;
@@ -277,31 +293,31 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
       if (event.failed && !had) next.faults = [...next.faults, event.name];
       if (!event.failed && had) next.faults = next.faults.filter((name) => name !== event.name);
       if (next.state === 'init') break;
-      if (next.faults.length > 0 && next.state !== 'fault') enterFault(`${event.name} failed`);
+      if (next.faults.length > 0 && next.state !== 'fault') enterFault(next, actions, now, `${event.name} failed`);
       else if (next.faults.length === 0 && next.state === 'fault') {
         next.masterAdvertIntervalMs = next.config.advertIntervalMs;
-        enterBackup(`${event.name} recovered`);
+        enterBackup(next, actions, now, `${event.name} recovered`);
       }
       break;
     }
 
     case 'sync': {
       if (next.state === 'init') break;
-      if (event.to === 'fault') enterFault(event.reason);
+      if (event.to === 'fault') enterFault(next, actions, now, event.reason);
       else if (event.to === 'master') {
-        if (next.state === 'backup' && next.faults.length === 0) enterMaster(event.reason);
+        if (next.state === 'backup' && next.faults.length === 0) enterMaster(next, actions, now, event.reason);
       } else if (next.state === 'master') {
-        leaveMaster();
-        enterBackup(event.reason);
+        leaveMaster(next, actions);
+        enterBackup(next, actions, now, event.reason);
       }
       break;
     }
 
     case 'shutdown': {
-      leaveMaster();
+      leaveMaster(next, actions);
       next.advertAt = undefined;
       next.masterDownAt = undefined;
-      if (next.state !== 'init') transition('init', 'shutdown');
+      if (next.state !== 'init') transition(next, actions, now, 'init', 'shutdown');
       break;
     }
   }
