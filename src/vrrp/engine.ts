@@ -6,6 +6,7 @@
 // the effective priority or holds an instance in FAULT (tracking.ts); vrrp_sync_group members
 // move together (sync-group.ts). reload() applies a changed file in place (SIGHUP).
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import { isIPv6 } from 'node:net';
 import { NetlinkConnection } from '../netlink/connection.js';
 import { NETLINK_ROUTE } from '../netlink/constants.js';
@@ -67,8 +68,8 @@ interface Runtime {
   setup: InstanceSetup;
   machine: Machine;
   transport: TransportAttachment;
-  /** Encoded adverts by priority and destination (they change only with the settings). */
-  adverts: Map<string, Buffer>;
+  /** Encoded adverts by priority, one per destination (see advertsFor()). */
+  adverts: Map<number, Buffer[]>;
   /**
    * The last advert accepted, as the machine's event: a steady master sends the same bytes ten
    * times a second, and judging is a pure function of the bytes, addresses, TTL and policy,
@@ -159,6 +160,11 @@ export class Engine {
     private readonly now: () => number = performanceNow,
   ) {
     this.realClock = now === performanceNow;
+    // V8 drops the bytecode of functions that have not run for a few major garbage
+    // collections, and a takeover's path may run once in weeks: compiling it again when a
+    // master dies would come out of the failover time. The collector reads the flag at each
+    // cycle, so setting it here takes effect; it keeps only the bytecode of functions that ran.
+    setFlagsFromString('--no-flush-bytecode');
     this.wallOffset = Date.now() - this.now();
     this.wakeup = new Wakeup(this.now, () => this.onWake());
     // Lazy reading needs kernel arrival times on this clock: with any other clock (tests),
@@ -352,7 +358,7 @@ export class Engine {
       vrid: setup.policy.vrid,
     });
     const announcer = this.announcerFor(setup);
-    return {
+    const runtime: Runtime = {
       setup,
       machine: createMachine(setup.machine),
       transport,
@@ -369,6 +375,9 @@ export class Engine {
       vipWork: Promise.resolve(),
       vipPending: 0,
     };
+    this.advertsFor(runtime, setup.machine.priority);
+    this.advertsFor(runtime, 0);
+    return runtime;
   }
 
   private begin(runtime: Runtime): void {
@@ -387,6 +396,8 @@ export class Engine {
       // Tried again (and logged) at the first announcement.
     }
     runtime.adverts.clear();
+    this.advertsFor(runtime, setup.machine.priority);
+    this.advertsFor(runtime, 0);
     runtime.lastAccepted = undefined;
     runtime.machine = {
       ...machine,
@@ -734,8 +745,6 @@ export class Engine {
     const { machine, actions } = step(runtime.machine, event, at);
     const wasMaster = runtime.machine.state === 'master';
     runtime.machine = machine;
-    // A master must hear a better master at once; a backup's adverts may wait (TransportPool).
-    if ((machine.state === 'master') !== wasMaster && !runtime.closed) runtime.transport.setUrgent(machine.state === 'master');
     for (const action of actions) {
       if (action.type === 'send-advert') this.sendAdvert(runtime, action.priority);
       else if (action.type === 'want-master') this.onWantMaster(runtime);
@@ -751,6 +760,10 @@ export class Engine {
         this.onGroupTransition(runtime, transition.from, transition.to);
       }
     }
+    // A master must hear a better master at once; a backup's adverts may wait (TransportPool).
+    // Changing the alert filter (a BPF program the kernel checks and compiles) waits for the
+    // next turn, so a takeover's advert, VIPs and gratuitous ARPs go first.
+    if ((machine.state === 'master') !== wasMaster) setImmediate(() => !runtime.closed && runtime.transport.setUrgent(runtime.machine.state === 'master'));
     this.schedule(runtime);
   }
 
@@ -809,13 +822,31 @@ export class Engine {
 
   private sendAdvert(runtime: Runtime, priority: number): void {
     const { setup } = runtime;
-    const { instance, policy } = setup;
-    const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? 'ff02::12' : '224.0.0.18'];
-    for (const destination of destinations) {
-      const key = `${priority}/${destination}`;
-      let message = runtime.adverts.get(key);
-      if (!message) {
-        message = encodeAdvertisement(
+    const messages = this.advertsFor(runtime, priority);
+    const unicast = setup.peers.length > 0;
+    for (let i = 0; i < messages.length; i++) {
+      try {
+        runtime.transport.send(messages[i] as Buffer, unicast ? setup.peers[i] : undefined);
+        runtime.counters.advertsSent += 1;
+      } catch (error) {
+        this.log.limited(`${setup.instance.name}:send`, 'error', 'could not send an advert', { instance: setup.instance.name, error: String(error) });
+      }
+    }
+  }
+
+  /**
+   * The encoded adverts of a priority, one per destination (the group, or each unicast peer),
+   * built once: they change only with the settings. Built at set-up for the configured
+   * priority and for 0, so a takeover's first advert costs no encoding.
+   */
+  private advertsFor(runtime: Runtime, priority: number): Buffer[] {
+    let messages = runtime.adverts.get(priority);
+    if (!messages) {
+      const { setup } = runtime;
+      const { instance, policy } = setup;
+      const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? 'ff02::12' : '224.0.0.18'];
+      messages = destinations.map((destination) =>
+        encodeAdvertisement(
           {
             version: instance.version,
             vrid: policy.vrid,
@@ -825,16 +856,11 @@ export class Engine {
             ...(policy.password !== undefined ? { authType: 1, authData: policy.password } : {}),
           },
           { source: setup.source, destination },
-        );
-        runtime.adverts.set(key, message);
-      }
-      try {
-        runtime.transport.send(message, setup.peers.length > 0 ? destination : undefined);
-        runtime.counters.advertsSent += 1;
-      } catch (error) {
-        this.log.limited(`${instance.name}:send`, 'error', 'could not send an advert', { instance: instance.name, error: String(error) });
-      }
+        ),
+      );
+      runtime.adverts.set(priority, messages);
     }
+    return messages;
   }
 
   private scriptsOf(notify: Partial<Record<string, { argv: string[] }>>): NotifyScripts {
