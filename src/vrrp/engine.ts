@@ -15,7 +15,7 @@ import { addAddress, deleteAddress, listAddresses, type AddressSpec, type Interf
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
 import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
-import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type VrrpState } from './state-machine.js';
+import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type StepResult, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { TransportPool, datagramKey, sameDatagram, toReceived, type AdvertView, type TransportAttachment } from './transport.js';
 import { encodeAdvertisement } from './packet.js';
@@ -84,6 +84,11 @@ interface Runtime {
   heldRoutes: RouteSpec[];
   /** The VIPs and routes of a takeover, encoded (see takeover.ts). */
   takeover: PreparedTakeover;
+  /**
+   * A backup's step at its down deadline, worked out while the engine waits out the last
+   * milliseconds (see onWake()), for the machine it was worked out from.
+   */
+  expiry?: { from: Machine; result: StepResult };
   tracked: TrackedObject[];
   group: string | undefined;
   counters: InstanceStatus['counters'];
@@ -742,7 +747,11 @@ export class Engine {
   }
 
   private dispatch(runtime: Runtime, event: MachineEvent, at = this.now()): void {
-    const { machine, actions } = step(runtime.machine, event, at);
+    this.apply(runtime, step(runtime.machine, event, at));
+  }
+
+  /** Puts a step's machine in place and carries out its actions. */
+  private apply(runtime: Runtime, { machine, actions }: StepResult): void {
     const wasMaster = runtime.machine.state === 'master';
     runtime.machine = machine;
     for (const action of actions) {
@@ -805,7 +814,17 @@ export class Engine {
           const gather = advertGatherMs(machine);
           if (machine.advertAt - gather <= now) this.dispatch(runtime, { type: 'tick', advertEarlyMs: gather }, now);
         } else if (machine.state === 'backup' && machine.masterDownAt !== undefined) {
-          if (machine.masterDownAt <= now) this.dispatch(runtime, { type: 'tick' }, now);
+          // The step at the deadline is worked out ahead (the machine is pure), so that when
+          // the deadline comes the advert leaves at once; any event meanwhile makes a new
+          // machine, and the step is then taken as usual.
+          const expiry = runtime.expiry?.from === machine ? runtime.expiry : undefined;
+          if (machine.masterDownAt <= now) {
+            runtime.expiry = undefined;
+            if (expiry) this.apply(runtime, expiry.result);
+            else this.dispatch(runtime, { type: 'tick' }, now);
+          } else if (!expiry && machine.masterDownAt - EARLY_MS <= now) {
+            runtime.expiry = { from: machine, result: step(machine, { type: 'tick' }, machine.masterDownAt) };
+          }
         }
       }
       for (const runtime of this.runtimes.values()) {
