@@ -311,6 +311,9 @@ export class Engine {
   }
 
   status(name?: string): InstanceStatus[] {
+    // Adverts may wait in the kernel until a deadline needs them (lazy reading): a person
+    // asking for the status sees them counted, and the master they name, as of now.
+    if (!this.stopping && !this.waking) this.transports.drain();
     const all = [...this.runtimes.values()];
     const selected = name ? all.filter((r) => r.setup.instance.name === name) : all;
     if (name && selected.length === 0) throw new Error(`no instance ${name}`);
