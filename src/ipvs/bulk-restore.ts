@@ -16,6 +16,7 @@ import { AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPVS_CMD_NEW_DEST, IPV
 import type { ServiceEntry } from './model.js';
 import { finishRefusal, undoOfAdd, type ApplyOptions, type RestoreResult } from './restore.js';
 import { parseSavedRule } from './saved-rules.js';
+import { ipv4Value } from './bulk-text.js';
 
 export interface BulkRestore {
   /** Every request as a netlink message (nlmsghdr, genl header, attributes), back to back. */
@@ -34,19 +35,6 @@ const LIST_LIMIT = 32;
 
 const PROTOCOL_CODES: Record<number, number> = { [IPPROTO_TCP]: 1, [IPPROTO_UDP]: 2, [IPPROTO_SCTP]: 3 };
 
-/** The value of a dotted quad already known to be one (parseSavedRule checked it). */
-function ipv4Value(address: string): number {
-  let value = 0;
-  let part = 0;
-  for (let i = 0; i < address.length; i++) {
-    const code = address.charCodeAt(i);
-    if (code === 46) {
-      value = value * 256 + part;
-      part = 0;
-    } else part = part * 10 + (code - 48);
-  }
-  return value * 256 + part;
-}
 
 // Exact in a double: protocol code (2 bits) above a 32-bit address above a 16-bit port.
 const serviceKey = (protocol: number, address: string, port: number): number => ((PROTOCOL_CODES[protocol] ?? 0) * 2 ** 32 + ipv4Value(address)) * 65536 + port;

@@ -21,6 +21,7 @@ import {
 } from './model.js';
 import type { IpvsInfo } from './info.js';
 import { IP_VS_CONN_F_TUNNEL_TYPE_GRE, IP_VS_CONN_F_TUNNEL_TYPE_GUE, IP_VS_CONN_F_TUNNEL_TYPE_IPIP } from './constants.js';
+import { ipv4Value } from './bulk-text.js';
 
 export interface ListFormat {
   numeric?: boolean;
@@ -51,18 +52,7 @@ const ZERO_KEY = Buffer.alloc(16);
 /** Bytes to sort an address by; IPv4 goes through a number (no parsing allocations on big tables). */
 function addressKey(af: number, address: string): Buffer | number {
   if (!address) return af === AF_INET ? 0 : ZERO_KEY;
-  if (af === AF_INET) {
-    let value = 0;
-    let part = 0;
-    for (let i = 0; i < address.length; i++) {
-      const code = address.charCodeAt(i);
-      if (code === 46) {
-        value = value * 256 + part;
-        part = 0;
-      } else part = part * 10 + (code - 48);
-    }
-    return value * 256 + part;
-  }
+  if (af === AF_INET) return ipv4Value(address);
   try {
     return addressToBytes(af, address);
   } catch {
