@@ -10,14 +10,12 @@
 // file lists once; for anything else (IPv6, a mark used by both families, a service the
 // file leaves out, names instead of numbers) it returns undefined and the caller takes
 // the general way, which gives the same bytes (the unit tests hold the two together).
-import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
 import { Output, orderKeys, serviceOrderKey, sortByAddressAndPort, sortedOrder } from './bulk-text.js';
 import type { IpvsInfo } from './info.js';
+import { FORWARD_NAMES, PROTOCOL_BY_NAME, ProcReader } from './procfs.js';
 import type { Service } from './model.js';
 import { NUMERIC_NAMES, listTitle, plainServiceLine, serviceLabel } from './text.js';
 
-const FORWARDS = ['Masq', 'Local', 'Tunnel', 'Route', 'Bypass'];
-const PROTOCOLS: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
 const BLANK = 32;
 const DOT = 46;
 const COLON = 58;
@@ -33,42 +31,21 @@ interface Reals {
   inactive: number[];
 }
 
-/** A cursor over the file's text (methods, not closures: each is called tens of thousands of times and must get optimised on its own). */
-class Scanner {
-  pos = 0;
-
-  constructor(readonly text: string) {}
-
-  hex(digits: number): number {
-    let value = 0;
-    for (let i = 0; i < digits; i++) {
-      const code = this.text.charCodeAt(this.pos + i);
-      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 65 && code <= 70 ? code - 55 : -1;
-      if (digit < 0) return -1;
-      value = value * 16 + digit;
-    }
-    this.pos += digits;
-    return value;
-  }
-
+/**
+ * The file's cursor (procfs.ts) with the readers of the quick listing (methods, not
+ * closures: each is called tens of thousands of times and must get optimised on its own).
+ */
+class Scanner extends ProcReader {
   skipBlanks(): void {
     while (this.text.charCodeAt(this.pos) === BLANK) this.pos++;
-  }
-
-  word(): string {
-    this.skipBlanks();
-    const start = this.pos;
-    const { text } = this;
-    while (this.pos < text.length && text.charCodeAt(this.pos) !== BLANK && text.charCodeAt(this.pos) !== NEWLINE) this.pos++;
-    return text.slice(start, this.pos);
   }
 
   /** The forwarding method's name as a code, without making a string of it; undefined when it is none. */
   forward(): number | undefined {
     this.skipBlanks();
     const { text } = this;
-    for (let code = 0; code < FORWARDS.length; code++) {
-      const name = FORWARDS[code] as string;
+    for (let code = 0; code < FORWARD_NAMES.length; code++) {
+      const name = FORWARD_NAMES[code] as string;
       const after = text.charCodeAt(this.pos + name.length);
       if (text.startsWith(name, this.pos) && (after === BLANK || after === NEWLINE || this.pos + name.length >= text.length)) {
         this.pos += name.length;
@@ -98,11 +75,6 @@ class Scanner {
   endOfField(): boolean {
     const code = this.text.charCodeAt(this.pos);
     return this.pos >= this.text.length || code === BLANK || code === NEWLINE;
-  }
-
-  nextLine(): void {
-    const end = this.text.indexOf('\n', this.pos);
-    this.pos = end < 0 ? this.text.length : end + 1;
   }
 
   /** "hex:hex" after "  -> ", then forward, weight and connections; false when the line is not one. */
@@ -138,7 +110,7 @@ class Scanner {
       if (mark < 0 || !this.endOfField()) return undefined;
       service = byMark.get(mark);
     } else {
-      const protocol = PROTOCOLS[kind];
+      const protocol = PROTOCOL_BY_NAME[kind];
       this.skipBlanks();
       // IPv6 ("[...]") is the general way's.
       const address = this.hex(8);
@@ -201,7 +173,7 @@ function writeReal(out: Output, reals: Reals, r: number): void {
   width += 1 + out.digits(reals.port[r] as number);
   out.padTo(width, 28);
   out.byte(BLANK);
-  const forward = FORWARDS[reals.forward[r] as number] ?? '';
+  const forward = FORWARD_NAMES[reals.forward[r] as number] ?? '';
   out.text(forward);
   out.padTo(forward.length, 7);
   out.byte(BLANK);

@@ -17,8 +17,10 @@ import type { Destination } from './model.js';
 
 export const IPVS_PROC_FILE = '/proc/net/ip_vs';
 
-const FORWARD_BY_NAME: Record<string, number> = { Masq: 0, Local: 1, Tunnel: 2, Route: 3, Bypass: 4 };
-const PROTOCOL_BY_NAME: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
+/** The kernel's names of the forwarding methods; the index is the method's code. */
+export const FORWARD_NAMES: readonly string[] = ['Masq', 'Local', 'Tunnel', 'Route', 'Bypass'];
+const FORWARD_BY_NAME: Record<string, number> = Object.fromEntries(FORWARD_NAMES.map((name, code) => [name, code]));
+export const PROTOCOL_BY_NAME: Record<string, number> = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP };
 
 export interface ProcService {
   /** serviceId-compatible key: "proto/af/address/port", or "fwm/MARK" (the family is not shown). */
@@ -26,8 +28,11 @@ export interface ProcService {
   destinations: Destination[];
 }
 
-/** A cursor over the file's text; readers return undefined or -1 when the text is not as expected. */
-class Reader {
+/**
+ * A cursor over the file's text; readers return undefined or -1 when the text is not as
+ * expected. The quick listing (plain-listing.ts) extends it with readers of its own.
+ */
+export class ProcReader {
   pos = 0;
 
   constructor(readonly text: string) {}
@@ -117,7 +122,7 @@ class Reader {
 export function parseProcServices(text: string): ProcService[] | undefined {
   const services: ProcService[] = [];
   let current: ProcService | undefined;
-  const reader = new Reader(text);
+  const reader = new ProcReader(text);
   for (let header = 0; header < 3; header++) reader.nextLine();
   while (reader.pos < text.length) {
     if (text.charCodeAt(reader.pos) === 10) {
