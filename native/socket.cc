@@ -238,6 +238,54 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   return results;
 }
 
+// The datagrams ready now, with one recvmmsg (MSG_DONTWAIT, retried on EINTR): message i
+// reads into slot i of `data` (slotSize bytes each) and, when its slot size is not 0, of
+// `names` and of `control`. Up to 64 messages without touching the heap. Returns how many
+// were read (0: nothing waited); raises the error otherwise. recvInto and recvMessages
+// differ only in what they report of each message (`report`).
+template <typename Report>
+Napi::Value ReceiveBatch(Napi::Env env, int fd, size_t slots, uint8_t* data, size_t slotSize, uint8_t* names,
+                         size_t nameSlot, uint8_t* control, size_t controlSlot, int flags, Report report) {
+  constexpr size_t kStack = 64;
+  mmsghdr stackMessages[kStack];
+  iovec stackVectors[kStack];
+  std::vector<mmsghdr> heapMessages;
+  std::vector<iovec> heapVectors;
+  mmsghdr* messages = stackMessages;
+  iovec* vectors = stackVectors;
+  if (slots > kStack) {
+    heapMessages.resize(slots);
+    heapVectors.resize(slots);
+    messages = heapMessages.data();
+    vectors = heapVectors.data();
+  }
+  for (size_t i = 0; i < slots; i++) {
+    vectors[i].iov_base = data + i * slotSize;
+    vectors[i].iov_len = slotSize;
+    std::memset(&messages[i], 0, sizeof(mmsghdr));
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+    if (nameSlot > 0) {
+      messages[i].msg_hdr.msg_name = names + i * nameSlot;
+      messages[i].msg_hdr.msg_namelen = static_cast<socklen_t>(nameSlot);
+    }
+    if (controlSlot > 0) {
+      messages[i].msg_hdr.msg_control = control + i * controlSlot;
+      messages[i].msg_hdr.msg_controllen = controlSlot;
+    }
+  }
+  int received;
+  do {
+    received = recvmmsg(fd, messages, static_cast<unsigned int>(slots), flags | MSG_DONTWAIT, nullptr);
+  } while (received < 0 && errno == EINTR);
+  if (received < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Napi::Number::New(env, 0);
+    throw SystemError(env, errno, "recvmmsg");
+  }
+  for (int i = 0; i < received; i++) report(i, messages[i]);
+  return Napi::Number::New(env, received);
+}
+
 // recvInto(fd, buffer, slotSize, meta, flags) -> count
 // Reads the datagrams that are ready now, up to meta.length / 2 of them and as many as fit
 // `buffer` in slots of slotSize bytes, with one recvmmsg call: the i-th goes to offset
@@ -260,28 +308,11 @@ Napi::Value RecvInto(const Napi::CallbackInfo& info) {
   if (slotSize < 1) throw Napi::RangeError::New(env, "bad recvInto slot size");
   size_t slots = std::min(meta.ElementLength() / 2, buffer.Length() / static_cast<size_t>(slotSize));
   if (slots < 1) throw Napi::RangeError::New(env, "recvInto has no room for a datagram");
-  std::vector<mmsghdr> messages(slots);
-  std::vector<iovec> vectors(slots);
-  for (size_t i = 0; i < slots; i++) {
-    vectors[i].iov_base = buffer.Data() + i * static_cast<size_t>(slotSize);
-    vectors[i].iov_len = static_cast<size_t>(slotSize);
-    std::memset(&messages[i], 0, sizeof(mmsghdr));
-    messages[i].msg_hdr.msg_iov = &vectors[i];
-    messages[i].msg_hdr.msg_iovlen = 1;
-  }
-  int received;
-  do {
-    received = recvmmsg(fd, messages.data(), static_cast<unsigned int>(slots), flags | MSG_DONTWAIT, nullptr);
-  } while (received < 0 && errno == EINTR);
-  if (received < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Napi::Number::New(env, 0);
-    throw SystemError(env, errno, "recvmmsg");
-  }
-  for (int i = 0; i < received; i++) {
-    meta[2 * i] = static_cast<int32_t>(messages[i].msg_len);
-    meta[2 * i + 1] = messages[i].msg_hdr.msg_flags;
-  }
-  return Napi::Number::New(env, received);
+  return ReceiveBatch(env, fd, slots, buffer.Data(), static_cast<size_t>(slotSize), nullptr, 0, nullptr, 0, flags,
+                      [&meta](int i, const mmsghdr& message) {
+                        meta[2 * i] = static_cast<int32_t>(message.msg_len);
+                        meta[2 * i + 1] = message.msg_hdr.msg_flags;
+                      });
 }
 
 // recvMessages(fd, data, slotSize, names, nameSlot, control, controlSlot, meta, flags?) -> count
@@ -315,50 +346,13 @@ Napi::Value RecvMessages(const Napi::CallbackInfo& info) {
   if (nameSlot > 0) slots = std::min(slots, namesLength / static_cast<size_t>(nameSlot));
   if (controlSlot > 0) slots = std::min(slots, controlLength / static_cast<size_t>(controlSlot));
   if (slots < 1) throw Napi::RangeError::New(env, "recvMessages has no room for a datagram");
-  // Up to 64 datagrams without touching the heap; more (rare) in vectors.
-  constexpr size_t kStack = 64;
-  mmsghdr stackMessages[kStack];
-  iovec stackVectors[kStack];
-  std::vector<mmsghdr> heapMessages;
-  std::vector<iovec> heapVectors;
-  mmsghdr* messages = stackMessages;
-  iovec* vectors = stackVectors;
-  if (slots > kStack) {
-    heapMessages.resize(slots);
-    heapVectors.resize(slots);
-    messages = heapMessages.data();
-    vectors = heapVectors.data();
-  }
-  for (size_t i = 0; i < slots; i++) {
-    vectors[i].iov_base = data.Data() + i * static_cast<size_t>(slotSize);
-    vectors[i].iov_len = static_cast<size_t>(slotSize);
-    std::memset(&messages[i], 0, sizeof(mmsghdr));
-    messages[i].msg_hdr.msg_iov = &vectors[i];
-    messages[i].msg_hdr.msg_iovlen = 1;
-    if (nameSlot > 0) {
-      messages[i].msg_hdr.msg_name = names + i * static_cast<size_t>(nameSlot);
-      messages[i].msg_hdr.msg_namelen = static_cast<socklen_t>(nameSlot);
-    }
-    if (controlSlot > 0) {
-      messages[i].msg_hdr.msg_control = control + i * static_cast<size_t>(controlSlot);
-      messages[i].msg_hdr.msg_controllen = static_cast<size_t>(controlSlot);
-    }
-  }
-  int received;
-  do {
-    received = recvmmsg(fd, messages, static_cast<unsigned int>(slots), flags | MSG_DONTWAIT, nullptr);
-  } while (received < 0 && errno == EINTR);
-  if (received < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Napi::Number::New(env, 0);
-    throw SystemError(env, errno, "recvmmsg");
-  }
-  for (int i = 0; i < received; i++) {
-    meta[4 * i] = static_cast<int32_t>(messages[i].msg_len);
-    meta[4 * i + 1] = messages[i].msg_hdr.msg_flags;
-    meta[4 * i + 2] = nameSlot > 0 ? static_cast<int32_t>(messages[i].msg_hdr.msg_namelen) : 0;
-    meta[4 * i + 3] = controlSlot > 0 ? static_cast<int32_t>(messages[i].msg_hdr.msg_controllen) : 0;
-  }
-  return Napi::Number::New(env, received);
+  return ReceiveBatch(env, fd, slots, data.Data(), static_cast<size_t>(slotSize), names, static_cast<size_t>(nameSlot),
+                      control, static_cast<size_t>(controlSlot), flags, [&meta, nameSlot, controlSlot](int i, const mmsghdr& message) {
+                        meta[4 * i] = static_cast<int32_t>(message.msg_len);
+                        meta[4 * i + 1] = message.msg_hdr.msg_flags;
+                        meta[4 * i + 2] = nameSlot > 0 ? static_cast<int32_t>(message.msg_hdr.msg_namelen) : 0;
+                        meta[4 * i + 3] = controlSlot > 0 ? static_cast<int32_t>(message.msg_hdr.msg_controllen) : 0;
+                      });
 }
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
