@@ -3,7 +3,7 @@
 // A keyword written twice: the last one wins, as in keepalived.
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type {
-  GlobalDefs, IpAddressEntry, KeepalivedConfig, ScriptCommand, SourceRef, SyncGroup, TrackReference, VirtualServer,
+  GlobalDefs, IpAddressEntry, KeepalivedConfig, ScriptCommand, SourceRef, SyncGroup, TrackFile, TrackReference, VirtualServer,
   VirtualServerGroup, VirtualServerGroupEntry, VrrpInstance, VrrpScript,
 } from './model.js';
 import { familyOf, K, NodeValues } from './node-values.js';
@@ -82,6 +82,7 @@ class Builder {
       configId,
       global,
       vrrpScripts: [],
+      trackFiles: [],
       vrrpInstances: [],
       syncGroups: [],
       virtualServers: [],
@@ -91,6 +92,10 @@ class Builder {
       switch (syntax.word(node)) {
         case K.vrrp_script:
           config.vrrpScripts.push(this.vrrpScript(node));
+          break;
+        case K.track_file:
+        case K.vrrp_track_file:
+          config.trackFiles.push(this.trackFile(node));
           break;
         case K.vrrp_instance:
           config.vrrpInstances.push(this.instance(node, global));
@@ -195,6 +200,28 @@ class Builder {
     return script;
   }
 
+  private trackFile(node: number): TrackFile {
+    const at = this.level(0, node);
+    const weightNode = at.get(K.weight);
+    const trackFile: TrackFile = {
+      name: this.text(node) ?? '',
+      at: this.ref(node),
+      weight: this.num(weightNode, 1),
+      reverse: this.text(weightNode, 1) === 'reverse',
+    };
+    const path = this.text(at.get(K.file));
+    if (path !== undefined) trackFile.path = path;
+    const initNode = at.get(K.init_file);
+    if (initNode >= 0) {
+      // init_file [VALUE] [overwrite]: either word may be left out.
+      const first = this.text(initNode);
+      const overwrite = first === 'overwrite' || this.text(initNode, 1) === 'overwrite';
+      const value = first !== undefined && first !== 'overwrite' ? this.num(initNode, 0) : 0;
+      trackFile.initFile = { value, overwrite };
+    }
+    return trackFile;
+  }
+
   private addresses(block: number): IpAddressEntry[] {
     const result: IpAddressEntry[] = [];
     if (block < 0) return result;
@@ -233,6 +260,7 @@ class Builder {
       const line = this.syntax.view(child);
       const words = line.args.map((a) => a.text);
       const reference: TrackReference = { name: line.keyword, reverse: words.includes('reverse'), at: this.ref(child) };
+      if (words.includes('noreverse') || words.includes('no_reverse')) reference.noReverse = true;
       const index = words.indexOf('weight');
       const weight = index >= 0 ? parseNumber(words[index + 1] ?? '', 'int') : undefined;
       if (weight !== undefined) reference.weight = weight;
@@ -338,6 +366,7 @@ class Builder {
       notify: {},
       trackInterfaces: this.tracks(at.get(K.track_interface)),
       trackScripts: this.tracks(at.get(K.track_script)),
+      trackFiles: this.tracks(at.get(K.track_file)),
     };
     for (const [word, key] of GROUP_NOTIFY) {
       const script = this.script(at.get(word));

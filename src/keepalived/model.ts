@@ -44,6 +44,8 @@ export interface TrackReference {
   /** Weight as written; undefined means the tracked object's own weight. */
   weight?: number;
   reverse: boolean;
+  /** `noreverse` (or `no_reverse`) written: cancels the tracked object's own `reverse`. */
+  noReverse?: boolean;
   at: SourceRef;
 }
 
@@ -123,6 +125,24 @@ export interface SyncGroup {
   /** Group-level tracking: applies to every member instance. */
   trackInterfaces: TrackReference[];
   trackScripts: TrackReference[];
+  trackFiles: TrackReference[];
+}
+
+/**
+ * `track_file NAME { file PATH; weight W [reverse]; init_file [VALUE] [overwrite] }`
+ * (`vrrp_track_file` is keepalived's older name): a number in a file, read whenever the file
+ * changes, multiplied by the weight and added to the priority of the instances tracking it.
+ */
+export interface TrackFile {
+  name: string;
+  at: SourceRef;
+  /** The file's path as written (keepalived needs it absolute in practice: it runs from /). */
+  path?: string;
+  /** Default 1. */
+  weight: number;
+  reverse: boolean;
+  /** Write `value` (default 0) at start-up if the file is missing, or always with `overwrite`. */
+  initFile?: { value: number; overwrite: boolean };
 }
 
 export interface VrrpScript {
@@ -270,6 +290,7 @@ export interface KeepalivedConfig {
   configId: string;
   global: GlobalDefs;
   vrrpScripts: VrrpScript[];
+  trackFiles: TrackFile[];
   vrrpInstances: VrrpInstance[];
   syncGroups: SyncGroup[];
   virtualServers: VirtualServer[];

@@ -19,7 +19,7 @@ export function familyOf(address: string): AddressFamily | undefined {
 
 /** The keywords the model reads, by word id (words.ts). */
 export const K = keywordIds([
-  'global_defs', 'vrrp_script', 'vrrp_instance', 'vrrp_sync_group', 'virtual_server', 'virtual_server_group',
+  'global_defs', 'vrrp_script', 'vrrp_track_file', 'file', 'init_file', 'vrrp_instance', 'vrrp_sync_group', 'virtual_server', 'virtual_server_group',
   'router_id', 'vrrp_version', 'vrrp_strict', 'enable_script_security', 'script_user', 'notification_email', 'vrrp_mcast_group4',
   'vrrp_mcast_group6', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_interval', 'vrrp_gna_interval',
   'vrrp_skip_check_adv_addr', 'default_interface', 'lvs_sync_daemon', 'vrrp_notify_fifo', 'notify_fifo', 'virtual_routes',

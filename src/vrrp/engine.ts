@@ -2,7 +2,8 @@
 // instance it owns a transport, a timer, the VIPs (added on MASTER, removed on BACKUP /
 // FAULT / exit), the takeover announcements and the ordered notifications. Received adverts
 // pass judgeAdvert() first, so nothing malformed or mismatched reaches the machine. Tracking
-// (track_interface over rtnetlink link events, track_script with vrrp_script checks) moves
+// (track_interface over rtnetlink link events, track_script with vrrp_script checks, track_file
+// numbers read whenever their file changes) moves
 // the effective priority or holds an instance in FAULT (tracking.ts); vrrp_sync_group members
 // move together (sync-group.ts). reload() applies a changed file in place (SIGHUP).
 import { performance } from 'node:perf_hooks';
@@ -14,7 +15,7 @@ import { isSystemError } from '../errors.js';
 import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
-import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
+import type { KeepalivedConfig, SyncGroup, TrackFile, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type StepResult, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { TransportPool, datagramKey, sameDatagram, toReceived, type AdvertView, type TransportAttachment } from './transport.js';
@@ -28,7 +29,8 @@ import { addRoute, deleteRoute, listRoutes, VIPCTL_ROUTE_PROTO, type RouteSpec }
 import { routeText } from './virtual-routes.js';
 import { NotifyFifo } from './notify-fifo.js';
 import type { Notification } from './notify.js';
-import { trackingEffect, type TrackedObject } from './tracking.js';
+import { TRACK_FILE_FAULT_BELOW, trackingEffect, type TrackedObject } from './tracking.js';
+import { initTrackFile, TrackFileWatcher } from './track-file.js';
 import { ScriptCheck } from './script-check.js';
 import { announcementPlan } from './announce-plan.js';
 import { insecureReason, resolveExecutable, scriptIdentity } from './script-user.js';
@@ -50,8 +52,11 @@ export interface InstanceStatus {
   vips: string[];
   vipsHeld: boolean;
   lastTransition: { at: string; from: string; to: string; reason: string } | null;
-  /** track_interface (state up/down) and track_script (ok/failed; disabled when it cannot run). */
-  tracked: Array<{ name: string; kind: string; state: string; weight: number }>;
+  /**
+   * track_interface (state up/down), track_script (ok/failed; disabled when it cannot run) and
+   * track_file (ok/failed, with the file's current number as `value`).
+   */
+  tracked: Array<{ name: string; kind: string; state: string; weight: number; value?: number }>;
   /** The vrrp_sync_group this instance belongs to, if any. */
   syncGroup: string | null;
   counters: { advertsSent: number; advertsReceived: number; drops: Record<DropReason, number> };
@@ -132,6 +137,13 @@ function syncGroupOf(config: KeepalivedConfig): Map<string, string> {
   return groups;
 }
 
+/** A track file's state for `vrrp status`: failed when it holds the instance in FAULT. */
+function trackFileState(object: TrackedObject): string {
+  const value = object.value ?? 0;
+  if (object.weight === 0) return value === 0 ? 'ok' : 'failed';
+  return value * object.weight * (object.reverse ? -1 : 1) < TRACK_FILE_FAULT_BELOW ? 'failed' : 'ok';
+}
+
 export class Engine {
   private readonly runtimes = new Map<string, Runtime>();
   private readonly checks = new Map<string, ScriptCheck>();
@@ -143,6 +155,10 @@ export class Engine {
   private readonly notifications: NotificationQueue;
   private stopping = false;
   private linkWatcher: LinkWatcher | undefined;
+  /** Watches the track_files some instance or group tracks (made on first need). */
+  private trackFileWatcher: TrackFileWatcher | undefined;
+  /** Track files whose init_file was carried out: once per run, a reload does not reset them. */
+  private readonly initialisedTrackFiles = new Set<string>();
   private readonly linkStates = new Map<string, boolean>();
   /** vrrp_scripts that cannot run (no such user, unsafe path, ...), with the reason. */
   private readonly disabledChecks = new Map<string, string>();
@@ -276,6 +292,7 @@ export class Engine {
     if (this.stopping) return;
     this.stopping = true;
     this.linkWatcher?.close();
+    this.trackFileWatcher?.close();
     for (const check of this.checks.values()) check.stop();
     for (const runtime of this.runtimes.values()) this.dispatch(runtime, { type: 'shutdown' });
     this.wakeup.cancel();
@@ -336,7 +353,7 @@ export class Engine {
         lastTransition: transition
           ? { at: new Date(transition.at + wallOffset).toISOString(), from: transition.from, to: transition.to, reason: transition.reason }
           : null,
-        tracked: runtime.tracked.map((t) => ({
+        tracked: runtime.tracked.map((t) => (t.kind === 'file' ? { name: t.name, kind: t.kind, weight: t.weight, state: trackFileState(t), value: t.value ?? 0 } : {
           name: t.name,
           kind: t.kind,
           weight: t.weight,
@@ -500,6 +517,7 @@ export class Engine {
   private async refreshTracking(): Promise<void> {
     const groups = syncGroupOf(this.config);
     this.refreshScriptChecks();
+    this.refreshTrackFiles();
     const needsLinks = this.config.vrrpInstances.some((i) => i.trackInterfaces.length > 0 || !i.dontTrackPrimary) || this.config.syncGroups.some((g) => g.trackInterfaces.length > 0);
     if (needsLinks && !this.linkWatcher) {
       this.linkWatcher = await watchLinks((event) => this.onLink(event.link.name, event.up), false);
@@ -541,9 +559,70 @@ export class Engine {
       const ownWeight = t.weight !== undefined;
       const weight = weightIn('track_script', t.name, ownWeight ? (t.weight ?? 0) : script.weight, where);
       const check = this.checks.get(script.name);
-      objects.push({ kind: 'script', name: script.name, weight, reverse: ownWeight ? t.reverse : script.reverse, up: check && !this.disabledChecks.has(script.name) ? check.ok : undefined });
+      // The script's `reverse` holds under the instance's own weight too, unless it says
+      // noreverse (as keepalived 2.2.7 does: test/host/vrrp-engine/track-file.test.ts).
+      const reverse = t.reverse || (!t.noReverse && script.reverse);
+      objects.push({ kind: 'script', name: script.name, weight, reverse, up: check && !this.disabledChecks.has(script.name) ? check.ok : undefined });
+    }
+    const files = [...instance.trackFiles.map((t) => ({ t, where: instance.name })), ...(group?.trackFiles ?? []).map((t) => ({ t, where: `vrrp_sync_group ${group?.name ?? ''}` }))];
+    for (const { t, where } of files) {
+      const definition = this.config.trackFiles.find((f) => f.name === t.name);
+      if (!definition?.path) {
+        this.log.limited(`missing-track-file:${where}:${t.name}`, 'warn', `${where}: track_file ${t.name} names no track_file block with a file, ignored (as keepalived does)`);
+        continue;
+      }
+      const ownWeight = t.weight !== undefined;
+      let weight = weightIn('track_file', t.name, ownWeight ? (t.weight ?? 0) : definition.weight, where);
+      // keepalived.conf(5): the address owner must track files with weight 0 (its priority
+      // never moves); a non-zero value then means FAULT.
+      if (instance.priority === 255 && weight !== 0) {
+        this.log.limited(`owner-weight:${where}:${t.name}`, 'info', `${where}: track_file ${t.name} weight counts as 0 for the address owner (priority 255), as keepalived does`);
+        weight = 0;
+      }
+      // As for scripts: the definition's `reverse` holds unless the reference says noreverse.
+      const reverse = t.reverse || (!t.noReverse && definition.reverse);
+      objects.push({ kind: 'file', name: t.name, weight, reverse, up: undefined, value: this.trackFileWatcher?.value(definition.path) ?? 0 });
     }
     return objects;
+  }
+
+  /** Watches every track_file some instance or group tracks; init_file writes happen here. */
+  private refreshTrackFiles(): void {
+    const used = new Set([...this.config.vrrpInstances.flatMap((i) => i.trackFiles), ...this.config.syncGroups.flatMap((g) => g.trackFiles)].map((t) => t.name));
+    const files = this.config.trackFiles.filter((f) => used.has(f.name) && f.path);
+    // A reload starts from the new file's set: a fresh watcher (cheap) instead of bookkeeping.
+    this.trackFileWatcher?.close();
+    this.trackFileWatcher = undefined;
+    if (files.length === 0) return;
+    const watcher = new TrackFileWatcher(
+      (file, value) => this.onTrackFile(file, value),
+      (directory, error) => this.log.limited(`track-file-dir:${directory}`, 'warn', `cannot watch ${directory} for track files (${error}); their value counts as 0`),
+    );
+    for (const definition of files) {
+      const file = definition.path as string;
+      if (definition.initFile && !this.initialisedTrackFiles.has(file)) {
+        this.initialisedTrackFiles.add(file);
+        const problem = initTrackFile(file, definition.initFile.value, definition.initFile.overwrite);
+        if (problem) this.log.log('warn', `track_file ${definition.name}: init_file: ${problem}`);
+      }
+      watcher.add(file);
+    }
+    this.trackFileWatcher = watcher;
+  }
+
+  private onTrackFile(file: string, value: number): void {
+    const names = new Set(this.config.trackFiles.filter((f: TrackFile) => f.path === file).map((f) => f.name));
+    for (const runtime of this.runtimes.values()) {
+      let changed = false;
+      for (const object of runtime.tracked) {
+        if (object.kind !== 'file' || !names.has(object.name) || object.value === value) continue;
+        object.value = value;
+        changed = true;
+      }
+      if (!changed) continue;
+      this.log.log('info', `${runtime.setup.instance.name}: track_file ${[...names].join(', ')} reads ${value}`, { instance: runtime.setup.instance.name });
+      this.applyTracking(runtime);
+    }
   }
 
   /** One check per vrrp_script that some instance tracks (keepalived runs unused scripts never). */

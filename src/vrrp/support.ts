@@ -14,9 +14,10 @@ const INSTANCE = new Set([
   'unicast_peer', 'mcast_src_ip', 'track_interface', 'track_script', 'notify', 'notify_master',
   'notify_backup', 'notify_fault', 'notify_stop', 'garp_master_delay', 'garp_master_repeat', 'native_ipv6',
   'dont_track_primary', 'accept', 'skip_check_adv_addr', 'garp_master_refresh', 'garp_master_refresh_repeat',
-  'virtual_routes',
+  'virtual_routes', 'track_file',
 ]);
-const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script']);
+const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script', 'track_file']);
+const TRACK_FILE = new Set(['file', 'weight', 'init_file']);
 const SCRIPT = new Set(['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail']);
 /** VRRP settings of global_defs that the engine honours. */
 const GLOBAL_HANDLED = new Set([
@@ -28,7 +29,7 @@ function globalIsVrrp(keyword: string): boolean {
   return /^vrrp_|garp|gna|fifo/.test(keyword) || ['smtp_alert_vrrp', 'enable_snmp_vrrp', 'startup_script', 'shutdown_script'].includes(keyword);
 }
 /** Top-level blocks the engine reads. */
-const TOP = new Set(['global_defs', 'vrrp_instance', 'vrrp_sync_group', 'vrrp_script']);
+const TOP = new Set(['global_defs', 'vrrp_instance', 'vrrp_sync_group', 'vrrp_script', 'track_file', 'vrrp_track_file']);
 /** Top-level blocks of keepalived's other half (IPVS and its checkers): `vipctl lb`'s business. */
 const LVS = new Set(['virtual_server', 'virtual_server_group']);
 
@@ -65,7 +66,7 @@ export function unsupportedKeywords(syntax: Syntax, withLvs = true): Unsupported
     }
     const name = syntax.arg(block, 0);
     const label = `${keyword}${name ? ` ${name}` : ''}`;
-    const handled = keyword === 'vrrp_instance' ? INSTANCE : keyword === 'vrrp_sync_group' ? SYNC_GROUP : keyword === 'vrrp_script' ? SCRIPT : GLOBAL_HANDLED;
+    const handled = keyword === 'vrrp_instance' ? INSTANCE : keyword === 'vrrp_sync_group' ? SYNC_GROUP : keyword === 'vrrp_script' ? SCRIPT : keyword === 'global_defs' ? GLOBAL_HANDLED : TRACK_FILE;
     for (const child of children(block)) {
       const word = syntax.keyword(child);
       if (word === 'authentication') {

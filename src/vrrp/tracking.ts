@@ -6,10 +6,13 @@
 // - `reverse` with a weight turns the adjustment round (keepalived multiplies the weight by -1):
 //   a positive weight is subtracted while up, a negative one added while down;
 // - inside a vrrp_sync_group, track_script weights count as 0 (keepalived zeroes them so the
-//   members of a group cannot end up with inconsistent priorities).
+//   members of a group cannot end up with inconsistent priorities);
+// - track_file (a number in a file): weight 0 makes a non-zero value a failure (FAULT);
+//   otherwise value x weight (negated by `reverse`) is added, and a result below -253 means
+//   FAULT (keepalived.conf(5), and what keepalived 2.2.7 does).
 // Pure: the engine feeds it the objects' current states.
 
-export type TrackedKind = 'interface' | 'script';
+export type TrackedKind = 'interface' | 'script' | 'file';
 
 export interface TrackedObject {
   kind: TrackedKind;
@@ -18,7 +21,12 @@ export interface TrackedObject {
   reverse: boolean;
   /** Current health; `undefined` while it cannot be known (a disabled script): no effect. */
   up: boolean | undefined;
+  /** A track file's current number (kind 'file'; `up` is unused for files). */
+  value?: number;
 }
+
+/** Below this, a track file's weighted value puts the instance in FAULT. */
+export const TRACK_FILE_FAULT_BELOW = -253;
 
 export interface TrackingEffect {
   /** Names of the objects holding the instance in FAULT (e.g. "script chk_http"). */
@@ -35,6 +43,17 @@ export function trackingEffect(objects: TrackedObject[]): TrackingEffect {
   const faults: string[] = [];
   const weights: number[] = [];
   for (const object of objects) {
+    if (object.kind === 'file') {
+      const value = object.value ?? 0;
+      if (object.weight === 0) {
+        if (value !== 0) faults.push(trackedLabel(object));
+        continue;
+      }
+      const weighted = value * object.weight * (object.reverse ? -1 : 1);
+      if (weighted < TRACK_FILE_FAULT_BELOW) faults.push(trackedLabel(object));
+      else if (weighted !== 0) weights.push(weighted);
+      continue;
+    }
     if (object.up === undefined) continue;
     if (object.weight === 0) {
       if (object.reverse ? object.up : !object.up) faults.push(trackedLabel(object));

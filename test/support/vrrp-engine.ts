@@ -22,7 +22,7 @@ export interface EngineInstanceStatus {
   vips: string[];
   vipsHeld: boolean;
   lastTransition: { at: string; from: string; to: string; reason: string } | null;
-  tracked: Array<{ name: string; kind: string; state: string; weight: number }>;
+  tracked: Array<{ name: string; kind: string; state: string; weight: number; value?: number }>;
   syncGroup: string | null;
   counters: { advertsSent: number; advertsReceived: number; drops: Record<string, number> };
 }

@@ -7,7 +7,7 @@ import type { InstanceStatus } from '../../vrrp/engine.js';
 export default class VrrpStatus extends BaseCommand {
   static override summary = 'Show the state of a running `vipctl vrrp run`, per instance.';
   static override description =
-    'State, configured and effective priority, master address, advert interval in use, VIPs held, the last transition and why, tracked interfaces and scripts with their state and weight, the sync group, and counters (adverts sent and received, drops by reason). Secrets such as auth_pass never appear. A table on a terminal; --json gives a stable schema: an array of instance objects.';
+    'State, configured and effective priority, master address, advert interval in use, VIPs held, the last transition and why, tracked interfaces, scripts and files with their state and weight (and the number of a track file), the sync group, and counters (adverts sent and received, drops by reason). Secrets such as auth_pass never appear. A table on a terminal; --json gives a stable schema: an array of instance objects.';
   static override examples = [
     { command: '<%= config.bin %> vrrp status', description: 'Every instance.' },
     { command: '<%= config.bin %> vrrp status VI_1 --json', description: 'One instance as JSON.' },
@@ -39,7 +39,7 @@ export default class VrrpStatus extends BaseCommand {
       `${i.advertIntervalCs / 100}s`,
       i.vipsHeld ? i.vips.join(' ') : '-',
       i.lastTransition ? `${i.lastTransition.at} ${i.lastTransition.reason}` : '-',
-      [...i.tracked.map((t) => `${t.kind} ${t.name} ${t.state}${t.weight ? ` (weight ${t.weight})` : ''}`), ...(i.syncGroup ? [`group ${i.syncGroup}`] : [])].join(', ') || '-',
+      [...i.tracked.map((t) => `${t.kind} ${t.name} ${t.state}${t.value !== undefined ? ` value ${t.value}` : ''}${t.weight ? ` (weight ${t.weight})` : ''}`), ...(i.syncGroup ? [`group ${i.syncGroup}`] : [])].join(', ') || '-',
       `sent ${i.counters.advertsSent} recv ${i.counters.advertsReceived}` +
         Object.entries(i.counters.drops)
           .filter(([, n]) => n > 0)

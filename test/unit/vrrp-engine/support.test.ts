@@ -28,9 +28,14 @@ vrrp_sync_group G {
   track_interface {
     eth1
   }
-  track_file {
-    f1
+  track_process {
+    p1
   }
+}
+track_file f1 {
+  file "/run/f1"
+  weight 2 reverse
+  init_file 0 overwrite
 }
 vrrp_instance VI_1 {
   interface eth0
@@ -43,6 +48,9 @@ vrrp_instance VI_1 {
   }
   track_script {
     chk
+  }
+  track_file {
+    f1 weight 3
   }
   virtual_ipaddress {
     192.0.2.1
@@ -61,10 +69,10 @@ virtual_server 192.0.2.1 80 {
     );
     const found = unsupportedSummary(unsupportedKeywords(loadConfig(file, { configId: 'x' }).syntax)).map((line) => line.replace(`${file}:`, ''));
     assert.deepEqual(found, [
-      '17: vrrp_sync_group G: track_file',
-      '25: vrrp_instance VI_1: use_vmac',
-      '27: vrrp_instance VI_1: auth_type AH',
-      '39: vrrp_instance VI_1: virtual_rules',
+      '17: vrrp_sync_group G: track_process',
+      '30: vrrp_instance VI_1: use_vmac',
+      '32: vrrp_instance VI_1: auth_type AH',
+      '47: vrrp_instance VI_1: virtual_rules',
       'virtual_server (1 block): IPVS is not run by vrrp run; see vipctl lb',
     ]);
   } finally {

@@ -37,3 +37,20 @@ test('several objects: every fault is named, every weight counted', () => {
   ]);
   assert.deepEqual(effect, { faults: ['interface eth1', 'script chk_a'], weights: [-5, 7] });
 });
+
+const file = (weight: number, value: number, reverse = false): TrackedObject => ({ kind: 'file', name: 'f', weight, reverse, up: undefined, value });
+
+test('track_file: value x weight is added (reverse negates it); below -253 means FAULT', () => {
+  assert.deepEqual(trackingEffect([file(1, 5)]), { faults: [], weights: [5] });
+  assert.deepEqual(trackingEffect([file(2, 3, true)]), { faults: [], weights: [-6] });
+  assert.deepEqual(trackingEffect([file(1, 0)]), { faults: [], weights: [] });
+  assert.deepEqual(trackingEffect([file(1, -253)]), { faults: [], weights: [-253] });
+  assert.deepEqual(trackingEffect([file(1, -254)]), { faults: ['file f'], weights: [] });
+  assert.deepEqual(trackingEffect([file(-2, 200)]), { faults: ['file f'], weights: [] });
+});
+
+test('track_file weight 0: any non-zero value means FAULT, whatever its sign', () => {
+  assert.deepEqual(trackingEffect([file(0, 1)]), { faults: ['file f'], weights: [] });
+  assert.deepEqual(trackingEffect([file(0, -1)]), { faults: ['file f'], weights: [] });
+  assert.deepEqual(trackingEffect([file(0, 0)]), { faults: [], weights: [] });
+});
