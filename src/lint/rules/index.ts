@@ -50,6 +50,7 @@ import scriptUserMissing from './script-user-missing.js';
 import syncGroupTooSmall from './sync-group-too-small.js';
 import syncGroupUnknownInstance from './sync-group-unknown-instance.js';
 import unbalancedBraces from './unbalanced-braces.js';
+import undefinedTrackFile from './undefined-track-file.js';
 import undefinedTrackScript from './undefined-track-script.js';
 import unexpectedBrace from './unexpected-brace.js';
 import unknownVsGroup from './unknown-vs-group.js';
@@ -117,6 +118,7 @@ export const RULES: Rule[] = [
   syncGroupTooSmall,
   syncGroupUnknownInstance,
   unbalancedBraces,
+  undefinedTrackFile,
   undefinedTrackScript,
   unexpectedBrace,
   unknownKeyword,

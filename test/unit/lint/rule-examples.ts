@@ -63,6 +63,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
     good: fullService('', '  real_server 198.51.100.2 80 {\n    HTTP_GET {\n      url {\n        path /health\n      }\n    }\n  }\n'),
   },
   'undefined-track-script': { bad: instance('  track_script {\n    chk_nginx\n  }\n'), good: `global_defs {\n  enable_script_security\n}\nvrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}` },
+  'undefined-track-file': { bad: instance('  track_file {\n    maintenance\n  }\n'), good: `track_file maintenance {\n  file "/run/keepalived/maintenance"\n  weight -10\n}\n${instance('  track_file {\n    maintenance\n  }\n')}` },
   'vrrp-run-unsupported': { bad: instance('  use_vmac\n'), good: instance() },
   'unused-vrrp-script': { bad: `vrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n}\n${instance()}`, good: `vrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}` },
   'vrrp-script-without-script': { bad: `vrrp_script chk_nginx {\n  interval 2\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}`, good: `vrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n  interval 2\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}` },
