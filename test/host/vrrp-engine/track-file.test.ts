@@ -35,12 +35,9 @@ after(cleanup);
 const OURS_VRID = 61;
 const THEIRS_VRID = 62;
 
-function config(vrid: number, iface: string, file: string, definition: string, reference: string): string {
-  return `track_file tf {
-  file "${file}"
-${definition}
-}
-vrrp_instance VI_1 {
+/** A lone MASTER instance with its own VRID that tracks `tracking` (a track_file or track_script block). */
+function instance(vrid: number, iface: string, tracking: string): string {
+  return `vrrp_instance VI_1 {
   state MASTER
   interface ${iface}
   virtual_router_id ${vrid}
@@ -50,11 +47,13 @@ vrrp_instance VI_1 {
   virtual_ipaddress {
     192.0.2.${vrid}/32
   }
-  track_file {
-    tf ${reference}
-  }
+${tracking}
 }
 `;
+}
+
+function config(vrid: number, iface: string, file: string, definition: string, reference: string): string {
+  return `track_file tf {\n  file "${file}"\n${definition}\n}\n${instance(vrid, iface, `  track_file {\n    tf ${reference}\n  }`)}`;
 }
 
 /** Writes a text the way operators do (a new file renamed over the old), or removes the file. */
@@ -181,30 +180,8 @@ for (const c of CASES) {
 }
 
 function scriptConfig(vrid: number, iface: string, reference: string): string {
-  return `global_defs {
-  script_user root
-  enable_script_security
-}
-vrrp_script chk {
-  script "/bin/true"
-  interval 1
-  weight 2 reverse
-}
-vrrp_instance VI_1 {
-  state MASTER
-  interface ${iface}
-  virtual_router_id ${vrid}
-  priority 100
-  advert_int 0.1
-  version 3
-  virtual_ipaddress {
-    192.0.2.${vrid}/32
-  }
-  track_script {
-    chk ${reference}
-  }
-}
-`;
+  const definition = 'global_defs {\n  script_user root\n  enable_script_security\n}\nvrrp_script chk {\n  script "/bin/true"\n  interval 1\n  weight 2 reverse\n}\n';
+  return definition + instance(vrid, iface, `  track_script {\n    chk ${reference}\n  }`);
 }
 
 // keepalived 2.2.7: the vrrp_script's reverse holds under the instance's own weight (reverse
