@@ -26,11 +26,16 @@ const MAX_THRESHOLD = 2147483647;
 /** A cursor over one line; every reader returns false (or -1) as soon as the text leaves the accepted shape. */
 class Cursor {
   pos = 0;
+  text = '';
+  end = 0;
 
-  constructor(
-    readonly text: string,
-    readonly end: number,
-  ) {}
+  /** Points the cursor at text[pos, end) (one cursor serves every line). */
+  reset(text: string, pos: number, end: number): this {
+    this.text = text;
+    this.pos = pos;
+    this.end = end;
+    return this;
+  }
 
   atEnd(): boolean {
     return this.pos === this.end;
@@ -95,16 +100,18 @@ class Cursor {
     return value;
   }
 
-  /** a.b.c.d:port; the address text is the slice as written. */
-  hostPort(): { address: string; port: number } | undefined {
+  /** a.b.c.d:port: the port, or -1; the address's value and where it is written go to `address`. */
+  hostPort(address: { value: number; start: number; end: number }): number {
     const start = this.pos;
-    if (this.ipv4() < 0) return undefined;
-    const address = this.text.slice(start, this.pos);
-    if (this.text.charCodeAt(this.pos) !== COLON) return undefined;
+    const value = this.ipv4();
+    if (value < 0) return -1;
+    address.value = value;
+    address.start = start;
+    address.end = this.pos;
+    if (this.text.charCodeAt(this.pos) !== COLON) return -1;
     this.pos++;
     const port = this.number(5);
-    if (port < 0 || port > 65535) return undefined;
-    return { address, port };
+    return port > 65535 ? -1 : port;
   }
 }
 
@@ -115,7 +122,8 @@ function protocolOption(cursor: Cursor): number {
   return 0;
 }
 
-function schedulerName(cursor: Cursor): string | undefined {
+/** The scheduler's name, [a-z0-9]{1,15}: its end, or -1. */
+function schedulerEnd(cursor: Cursor): number {
   const start = cursor.pos;
   while (cursor.pos < cursor.end) {
     const code = cursor.text.charCodeAt(cursor.pos);
@@ -125,74 +133,144 @@ function schedulerName(cursor: Cursor): string | undefined {
   }
   const length = cursor.pos - start;
   // Longer names are cut by the general parser (as ipvsadm does): leave them to it.
-  return length === 0 || length > 15 ? undefined : cursor.text.slice(start, cursor.pos);
+  return length === 0 || length > 15 ? -1 : cursor.pos;
 }
 
-function addService(cursor: Cursor): Change | undefined {
+/**
+ * A saved rule line as numbers and places in the text, filled in by scanSavedRule. One is
+ * reused for every line of a big restore: no object or string per line.
+ */
+export class SavedRule {
+  /** 65 ('A', add a service) or 97 ('a', add a real server). */
+  command = 0;
+  protocol = 0;
+  /** The service's address (value, and where its text is), and port. */
+  readonly service = { value: 0, start: 0, end: 0 };
+  port = 0;
+  // -A: scheduler (where its name is), flags, persistence timeout, netmask.
+  schedulerStart = 0;
+  schedulerEnd = 0;
+  flags = 0;
+  timeout = 0;
+  netmask = 0;
+  // -a: the real server's address and port (the service's port under direct routing), method, weight, thresholds.
+  readonly real = { value: 0, start: 0, end: 0 };
+  realPort = 0;
+  forward = 0;
+  weight = 0;
+  upperThreshold = 0;
+  lowerThreshold = 0;
+}
+
+function scanService(cursor: Cursor, rule: SavedRule): boolean {
   const protocol = protocolOption(cursor);
-  if (!protocol) return undefined;
-  const where = cursor.hostPort();
-  if (!where || !cursor.space() || !cursor.expect('-s')) return undefined;
-  const scheduler = schedulerName(cursor);
-  if (scheduler === undefined || !cursor.space()) return undefined;
+  if (!protocol) return false;
+  const port = cursor.hostPort(rule.service);
+  if (port < 0 || !cursor.space() || !cursor.expect('-s')) return false;
+  rule.schedulerStart = cursor.pos;
+  rule.schedulerEnd = schedulerEnd(cursor);
+  if (rule.schedulerEnd < 0 || !cursor.space()) return false;
   let flags = 0;
   let timeout = 0;
   let netmask = 0xffffffff;
   if (cursor.option('-p')) {
     timeout = cursor.number(7);
-    if (timeout < 1 || timeout > MAX_TIMEOUT || !cursor.space()) return undefined;
+    if (timeout < 1 || timeout > MAX_TIMEOUT || !cursor.space()) return false;
     flags |= IP_VS_SVC_F_PERSISTENT;
     if (cursor.option('-M')) {
       const mask = cursor.ipv4();
-      if (mask < 0 || !cursor.space()) return undefined;
+      if (mask < 0 || !cursor.space()) return false;
       netmask = mask >>> 0;
     }
   }
   // A zero port needs persistence; the general parser says so in ipvsadm's words.
-  if (!cursor.atEnd() || (where.port === 0 && !(flags & IP_VS_SVC_F_PERSISTENT))) return undefined;
-  return {
-    op: 'add-service',
-    service: { af: AF_INET, protocol, address: where.address, port: where.port, fwmark: 0, scheduler, flags, timeout, netmask, peName: '' },
-  };
+  if (!cursor.atEnd() || (port === 0 && !(flags & IP_VS_SVC_F_PERSISTENT))) return false;
+  rule.protocol = protocol;
+  rule.port = port;
+  rule.flags = flags;
+  rule.timeout = timeout;
+  rule.netmask = netmask;
+  return true;
 }
 
-function addReal(cursor: Cursor): Change | undefined {
+function scanReal(cursor: Cursor, rule: SavedRule): boolean {
   const protocol = protocolOption(cursor);
-  if (!protocol) return undefined;
-  const service = cursor.hostPort();
-  if (!service || !cursor.space() || !cursor.expect('-r')) return undefined;
-  const real = cursor.hostPort();
-  if (!real || !cursor.space()) return undefined;
+  if (!protocol) return false;
+  const port = cursor.hostPort(rule.service);
+  if (port < 0 || !cursor.space() || !cursor.expect('-r')) return false;
+  const realPort = cursor.hostPort(rule.real);
+  if (realPort < 0 || !cursor.space()) return false;
   let forward: number;
   if (cursor.option('-m')) forward = IP_VS_CONN_F_MASQ;
   else if (cursor.option('-g')) forward = IP_VS_CONN_F_DROUTE;
-  else return undefined;
-  if (!cursor.option('-w')) return undefined;
+  else return false;
+  if (!cursor.option('-w')) return false;
   const weight = cursor.number(5);
-  if (weight < 0 || weight > 65535 || !cursor.space()) return undefined;
+  if (weight < 0 || weight > 65535 || !cursor.space()) return false;
   let upperThreshold = 0;
   let lowerThreshold = 0;
   if (cursor.option('-x')) {
     upperThreshold = cursor.number(10);
-    if (upperThreshold < 0 || upperThreshold > MAX_THRESHOLD || !cursor.space()) return undefined;
+    if (upperThreshold < 0 || upperThreshold > MAX_THRESHOLD || !cursor.space()) return false;
   }
   if (cursor.option('-y')) {
     lowerThreshold = cursor.number(10);
-    if (lowerThreshold < 0 || lowerThreshold > MAX_THRESHOLD || !cursor.space()) return undefined;
+    if (lowerThreshold < 0 || lowerThreshold > MAX_THRESHOLD || !cursor.space()) return false;
   }
-  if (!cursor.atEnd()) return undefined;
+  if (!cursor.atEnd()) return false;
+  rule.protocol = protocol;
+  rule.port = port;
+  // Direct routing sends to the service's own port, whatever the rule says.
+  rule.realPort = forward === IP_VS_CONN_F_DROUTE ? port : realPort;
+  rule.forward = forward;
+  rule.weight = weight;
+  rule.upperThreshold = upperThreshold;
+  rule.lowerThreshold = lowerThreshold;
+  return true;
+}
+
+const lineCursor = new Cursor();
+
+/**
+ * Reads the line text[start, end) (without its end-of-line; surrounding blanks are allowed)
+ * into `rule`; false when it is not one of the shapes above (then use the general parser).
+ */
+export function scanSavedRule(text: string, start: number, end: number, rule: SavedRule): boolean {
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  if (end - start < 4 || text.charCodeAt(start) !== DASH || text.charCodeAt(start + 2) !== SPACE) return false;
+  const command = text.charCodeAt(start + 1);
+  const cursor = lineCursor.reset(text, start + 3, end);
+  rule.command = command;
+  if (command === 65 /* A */) return scanService(cursor, rule);
+  if (command === 97 /* a */) return scanReal(cursor, rule);
+  return false;
+}
+
+/**
+ * The change a saved rule line makes, when the line has one of the shapes above (the line
+ * without its end-of-line; surrounding blanks are allowed). undefined: use the general parser.
+ */
+export function parseSavedRule(line: string): Change | undefined {
+  const rule = new SavedRule();
+  if (!scanSavedRule(line, 0, line.length, rule)) return undefined;
+  const address = line.slice(rule.service.start, rule.service.end);
+  if (rule.command === 65) {
+    const scheduler = line.slice(rule.schedulerStart, rule.schedulerEnd);
+    const { protocol, port, flags, timeout, netmask } = rule;
+    return { op: 'add-service', service: { af: AF_INET, protocol, address, port, fwmark: 0, scheduler, flags, timeout, netmask, peName: '' } };
+  }
   return {
     op: 'add-real',
-    service: { af: AF_INET, protocol, address: service.address, port: service.port, fwmark: 0 },
+    service: { af: AF_INET, protocol: rule.protocol, address, port: rule.port, fwmark: 0 },
     destination: {
       af: AF_INET,
-      address: real.address,
-      // Direct routing sends to the service's own port, whatever the rule says.
-      port: forward === IP_VS_CONN_F_DROUTE ? service.port : real.port,
-      forward,
-      weight,
-      upperThreshold,
-      lowerThreshold,
+      address: line.slice(rule.real.start, rule.real.end),
+      port: rule.realPort,
+      forward: rule.forward,
+      weight: rule.weight,
+      upperThreshold: rule.upperThreshold,
+      lowerThreshold: rule.lowerThreshold,
       activeConns: 0,
       inactiveConns: 0,
       persistConns: 0,
@@ -201,24 +279,6 @@ function addReal(cursor: Cursor): Change | undefined {
       tunnelFlags: 0,
     },
   };
-}
-
-/**
- * The change a saved rule line makes, when the line has one of the shapes above (the line
- * without its end-of-line; surrounding blanks are allowed). undefined: use the general parser.
- */
-export function parseSavedRule(line: string): Change | undefined {
-  let start = 0;
-  let end = line.length;
-  while (start < end && isBlank(line.charCodeAt(start))) start++;
-  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
-  if (end - start < 4 || line.charCodeAt(start) !== DASH || line.charCodeAt(start + 2) !== SPACE) return undefined;
-  const command = line.charCodeAt(start + 1);
-  const cursor = new Cursor(line, end);
-  cursor.pos = start + 3;
-  if (command === 65 /* A */) return addService(cursor);
-  if (command === 97 /* a */) return addReal(cursor);
-  return undefined;
 }
 
 function isBlank(code: number): boolean {

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bulkPayloads, compileBulkRestore } from '../../../src/ipvs/bulk-restore.js';
+import { bulkMessages, bulkPayloads, compileBulkRestore } from '../../../src/ipvs/bulk-restore.js';
 import { IpvsClient } from '../../../src/ipvs/client.js';
 import { planRestore } from '../../../src/ipvs/restore.js';
 import type { GenlClient } from '../../../src/netlink/genl.js';
@@ -26,9 +26,10 @@ async function compare(text: string, table: ServiceEntry[] = []): Promise<'bulk'
   assert.deepEqual(bulk.lines, general.changes.map((c) => c.line));
   const expected = general.changes.map((c) => encoder.requestFor(c.change).payload);
   assert.deepEqual(bulkPayloads(bulk), expected);
-  for (let offset = 0; offset < bulk.messages.length; offset += readU32Host(bulk.messages, offset)) {
-    assert.equal(readU16Host(bulk.messages, offset + 4), family.id);
-    assert.equal(readU16Host(bulk.messages, offset + 6), 0);
+  const messages = bulkMessages(bulk);
+  for (let offset = 0; offset < messages.length; offset += readU32Host(messages, offset)) {
+    assert.equal(readU16Host(messages, offset + 4), family.id);
+    assert.equal(readU16Host(messages, offset + 6), 0);
   }
   return 'bulk';
 }
