@@ -77,7 +77,8 @@ export function renderSavedRules(services: Service[], columns: RealColumns): Buf
   // Each service's real servers, in the order the dumps gave them.
   const reals: number[][] = services.map(() => []);
   for (let r = 0; r < columns.service.length; r++) (reals[columns.service[r] as number] as number[]).push(r);
-  const out = new Output();
+  // Service rules are under 100 bytes and real server rules about 70 (longer ones make the buffer grow).
+  const out = new Output(256 + 100 * services.length + 80 * columns.service.length);
   for (const index of serviceOrder(services)) {
     const service = services[index] as Service;
     const key = serviceRuleKey(service, NUMERIC_NAMES, true);

@@ -78,8 +78,16 @@ export function sortByAddressAndPort(line: number[], columns: { address: ArrayLi
 }
 
 export class Output {
-  buffer = Buffer.allocUnsafe(1 << 16);
+  buffer: Buffer;
   length = 0;
+
+  /**
+   * `capacity`: the expected size. Not zero-filled, so a generous guess costs nothing:
+   * only the pages written are touched, while each doubling copies what is there.
+   */
+  constructor(capacity = 1 << 16) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
 
   private room(extra: number): void {
     if (this.length + extra <= this.buffer.length) return;

@@ -207,7 +207,8 @@ export function renderPlainListing(info: IpvsInfo, services: Service[], procText
   for (let i = 0; i < services.length; i++) if (first[i] === -1) return undefined;
 
   const order = nosort ? services.map((_, i) => i) : sortedOrder(keys);
-  const out = new Output();
+  // Service lines are under 100 bytes and real server lines 70 (longer ones make the buffer grow).
+  const out = new Output(256 + 100 * services.length + 72 * reals.address.length);
   out.text(`IP Virtual Server version ${info.version} (size=${info.connectionTableSize})\n`);
   out.text(listTitle({}));
   const line: number[] = [];

@@ -10,7 +10,7 @@
 //   "UDP  [2001:0db8:...:0001]:0035 sh ..."                      (IPv6)
 //   "FWM  00000001 wlc ..."                                      (firewall mark, in hex)
 // and per real server "  -> 0A000101:1F90      Masq    1      0          0".
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
 import { canonicalAddress } from './address.js';
 import type { Destination } from './model.js';
@@ -175,14 +175,45 @@ export function parseProcServices(text: string): ProcService[] | undefined {
   return services;
 }
 
-/** The file's text (read synchronously: it is one pass over kernel memory); undefined when it cannot be read. */
+/**
+ * The file's text (read synchronously: it is one pass over kernel memory); undefined when
+ * it cannot be read. The kernel hands out a page per read() whatever the buffer, so the
+ * reads go one after another into one big buffer: readFileSync would take a fresh 64 KiB
+ * buffer per page and join them, several times the file's size in fresh memory (every
+ * fresh page costs a trip through the host inside user-mode Linux).
+ */
 export function readProcText(path = IPVS_PROC_FILE): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(path, 'latin1');
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
+  try {
+    // Not zero-filled: only the pages the reads fill are touched.
+    let buffer = Buffer.allocUnsafe(PROC_BUFFER_BYTES);
+    let length = 0;
+    for (;;) {
+      if (buffer.length - length < PROC_READ_ROOM) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const count = readSync(fd, buffer, length, buffer.length - length, null);
+      if (count === 0) break;
+      length += count;
+    }
+    return buffer.toString('latin1', 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
+
+// A table of 10,000 services with two real servers each is about 1.5 MB of text.
+const PROC_BUFFER_BYTES = 4 << 20;
+const PROC_READ_ROOM = 1 << 16;
 
 /** Reads and parses the file; undefined when it cannot. */
 export function readProcServices(path = IPVS_PROC_FILE): ProcService[] | undefined {
