@@ -46,6 +46,8 @@ export interface NativeAddon {
   recvMessages?(fd: number, data: Buffer, slotSize: number, names: Buffer | null, nameSlot: number, control: Buffer | null, controlSlot: number, meta: Int32Array, flags?: number): number;
   close(fd: number): void;
   ifNameToIndex(name: string): number;
+  /** Blocks the thread for ms milliseconds on the monotonic clock, to within tens of microseconds (absent from addons built before it). */
+  sleepPrecise?(ms: number): void;
   Poller: new (fd: number, callback: (error: Error | null, readable: boolean, writable: boolean) => void) => NativePoller;
   constants: Record<string, number>;
 }
