@@ -83,6 +83,15 @@ export interface PreparedOutcome {
   refusals: Array<{ index: number; error: NetlinkError }>;
 }
 
+/** The answers one send of prepared requests waits for (see sendPreparedChunk). */
+interface PreparedAcks {
+  /** Request index by sequence number. */
+  indexOf: Map<number, number>;
+  /** The request whose acknowledgement ends the send's answers. */
+  lastSeq: number;
+  refusals: PreparedOutcome['refusals'];
+}
+
 interface Pending {
   seq: number;
   dump: boolean;
@@ -301,36 +310,15 @@ export class NetlinkConnection {
   async sendPrepared(messages: Buffer, options: PreparedOptions = {}): Promise<PreparedOutcome> {
     const chunkSize = options.chunkSize ?? 512;
     const chunkBytes = options.chunkBytes ?? 1 << 16;
-    let total = 0;
-    for (let offset = 0; offset < messages.length; total++) {
-      const length = messages.length - offset >= NLMSG_HDRLEN ? readU32Host(messages, offset) : 0;
-      if (length < NLMSG_HDRLEN || offset + length > messages.length) throw new Error(`sendPrepared: message ${total} has a bad length`);
-      offset += align4(length);
-    }
+    const total = countPrepared(messages);
     const refusals: PreparedOutcome['refusals'] = [];
     let index = 0;
     let offset = 0;
     while (offset < messages.length) {
-      const start = offset;
-      const first = index;
-      const seqs: number[] = [];
-      while (offset < messages.length && seqs.length < chunkSize) {
-        const next = offset + align4(readU32Host(messages, offset));
-        if (seqs.length > 0 && next - start > chunkBytes) break;
-        const seq = this.nextSeq();
-        writeU16Host(messages, readU16Host(messages, offset + 6) | NLM_F_REQUEST, offset + 6);
-        writeU32Host(messages, seq, offset + 8);
-        writeU32Host(messages, this.portId, offset + 12);
-        seqs.push(seq);
-        offset = next;
-        index++;
-      }
-      const lastMessage = seqs.length - 1;
-      const lastOffset = findMessage(messages, start, lastMessage);
-      writeU16Host(messages, readU16Host(messages, lastOffset + 6) | NLM_F_ACK, lastOffset + 6);
-      const lastSeq = seqs[lastMessage] as number;
-      this.socket.send(messages.subarray(start, offset), netlinkAddress(0, 0));
-      const chunkRefusals = await this.awaitLastAck(seqs, lastSeq, first);
+      const chunk = this.sendPreparedChunk(messages, offset, index, chunkSize, chunkBytes);
+      offset = chunk.end;
+      index += chunk.indexOf.size;
+      const chunkRefusals = await this.awaitLastAck(chunk);
       refusals.push(...chunkRefusals);
       options.onProgress?.(index, total);
       if (chunkRefusals.length > 0) break;
@@ -338,11 +326,67 @@ export class NetlinkConnection {
     return { answered: index, refusals };
   }
 
-  /** Reads until the acknowledgement of `lastSeq`; returns the refusals met on the way (seqs[i] is request first + i). */
-  private async awaitLastAck(seqs: number[], lastSeq: number, first: number): Promise<PreparedOutcome['refusals']> {
+  /**
+   * sendPrepared for requests that go in one send, answered in the same call when the kernel
+   * answered within the send: rtnetlink handles a request inside the sender's system call,
+   * so its acknowledgement is already queued when the send returns, and the outcome comes
+   * back as a value, without waiting for a turn of the event loop (a VRRP takeover sends its
+   * gratuitous ARPs as soon as its VIPs are in place). Otherwise (an answer still to come,
+   * or more than one send's worth of requests) a promise of it, as sendPrepared gives.
+   * Malformed messages throw here rather than reject.
+   */
+  sendPreparedNow(messages: Buffer, options: PreparedOptions = {}): PreparedOutcome | Promise<PreparedOutcome> {
+    const chunkSize = options.chunkSize ?? 512;
+    const chunkBytes = options.chunkBytes ?? 1 << 16;
+    const total = countPrepared(messages);
+    if (total === 0 || total > chunkSize || (total > 1 && messages.length > chunkBytes)) return this.sendPrepared(messages, options);
+    const chunk = this.sendPreparedChunk(messages, 0, 0, chunkSize, chunkBytes);
+    const finish = (): PreparedOutcome => {
+      options.onProgress?.(total, total);
+      return { answered: total, refusals: chunk.refusals };
+    };
+    if (this.readAcks(chunk)) return finish();
+    return this.awaitLastAck(chunk).then(finish);
+  }
+
+  /**
+   * Fills in and sends the requests of one send from `offset` (as many as chunkSize and
+   * chunkBytes allow, at least one), only the last asking for an acknowledgement; returns
+   * what reading the answers needs and where the next send starts.
+   */
+  private sendPreparedChunk(messages: Buffer, offset: number, first: number, chunkSize: number, chunkBytes: number): PreparedAcks & { end: number } {
+    const start = offset;
     const indexOf = new Map<number, number>();
-    seqs.forEach((seq, i) => indexOf.set(seq, first + i));
-    const refusals: PreparedOutcome['refusals'] = [];
+    let lastSeq = 0;
+    let lastOffset = offset;
+    while (offset < messages.length && indexOf.size < chunkSize) {
+      const next = offset + align4(readU32Host(messages, offset));
+      if (indexOf.size > 0 && next - start > chunkBytes) break;
+      lastSeq = this.nextSeq();
+      writeU16Host(messages, readU16Host(messages, offset + 6) | NLM_F_REQUEST, offset + 6);
+      writeU32Host(messages, lastSeq, offset + 8);
+      writeU32Host(messages, this.portId, offset + 12);
+      indexOf.set(lastSeq, first + indexOf.size);
+      lastOffset = offset;
+      offset = next;
+    }
+    writeU16Host(messages, readU16Host(messages, lastOffset + 6) | NLM_F_ACK, lastOffset + 6);
+    this.socket.send(messages.subarray(start, offset), this.kernelAddress);
+    return { indexOf, lastSeq, refusals: [], end: offset };
+  }
+
+  /** Reads until the acknowledgement of the chunk's last request; returns the refusals met on the way. */
+  private async awaitLastAck(acks: PreparedAcks): Promise<PreparedOutcome['refusals']> {
+    while (!this.readAcks(acks)) await this.socket.readable(this.timeoutMs);
+    return acks.refusals;
+  }
+
+  /**
+   * Reads the answers waiting now, noting refusals in `acks`; true once the acknowledgement
+   * of its last request was read, false when nothing more waits before it.
+   */
+  private readAcks(acks: PreparedAcks): boolean {
+    const { indexOf, lastSeq, refusals } = acks;
     for (;;) {
       let received;
       try {
@@ -353,10 +397,7 @@ export class NetlinkConnection {
         }
         throw error;
       }
-      if (received.length === 0) {
-        await this.socket.readable(this.timeoutMs);
-        continue;
-      }
+      if (received.length === 0) return false;
       let done = false;
       for (const datagram of received) {
         if (datagram.flags & constant('MSG_TRUNC')) throw netlinkError(90, { message: 'a netlink reply was larger than the receive buffer' });
@@ -375,7 +416,7 @@ export class NetlinkConnection {
           if (header.seq === lastSeq) done = true;
         }
       }
-      if (done) return refusals;
+      if (done) return true;
     }
   }
 
@@ -531,10 +572,15 @@ export class NetlinkConnection {
 }
 
 /** Offset of the n-th message (0-based) of the messages starting at `start`. */
-function findMessage(messages: Buffer, start: number, n: number): number {
-  let offset = start;
-  for (let i = 0; i < n; i++) offset += align4(readU32Host(messages, offset));
-  return offset;
+/** How many netlink messages lie back to back in `messages`; throws on a bad length. */
+function countPrepared(messages: Buffer): number {
+  let total = 0;
+  for (let offset = 0; offset < messages.length; total++) {
+    const length = messages.length - offset >= NLMSG_HDRLEN ? readU32Host(messages, offset) : 0;
+    if (length < NLMSG_HDRLEN || offset + length > messages.length) throw new Error(`sendPrepared: message ${total} has a bad length`);
+    offset += align4(length);
+  }
+  return total;
 }
 
 function trySetOption(socket: Socket, level: number, name: number, value: number): boolean {
