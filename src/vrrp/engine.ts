@@ -34,8 +34,9 @@ import { initTrackFile, TrackFileWatcher } from './track-file.js';
 import { ScriptCheck } from './script-check.js';
 import { announcementPlan } from './announce-plan.js';
 import { insecureReason, resolveExecutable, scriptIdentity } from './script-user.js';
-import { Wakeup } from './wakeup.js';
+import { Wakeup, nodeTimersWithoutSleep } from './wakeup.js';
 import { PREPARED_LIMIT, prepareTakeover, type PreparedTakeover } from './takeover.js';
+import type { PreparedOutcome } from '../netlink/connection.js';
 import { groupFaultsFor, groupMayTakeOver, groupState, isGroupFault, ownFaults, type MemberView } from './sync-group.js';
 
 export interface InstanceStatus {
@@ -187,7 +188,8 @@ export class Engine {
     // cycle, so setting it here takes effect; it keeps only the bytecode of functions that ran.
     setFlagsFromString('--no-flush-bytecode');
     this.wallOffset = Date.now() - this.now();
-    this.wakeup = new Wakeup(this.now, () => this.onWake());
+    // Blocking sleeps only on the monotonic clock the addon sleeps on (tests drive other clocks).
+    this.wakeup = new Wakeup(this.now, () => this.onWake(), this.realClock ? undefined : nodeTimersWithoutSleep);
     // Lazy reading needs kernel arrival times on this clock: with any other clock (tests),
     // adverts are read as they come.
     this.transports = new TransportPool({
@@ -878,13 +880,32 @@ export class Engine {
    * The engine's timer: masters due (or due within their gather time) send their adverts,
    * backups whose down timer ran out take over. A backup's down timer decides how fast a
    * failover is, and Node timers fire a millisecond or two late, so the wake-up comes
-   * EARLY_MS before it and the rest is waited out turn by turn (setImmediate): a few idle
-   * turns, paid only when a master has really gone quiet (adverts push the deadline on).
+   * EARLY_MS before it and the rest is waited out in one precise sleep (the thread blocks
+   * for at most EARLY_MS), after which the engine looks again at once: what arrived
+   * meanwhile is read first, so a master heard in time still keeps the backup a backup.
+   * Paid only when a master has really gone quiet (adverts push the deadline on). Without
+   * the addon's sleep, the rest is waited out turn by turn (setImmediate).
    */
   private onWake(): void {
-    if (this.stopping) return;
+    for (;;) {
+      if (this.stopping) return;
+      const { next, deadline, others } = this.wakeTurn();
+      if (this.stopping || next === Infinity) return;
+      // Not past anything else that is due: a master's advert, or reading the sockets.
+      if (deadline !== Infinity && this.wakeup.sleepUntil(Math.min(deadline, others), EARLY_MS)) continue;
+      // A backup within EARLY_MS of its deadline gives a time already past: the next turn.
+      this.wakeup.atOrBefore(next);
+      return;
+    }
+  }
+
+  /**
+   * One look at every instance (see onWake()). Returns the next wake-up, the earliest
+   * deadline of a backup about to take over and the earliest wake-up for anything else.
+   */
+  private wakeTurn(): { next: number; deadline: number; others: number } {
     this.waking = true;
-    let next = Infinity;
+    let deadline = Infinity;
     try {
       // What waited in the kernel first: a backup whose master spoke in time stays backup.
       this.transports.drain();
@@ -904,21 +925,24 @@ export class Engine {
             runtime.expiry = undefined;
             if (expiry) this.apply(runtime, expiry.result);
             else this.dispatch(runtime, { type: 'tick' }, now);
-          } else if (!expiry && machine.masterDownAt - EARLY_MS <= now) {
-            runtime.expiry = { from: machine, result: step(machine, { type: 'tick' }, machine.masterDownAt) };
+          } else if (machine.masterDownAt - EARLY_MS <= now) {
+            if (!expiry) runtime.expiry = { from: machine, result: step(machine, { type: 'tick' }, machine.masterDownAt) };
+            deadline = Math.min(deadline, machine.masterDownAt);
           }
         }
       }
+      let next = Infinity;
+      let others = this.transports.readBy();
       for (const runtime of this.runtimes.values()) {
         const at = this.wakeAt(runtime);
-        if (at !== undefined && at < next) next = at;
+        if (at === undefined) continue;
+        if (at < next) next = at;
+        if (runtime.expiry?.from !== runtime.machine && at < others) others = at;
       }
-      next = Math.min(next, this.transports.readBy());
+      return { next: Math.min(next, others), deadline, others };
     } finally {
       this.waking = false;
     }
-    // A backup within EARLY_MS of its deadline gives a time already past: the next turn.
-    if (!this.stopping && next !== Infinity) this.wakeup.atOrBefore(next);
   }
 
   private sendAdvert(runtime: Runtime, priority: number): void {
@@ -976,8 +1000,8 @@ export class Engine {
 
   private async applyTransition(runtime: Runtime, to: VrrpState): Promise<void> {
     if (to === 'master') {
+      // takeVips announces the VIPs once they are in place.
       await this.serially(runtime, () => this.takeVips(runtime));
-      if (runtime.machine.state === 'master') this.announce(runtime);
     } else {
       for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
       await this.serially(runtime, () => this.releaseVips(runtime));
@@ -986,28 +1010,57 @@ export class Engine {
     this.notify(this.scriptsOf(runtime.setup.instance.notify), { kind: 'INSTANCE', name: runtime.setup.instance.name, state, priority: runtime.machine.priority });
   }
 
-  private async takeVips(runtime: Runtime): Promise<void> {
-    if (runtime.machine.state !== 'master') return;
+  /**
+   * Adds the VIPs and routes, then announces the VIPs (gratuitous ARPs / unsolicited NAs) if
+   * still master. Prepared takeovers are answered within their send (rtnetlink handles the
+   * request inside the system call), so with no address work queued before it the whole of
+   * it, announcements included, happens inside the step that took over: the gratuitous ARPs
+   * leave right after the VIPs are in place, not after the log line and a turn of the event
+   * loop.
+   */
+  private takeVips(runtime: Runtime): Promise<void> {
+    if (runtime.machine.state !== 'master') return Promise.resolve();
     const vips = runtime.setup.vips;
     runtime.heldVips = [...vips];
     const { messages, what } = runtime.takeover;
     if (messages.length > 0 && messages.length <= PREPARED_LIMIT) {
       // Every VIP and route in one datagram; the kernel answers each refusal (and the last).
       runtime.heldRoutes = [...runtime.setup.routes];
-      try {
-        const outcome = await this.rtnl.sendPrepared(messages, { chunkSize: what.length, chunkBytes: PREPARED_LIMIT });
+      const failed = (error: unknown): void => this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
+      const answered = (outcome: PreparedOutcome): void => {
+        this.announceIfMaster(runtime);
         for (const { index, error } of outcome.refusals) {
           if (error.code !== 'EEXIST') this.log.log('error', `${what[index] ?? 'address'} change failed`, { error: error.message });
         }
+      };
+      let outcome: PreparedOutcome | Promise<PreparedOutcome>;
+      try {
+        outcome = this.rtnl.sendPreparedNow(messages, { chunkSize: what.length, chunkBytes: PREPARED_LIMIT });
       } catch (error) {
-        this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
+        failed(error);
+        this.announceIfMaster(runtime);
+        return Promise.resolve();
       }
-      return;
+      if (!(outcome instanceof Promise)) {
+        answered(outcome);
+        return Promise.resolve();
+      }
+      return outcome.then(answered, (error: unknown) => {
+        failed(error);
+        this.announceIfMaster(runtime);
+      });
     }
-    for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
-    // Routes after the addresses: a route may use a VIP as its source.
-    runtime.heldRoutes = [...runtime.setup.routes];
-    for (const route of runtime.setup.routes) await this.quietly(addRoute(this.rtnl, route), 'EEXIST', `route ${routeText(route)}`);
+    return (async () => {
+      for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
+      // Routes after the addresses: a route may use a VIP as its source.
+      runtime.heldRoutes = [...runtime.setup.routes];
+      for (const route of runtime.setup.routes) await this.quietly(addRoute(this.rtnl, route), 'EEXIST', `route ${routeText(route)}`);
+      this.announceIfMaster(runtime);
+    })();
+  }
+
+  private announceIfMaster(runtime: Runtime): void {
+    if (runtime.machine.state === 'master' && !runtime.closed) this.announce(runtime);
   }
 
   private async releaseVips(runtime: Runtime): Promise<void> {
