@@ -31,6 +31,7 @@
 //   VRRP_BENCH_VERSIONS=3                       failover for one protocol only (2 or 3)
 //   VRRP_BENCH_SECONDS=10                       each CPU window
 //   VRRP_BENCH_SETTLE=20                        seconds after start-up before the settled window
+//   VRRP_BENCH_SAMPLES=1                        every failover run's times too, not only the medians
 // Needs the CLI bundle (npm run build) and keepalived, tcpdump, iproute2.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const parts = (process.env.VRRP_BENCH_PARTS ?? 'failover,load').split(',');
 const windowSeconds = Number(process.env.VRRP_BENCH_SECONDS ?? 10);
 const settleSeconds = Number(process.env.VRRP_BENCH_SETTLE ?? 20);
+const showSamples = process.env.VRRP_BENCH_SAMPLES === '1';
 if (process.getuid?.() !== 0) {
   console.error('vrrp-failover: needs root (network namespaces, raw sockets)');
   process.exit(2);
@@ -118,6 +120,10 @@ async function failover(kind, protocol) {
         killToGarp: garp.at - killedAt,
         killAfterLast: killedAt - last.at,
       });
+      if (showSamples) {
+        const s = samples.at(-1);
+        console.log(`    ${kind} run ${run + 1}: last->VIP ${s.lastToVip.toFixed(2)}  last->GARP ${s.lastToGarp.toFixed(2)}  last->adv ${s.lastToAdvert.toFixed(2)}  kill after last ${s.killAfterLast.toFixed(2)}`);
+      }
       // The crashed master returns and preempts (both implementations remove the VIP it left).
       await master.stop();
       master = start(lab.a, MASTER);
