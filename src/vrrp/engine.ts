@@ -404,7 +404,15 @@ export class Engine {
     };
     this.advertsFor(runtime, setup.machine.priority);
     this.advertsFor(runtime, 0);
+    this.prepareSends(runtime);
     return runtime;
+  }
+
+  /** What sending an advert to each destination needs, built ahead of the first takeover. */
+  private prepareSends(runtime: Runtime): void {
+    const { peers } = runtime.setup;
+    if (peers.length === 0) runtime.transport.prepareSend();
+    for (const peer of peers) runtime.transport.prepareSend(peer);
   }
 
   private begin(runtime: Runtime): void {
@@ -425,6 +433,7 @@ export class Engine {
     runtime.adverts.clear();
     this.advertsFor(runtime, setup.machine.priority);
     this.advertsFor(runtime, 0);
+    this.prepareSends(runtime);
     runtime.lastAccepted = undefined;
     runtime.machine = {
       ...machine,

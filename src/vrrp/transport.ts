@@ -237,6 +237,17 @@ export class VrrpTransport {
 
   /** Sends one VRRP message to the group or a unicast peer, from `source` (default: the configured one). */
   send(message: Buffer, destination?: string, source = this.options.source): void {
+    const { address, control } = this.prepareSend(destination, source);
+    this.socket.send(message, address, control);
+  }
+
+  /**
+   * The socket address and control message a send to `destination` from `source` uses, built
+   * once and kept: called ahead of a takeover, its first advert then builds nothing (building
+   * them on the first send cost ~0.5 ms of a first failover, most of it compiling code that
+   * had never run).
+   */
+  prepareSend(destination?: string, source = this.options.source): { address: Buffer; control: Buffer | null } {
     const v6 = this.options.family === 6;
     const to = destination ?? (v6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4);
     let control: Buffer | null = null;
@@ -256,7 +267,7 @@ export class VrrpTransport {
       address = inetAddress(to, 0, v6 ? this.options.ifindex : 0);
       this.destinations.set(to, address);
     }
-    this.socket.send(message, address, control);
+    return { address, control };
   }
 
   /** Calls onPacket for every datagram that arrives (a lasting copy each), until close(). */
@@ -415,6 +426,8 @@ export interface TransportAttachment {
    */
   listen(onPacket: (view: AdvertView) => void): void;
   send(message: Buffer, destination?: string): void;
+  /** Builds what a send to `destination` needs ahead of the first one (see VrrpTransport.prepareSend). */
+  prepareSend(destination?: string): void;
   /**
    * Whether this instance's adverts must be read the moment they arrive (a master must step
    * down at once for a better one); otherwise they may wait for the next read, which the
@@ -545,6 +558,7 @@ export class TransportPool {
         shared.handlers.set(options.vrid, [...(shared.handlers.get(options.vrid) ?? []), onPacket]);
       },
       send: (message, destination) => shared.transport.send(message, destination, options.source),
+      prepareSend: (destination) => void shared.transport.prepareSend(destination, options.source),
       setUrgent,
       foreignVrid: () => shared.foreign,
       close: () => {
