@@ -15,7 +15,7 @@ import { isSystemError } from '../errors.js';
 import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
-import type { KeepalivedConfig, SyncGroup, TrackFile, VrrpInstance, VrrpScript } from '../keepalived/model.js';
+import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type StepResult, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { TransportPool, datagramKey, sameDatagram, toReceived, type AdvertView, type TransportAttachment } from './transport.js';
@@ -29,7 +29,7 @@ import { addRoute, deleteRoute, listRoutes, VIPCTL_ROUTE_PROTO, type RouteSpec }
 import { routeText } from './virtual-routes.js';
 import { NotifyFifo } from './notify-fifo.js';
 import type { Notification } from './notify.js';
-import { TRACK_FILE_FAULT_BELOW, trackingEffect, type TrackedObject } from './tracking.js';
+import { trackFileWeight, trackingEffect, type TrackedObject } from './tracking.js';
 import { initTrackFile, TrackFileWatcher } from './track-file.js';
 import { ScriptCheck } from './script-check.js';
 import { announcementPlan } from './announce-plan.js';
@@ -136,13 +136,6 @@ function syncGroupOf(config: KeepalivedConfig): Map<string, string> {
   const groups = new Map<string, string>();
   for (const group of config.syncGroups) for (const member of group.members) groups.set(member.name, group.name);
   return groups;
-}
-
-/** A track file's state for `vrrp status`: failed when it holds the instance in FAULT. */
-function trackFileState(object: TrackedObject): string {
-  const value = object.value ?? 0;
-  if (object.weight === 0) return value === 0 ? 'ok' : 'failed';
-  return value * object.weight * (object.reverse ? -1 : 1) < TRACK_FILE_FAULT_BELOW ? 'failed' : 'ok';
 }
 
 export class Engine {
@@ -355,7 +348,7 @@ export class Engine {
         lastTransition: transition
           ? { at: new Date(transition.at + wallOffset).toISOString(), from: transition.from, to: transition.to, reason: transition.reason }
           : null,
-        tracked: runtime.tracked.map((t) => (t.kind === 'file' ? { name: t.name, kind: t.kind, weight: t.weight, state: trackFileState(t), value: t.value ?? 0 } : {
+        tracked: runtime.tracked.map((t) => (t.kind === 'file' ? { name: t.name, kind: t.kind, weight: t.weight, state: trackFileWeight(t) === undefined ? 'failed' : 'ok', value: t.value ?? 0 } : {
           name: t.name,
           kind: t.kind,
           weight: t.weight,
@@ -622,7 +615,7 @@ export class Engine {
   }
 
   private onTrackFile(file: string, value: number): void {
-    const names = new Set(this.config.trackFiles.filter((f: TrackFile) => f.path === file).map((f) => f.name));
+    const names = new Set(this.config.trackFiles.filter((f) => f.path === file).map((f) => f.name));
     for (const runtime of this.runtimes.values()) {
       let changed = false;
       for (const object of runtime.tracked) {

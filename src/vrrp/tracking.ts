@@ -39,18 +39,25 @@ export function trackedLabel(object: Pick<TrackedObject, 'kind' | 'name'>): stri
   return `${object.kind} ${object.name}`;
 }
 
+/**
+ * A track file's adjustment to the priority (its number x weight, negated by reverse), or
+ * undefined when the file holds the instance in FAULT (weight 0 and a non-zero number, or an
+ * adjustment below -253).
+ */
+export function trackFileWeight(object: TrackedObject): number | undefined {
+  const value = object.value ?? 0;
+  if (object.weight === 0) return value === 0 ? 0 : undefined;
+  const weighted = value * object.weight * (object.reverse ? -1 : 1);
+  return weighted < TRACK_FILE_FAULT_BELOW ? undefined : weighted;
+}
+
 export function trackingEffect(objects: TrackedObject[]): TrackingEffect {
   const faults: string[] = [];
   const weights: number[] = [];
   for (const object of objects) {
     if (object.kind === 'file') {
-      const value = object.value ?? 0;
-      if (object.weight === 0) {
-        if (value !== 0) faults.push(trackedLabel(object));
-        continue;
-      }
-      const weighted = value * object.weight * (object.reverse ? -1 : 1);
-      if (weighted < TRACK_FILE_FAULT_BELOW) faults.push(trackedLabel(object));
+      const weighted = trackFileWeight(object);
+      if (weighted === undefined) faults.push(trackedLabel(object));
       else if (weighted !== 0) weights.push(weighted);
       continue;
     }
