@@ -15,6 +15,7 @@ import { isSystemError } from '../errors.js';
 import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
+import { VRRP_GROUP_IPV4, VRRP_GROUP_IPV6 } from './constants.js';
 import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type StepResult, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
@@ -395,14 +396,17 @@ export class Engine {
       vipWork: Promise.resolve(),
       vipPending: 0,
     };
-    this.advertsFor(runtime, setup.machine.priority);
-    this.advertsFor(runtime, 0);
-    this.prepareSends(runtime);
+    this.prepareAdverts(runtime);
     return runtime;
   }
 
-  /** What sending an advert to each destination needs, built ahead of the first takeover. */
-  private prepareSends(runtime: Runtime): void {
+  /**
+   * The adverts of the configured priority and of priority 0, and what sending them to each
+   * destination needs, built ahead of the first takeover (and again when a reload changes them).
+   */
+  private prepareAdverts(runtime: Runtime): void {
+    this.advertsFor(runtime, runtime.setup.machine.priority);
+    this.advertsFor(runtime, 0);
     const { peers } = runtime.setup;
     if (peers.length === 0) runtime.transport.prepareSend();
     for (const peer of peers) runtime.transport.prepareSend(peer);
@@ -424,9 +428,7 @@ export class Engine {
       // Tried again (and logged) at the first announcement.
     }
     runtime.adverts.clear();
-    this.advertsFor(runtime, setup.machine.priority);
-    this.advertsFor(runtime, 0);
-    this.prepareSends(runtime);
+    this.prepareAdverts(runtime);
     runtime.lastAccepted = undefined;
     runtime.machine = {
       ...machine,
@@ -971,7 +973,7 @@ export class Engine {
     if (!messages) {
       const { setup } = runtime;
       const { instance, policy } = setup;
-      const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? 'ff02::12' : '224.0.0.18'];
+      const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4];
       messages = destinations.map((destination) =>
         encodeAdvertisement(
           {
@@ -1028,7 +1030,11 @@ export class Engine {
     if (messages.length > 0 && messages.length <= PREPARED_LIMIT) {
       // Every VIP and route in one datagram; the kernel answers each refusal (and the last).
       runtime.heldRoutes = [...runtime.setup.routes];
-      const failed = (error: unknown): void => this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
+      // Whatever the answer, a master announces its VIPs once the kernel has answered.
+      const failed = (error: unknown): void => {
+        this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
+        this.announceIfMaster(runtime);
+      };
       const answered = (outcome: PreparedOutcome): void => {
         this.announceIfMaster(runtime);
         for (const { index, error } of outcome.refusals) {
@@ -1040,17 +1046,13 @@ export class Engine {
         outcome = this.rtnl.sendPreparedNow(messages, { chunkSize: what.length, chunkBytes: PREPARED_LIMIT });
       } catch (error) {
         failed(error);
-        this.announceIfMaster(runtime);
         return Promise.resolve();
       }
       if (!(outcome instanceof Promise)) {
         answered(outcome);
         return Promise.resolve();
       }
-      return outcome.then(answered, (error: unknown) => {
-        failed(error);
-        this.announceIfMaster(runtime);
-      });
+      return outcome.then(answered, failed);
     }
     return (async () => {
       for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
