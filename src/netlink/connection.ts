@@ -308,8 +308,7 @@ export class NetlinkConnection {
    * of thousands of requests: nothing is allocated per request.
    */
   async sendPrepared(messages: Buffer, options: PreparedOptions = {}): Promise<PreparedOutcome> {
-    const chunkSize = options.chunkSize ?? 512;
-    const chunkBytes = options.chunkBytes ?? 1 << 16;
+    const { chunkSize, chunkBytes } = preparedLimits(options);
     const total = countPrepared(messages);
     const refusals: PreparedOutcome['refusals'] = [];
     let index = 0;
@@ -336,8 +335,7 @@ export class NetlinkConnection {
    * Malformed messages throw here rather than reject.
    */
   sendPreparedNow(messages: Buffer, options: PreparedOptions = {}): PreparedOutcome | Promise<PreparedOutcome> {
-    const chunkSize = options.chunkSize ?? 512;
-    const chunkBytes = options.chunkBytes ?? 1 << 16;
+    const { chunkSize, chunkBytes } = preparedLimits(options);
     const total = countPrepared(messages);
     if (total === 0 || total > chunkSize || (total > 1 && messages.length > chunkBytes)) return this.sendPrepared(messages, options);
     const chunk = this.sendPreparedChunk(messages, 0, 0, chunkSize, chunkBytes);
@@ -571,7 +569,11 @@ export class NetlinkConnection {
   }
 }
 
-/** Offset of the n-th message (0-based) of the messages starting at `start`. */
+/** PreparedOptions' limits of one send, with their defaults. */
+function preparedLimits(options: PreparedOptions): { chunkSize: number; chunkBytes: number } {
+  return { chunkSize: options.chunkSize ?? 512, chunkBytes: options.chunkBytes ?? 1 << 16 };
+}
+
 /** How many netlink messages lie back to back in `messages`; throws on a bad length. */
 function countPrepared(messages: Buffer): number {
   let total = 0;
