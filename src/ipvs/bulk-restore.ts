@@ -174,10 +174,7 @@ export class RequestWriter {
   writeReal(out: Buffer, to: number, rule: SavedRule): number {
     const { bytes } = this.real;
     const at = this.realAt;
-    out.set(bytes, to);
-    writeU16Host(out, rule.protocol, to + (at[0] as number));
-    out.writeUInt32BE(rule.service.value, to + (at[1] as number));
-    out.writeUInt16BE(rule.port, to + (at[2] as number));
+    writeServiceKey(out, to, bytes, at, rule);
     out.writeUInt32BE(rule.real.value, to + (at[3] as number));
     out.writeUInt16BE(rule.realPort, to + (at[4] as number));
     writeU32Host(out, rule.forward, to + (at[5] as number));
@@ -211,16 +208,24 @@ export class RequestWriter {
     }
     const { bytes } = services.template;
     const at = services.at;
-    out.set(bytes, to);
-    writeU16Host(out, rule.protocol, to + (at[0] as number));
-    out.writeUInt32BE(rule.service.value, to + (at[1] as number));
-    out.writeUInt16BE(rule.port, to + (at[2] as number));
+    writeServiceKey(out, to, bytes, at, rule);
     // struct ip_vs_flags: the flags (the template holds the full mask after them).
     writeU32Host(out, rule.flags & ~IP_VS_SVC_F_HASHED, to + (at[3] as number));
     writeU32Host(out, rule.timeout, to + (at[4] as number));
     out.writeUInt32BE(rule.netmask >>> 0, to + (at[5] as number));
     return to + bytes.length;
   }
+}
+
+/**
+ * Copies a request template to `to` and writes the service it is about (protocol, address,
+ * port), at the first three places of `at`: both templates, NEW_SERVICE and NEW_DEST, start so.
+ */
+function writeServiceKey(out: Buffer, to: number, template: Buffer, at: Int32Array, rule: SavedRule): void {
+  out.set(template, to);
+  writeU16Host(out, rule.protocol, to + (at[0] as number));
+  out.writeUInt32BE(rule.service.value, to + (at[1] as number));
+  out.writeUInt16BE(rule.port, to + (at[2] as number));
 }
 
 /** An Int32Array twice as long, with the first `used` values. */
