@@ -13,11 +13,14 @@ const sources = new URL('../dist/src/commands', import.meta.url);
 if (existsSync(sources) && statSync(sources).mtimeMs > statSync(bundle).mtimeMs + 1000) {
   process.stderr.write('vipctl: note: dist/cli is older than dist/src; run `npm run build:cli` to pick up changes\n');
 }
-// The plain forms of `lb list`, `lb save`, `lb restore` and `config lint` start without
-// oclif (see src/direct/); everything else, or VIPCTL_NO_DIRECT=1, goes through oclif.
-const direct = new URL('../dist/cli/direct.js', import.meta.url);
+// `lb ...` and `config lint ...` start without oclif when their plain forms are used (see
+// src/direct/ and bin/direct-route.js); everything else, or VIPCTL_NO_DIRECT=1, goes through oclif.
+const [topic, command] = process.argv.slice(2);
+const route = topic === 'lb' ? 'lb' : topic === 'config' && command === 'lint' ? 'lint' : undefined;
 const handled =
-  (process.argv[2] === 'lb' || process.argv[2] === 'config') && !process.env.VIPCTL_NO_DIRECT && existsSync(direct) && (await (await import(direct)).runDirect(process.argv.slice(2)));
+  route !== undefined &&
+  !process.env.VIPCTL_NO_DIRECT &&
+  (await (await import('./direct-route.js')).runDirectRoute(route, process.argv.slice(route === 'lb' ? 3 : 4)));
 if (!handled) {
   const { main } = await import(bundle);
   await main();

@@ -4,8 +4,10 @@
 // (oclif's "explicit" discovery) from src/commands/**, found here at build time.
 // Heavy, rarely needed packages stay in separate chunks through dynamic import().
 import { build } from 'esbuild';
-import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const commandsDir = path.join(root, 'src', 'commands');
@@ -40,11 +42,8 @@ const entriesDir = path.join(root, 'dist', 'cli-entries');
 mkdirSync(entriesDir, { recursive: true });
 writeFileSync(path.join(entriesDir, 'commands.ts'), commandsEntry.replaceAll("'./src/", "'../../src/"));
 writeFileSync(path.join(entriesDir, 'vipctl.ts'), "export { main } from '../../src/cli.ts';\n");
-// The direct routes of bin/run.js (plain lb list/save/restore and config lint without oclif): their own
-// entry, so that they load none of oclif.
-writeFileSync(path.join(entriesDir, 'direct.ts'), "export { runDirect } from '../../src/direct/index.ts';\n");
 const result = await build({
-  entryPoints: { vipctl: path.join(entriesDir, 'vipctl.ts'), commands: path.join(entriesDir, 'commands.ts'), direct: path.join(entriesDir, 'direct.ts') },
+  entryPoints: { vipctl: path.join(entriesDir, 'vipctl.ts'), commands: path.join(entriesDir, 'commands.ts') },
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -75,3 +74,44 @@ const result = await build({
   minifySyntax: true,
 });
 writeFileSync(path.join(root, 'dist', 'cli', 'meta.json'), JSON.stringify(result.metafile));
+
+// The direct routes of bin/run.js (plain `lb ...` and `config lint ...` without oclif), one
+// CommonJS file each: bin/direct-route.js compiles it with a V8 code cache, which Node 20 offers
+// for scripts but not for ES modules. One file per route, so that each compiles only its own code.
+const shared = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['*.node', 'typescript', 'ts-node', 'tsx'],
+  // The sources find their data and the addon from their own place: in this bundle that is the bundle's file.
+  define: { 'import.meta.url': '__vipctlImportMetaUrl' },
+  banner: { js: "const __vipctlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
+for (const route of ['lb', 'lint']) {
+  await build({ ...shared, entryPoints: [path.join(root, 'src', 'direct', `${route}-route.ts`)], outfile: path.join(root, 'dist', 'cli', `direct-${route}.cjs`) });
+}
+// The ES-module direct entry of earlier builds, replaced by the two files above.
+rmSync(path.join(root, 'dist', 'cli', 'direct.js'), { force: true });
+// Caches of earlier builds can never match (they are keyed by the bundle's size and time): drop them.
+rmSync(path.join(root, 'dist', 'cli', 'cache'), { recursive: true, force: true });
+// A first lint run writes lint's code cache now rather than at a user's first run: a generated
+// file of the kinds lint meets (instances, scripts, virtual servers, checkers). lb's cache is written
+// by its first run, which needs a kernel with IPVS.
+const generator = path.join(root, 'bench', 'lib', 'config-generate.js');
+if (existsSync(generator)) {
+  const { generateConfig } = await import(generator);
+  const work = mkdtempSync(path.join(tmpdir(), 'vipctl-warm-'));
+  try {
+    const file = path.join(work, 'keepalived.conf');
+    writeFileSync(file, generateConfig(3000).text, { mode: 0o600 });
+    const run = spawnSync(process.execPath, [path.join(root, 'bin', 'run.js'), 'config', 'lint', file, '--config-id', 'bench', '--format', 'json'], { stdio: 'ignore' });
+    if (run.status !== 0 && run.status !== 1) console.warn(`build-cli: the warm-up lint run exited ${run.status}; lint's code cache is left to the first run`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

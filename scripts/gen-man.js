@@ -96,7 +96,7 @@ function programPage(commands) {
   }
   lines.push('.SH EXIT STATUS', esc('Each command documents its exit statuses in its own page and in --help. Common to all:'));
   for (const [code, text] of Object.entries(COMMON_EXIT_CODES)) lines.push('.TP', `.B ${code}`, esc(text));
-  lines.push('.SH ENVIRONMENT', '.TP', '.B DEBUG', esc('DEBUG=vipctl* shows stack traces, like --debug.'), '.TP', '.B NO_COLOR', esc('Disables colour.'), '.TP', '.B VIPCTL_NO_DIRECT', esc('The plain forms of lb list, lb save, lb restore and config lint start without the command framework, for speed; VIPCTL_NO_DIRECT=1 runs them through it like every other command (same output; a way to rule the fast start out when reporting a problem).'));
+  lines.push('.SH ENVIRONMENT', '.TP', '.B DEBUG', esc('DEBUG=vipctl* shows stack traces, like --debug.'), '.TP', '.B NO_COLOR', esc('Disables colour.'), '.TP', '.B VIPCTL_NO_DIRECT', esc('The plain forms of lb list, lb save, lb restore and config lint start without the command framework, for speed; VIPCTL_NO_DIRECT=1 runs them through it like every other command (same output; a way to rule the fast start out when reporting a problem).'), '.TP', '.B VIPCTL_NO_CODE_CACHE', esc('Those plain forms run from compiled code cached by an earlier run (in dist/cli/cache of the vipctl directory, written when missing, and by the build for config lint); VIPCTL_NO_CODE_CACHE=1 runs without it (same output, slower start).'));
   lines.push('.SH SEE ALSO', commands.map((c) => `.BR vipctl\\-${esc(c.id.replace(/:/g, '-'))} (1)`).join(',\n'));
   return `${lines.join('\n')}\n`;
 }

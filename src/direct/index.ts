@@ -1,7 +1,9 @@
 // The direct routes of bin/run.js: command lines that start without oclif, because scripts
-// and CI run them often and oclif's start-up was a large part of their time. Each topic's
-// module is loaded only when its topic is asked for (the bundle keeps them in separate
-// chunks). false: not a direct command line, oclif runs it. Nothing here may import oclif.
+// and CI run them often and oclif's start-up was a large part of their time. Each route
+// (lb-route.ts, lint-route.ts) is bundled on its own into a CommonJS file that bin/run.js
+// loads with a V8 code cache (scripts/build-cli.js, bin/direct-route.js). This module holds
+// what the routes share. false from a route: not a direct command line, oclif runs it.
+// Nothing here may import oclif.
 
 /** The Node.js versions package.json's engines allow (oclif warns about others, so it runs those). */
 function supportedNode(): boolean {
@@ -9,17 +11,17 @@ function supportedNode(): boolean {
   return major === 20 && (minor ?? 0) >= 17;
 }
 
-/** Runs `vipctl ARGV...` directly when it is one of the direct command lines. */
-export async function runDirect(argv: string[]): Promise<boolean> {
-  if (process.env.VIPCTL_NO_DIRECT || !supportedNode() || /(^|,)\s*vipctl/.test(process.env.DEBUG ?? '')) return false;
-  const [topic, command, ...args] = argv;
-  const lb = topic === 'lb';
-  const lint = topic === 'config' && command === 'lint';
-  if (!lb && !lint) return false;
-  // As oclif does: a reader that stops early (| head) is not an error.
+/**
+ * Whether a direct route may run at all: not when asked not to (VIPCTL_NO_DIRECT), not on a
+ * Node.js version oclif would warn about, not when DEBUG asks for oclif's own debug output.
+ */
+export function directAllowed(): boolean {
+  return !process.env.VIPCTL_NO_DIRECT && supportedNode() && !/(^|,)\s*vipctl/.test(process.env.DEBUG ?? '');
+}
+
+/** As oclif does: a reader that stops early (| head) is not an error. */
+export function ignoreEarlyReaderExit(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  if (lb) return (await import('./lb.js')).runDirectLb([command ?? '', ...args]);
-  return (await import('./lint.js')).runDirectLint(args);
 }
