@@ -12,6 +12,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // bin/ is CommonJS (bin/package.json).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+  {
     files: ['**/*.ts'],
     extends: [...tseslint.configs.recommended],
     languageOptions: { globals: { ...globals.node } },

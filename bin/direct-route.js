@@ -6,19 +6,18 @@
 // holds the bytecode of every function that run compiled. It is keyed by the bundle's size and
 // modification time (whole seconds: user-mode Linux's hostfs shows no more), since V8 itself only
 // checks the source's length. VIPCTL_NO_CODE_CACHE=1 runs without it (to compare, or to rule it out).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
 
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli');
+const cli = path.join(__dirname, '..', 'dist', 'cli');
 
 /**
  * Runs route NAME's bundle with ARGV; resolves to whether it handled the command line, or to
  * undefined when the bundle is not built (bin/run.js then lets oclif run it).
  */
-export async function runDirectRoute(name, argv) {
+async function runDirectRoute(name, argv) {
   const bundle = path.join(cli, `direct-${name}.cjs`);
   let source;
   let stat;
@@ -61,3 +60,5 @@ function saveCache(script, directory, prefix, file) {
     // A read-only install or a full disk: run without a cache.
   }
 }
+
+module.exports = { runDirectRoute };

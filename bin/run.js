@@ -1,27 +1,38 @@
 #!/usr/bin/env node
 // vipctl's entry point: the whole CLI is one bundled module (scripts/build-cli.js), so
-// start-up reads a single file.
-import { existsSync, statSync } from 'node:fs';
+// start-up reads a single file. This file is CommonJS (bin/package.json), see there why.
+const { existsSync, statSync } = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const bundle = new URL('../dist/cli/vipctl.js', import.meta.url);
+const bundle = path.join(__dirname, '..', 'dist', 'cli', 'vipctl.js');
 if (!existsSync(bundle)) {
   process.stderr.write('vipctl: the CLI is not built; run `npm ci` (or `npm run build`) in the vipctl directory\n');
   process.exit(70);
 }
 // In a development checkout, say so when the bundle is older than the compiled sources.
-const sources = new URL('../dist/src/commands', import.meta.url);
+const sources = path.join(__dirname, '..', 'dist', 'src', 'commands');
 if (existsSync(sources) && statSync(sources).mtimeMs > statSync(bundle).mtimeMs + 1000) {
   process.stderr.write('vipctl: note: dist/cli is older than dist/src; run `npm run build:cli` to pick up changes\n');
 }
-// `lb ...` and `config lint ...` start without oclif when their plain forms are used (see
-// src/direct/ and bin/direct-route.js); everything else, or VIPCTL_NO_DIRECT=1, goes through oclif.
-const [topic, command] = process.argv.slice(2);
-const route = topic === 'lb' ? 'lb' : topic === 'config' && command === 'lint' ? 'lint' : undefined;
-const handled =
-  route !== undefined &&
-  !process.env.VIPCTL_NO_DIRECT &&
-  (await (await import('./direct-route.js')).runDirectRoute(route, process.argv.slice(route === 'lb' ? 3 : 4)));
-if (!handled) {
-  const { main } = await import(bundle);
-  await main();
+
+async function run() {
+  // `lb ...` and `config lint ...` start without oclif when their plain forms are used (see
+  // src/direct/ and bin/direct-route.js); everything else, or VIPCTL_NO_DIRECT=1, goes through oclif.
+  const [topic, command] = process.argv.slice(2);
+  const route = topic === 'lb' ? 'lb' : topic === 'config' && command === 'lint' ? 'lint' : undefined;
+  const handled =
+    route !== undefined &&
+    !process.env.VIPCTL_NO_DIRECT &&
+    (await require('./direct-route.js').runDirectRoute(route, process.argv.slice(route === 'lb' ? 3 : 4)));
+  if (!handled) {
+    const { main } = await import(pathToFileURL(bundle).href);
+    await main();
+  }
 }
+
+run().catch((error) => {
+  // Commands report their own errors; this is only reached by a bug in the start-up itself.
+  process.stderr.write(`vipctl: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 70;
+});
