@@ -1,8 +1,8 @@
 // Values read off the compact syntax tree (parser.ts Syntax) for the model: a node's arguments
 // as text or numbers with keepalived's rules (an unrendered template is no value), its last
 // child with a keyword (keepalived: a repeated keyword's last value wins), where it is written.
-import { isIPv4, isIPv6 } from 'node:net';
 import type { Position } from './diagnostics.js';
+import { ipFamily } from './ip-text.js';
 import type { AddressFamily, ScriptCommand, SourceRef } from './model.js';
 import type { Syntax } from './parser.js';
 import { TEMPLATE_PLACEHOLDER } from './reader.js';
@@ -12,9 +12,8 @@ import { parseNumber } from './validate.js';
 import { wordId } from './words.js';
 
 export function familyOf(address: string): AddressFamily | undefined {
-  if (isIPv4(address)) return 4;
-  if (isIPv6(address)) return 6;
-  return undefined;
+  const family = ipFamily(address);
+  return family === 0 ? undefined : family;
 }
 
 /** The keywords the model reads, by word id (words.ts). */

@@ -8,6 +8,7 @@
 // digit by digit, and never needed as strings). Tokens of lines the reader had to rewrite
 // (substitutions, quotes, templates) keep their text in `rewritten`.
 import type { Position } from './diagnostics.js';
+import { plainIPv4 } from './ip-text.js';
 import { findWord, hashRange, WORDS } from './words.js';
 
 /** Written in double quotes. */
@@ -211,33 +212,7 @@ export class TokenStore {
    */
   dottedQuad(i: number): boolean {
     const start = this.start[i] as number;
-    if (start < 0) return false;
-    const text = this.sources[this.file[i] as number] as string;
-    const end = this.end[i] as number;
-    let octets = 0;
-    let c = start;
-    while (c < end) {
-      const first = text.charCodeAt(c) - 48;
-      if (first < 0 || first > 9) return false;
-      let value = first;
-      let digits = 1;
-      c += 1;
-      while (c < end) {
-        const d = text.charCodeAt(c) - 48;
-        if (d < 0 || d > 9) break;
-        if (first === 0 || digits === 3) return false;
-        value = value * 10 + d;
-        digits += 1;
-        c += 1;
-      }
-      if (value > 255) return false;
-      octets += 1;
-      if (c === end) break;
-      if (text.charCodeAt(c) !== 46 || octets === 4) return false;
-      c += 1;
-      if (c === end) return false;
-    }
-    return octets === 4;
+    return start >= 0 && plainIPv4(this.sources[this.file[i] as number] as string, start, this.end[i] as number);
   }
 
   position(i: number): Position {

@@ -1,8 +1,8 @@
 // Value checks driven by the schema: argument counts, numbers (decimal only, ranges), enums
 // with their case rules, booleans, deprecated keywords. keepalived's own wording is echoed
 // where it helps people match our findings to its log lines.
-import { isIP } from 'node:net';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { ipFamily } from './ip-text.js';
 import { LEAF, VALUE, VALUES, type ConfigNode, type Syntax } from './parser.js';
 import { TEMPLATE_PLACEHOLDER, type Token } from './reader.js';
 import { editDistance, type KeywordSpec, type NumericSpec, type Schema } from './schema.js';
@@ -52,7 +52,7 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     else for (const line of node.children) if (!line.keyword.includes(TEMPLATE_PLACEHOLDER) && !hasTemplate(line.args)) checkValueLine(node.keyword, line, out);
     return;
   }
-  if (node.keyword === 'mcast_dst_ip' && node.args[0] && isIP(node.args[0].text) !== 0 && !isMulticast(node.args[0].text)) {
+  if (node.keyword === 'mcast_dst_ip' && node.args[0] && ipFamily(node.args[0].text) !== 0 && !isMulticast(node.args[0].text)) {
     out.push(diagnostic(node.args[0], 'invalid-address', `'mcast_dst_ip': ${node.args[0].text} is not a multicast address`));
     return;
   }
@@ -130,14 +130,14 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
 /** An IP address, optionally with a /prefix (keepalived reads and ignores it on peers and sources). */
 function isAddress(text: string): boolean {
   const slash = text.indexOf('/');
-  if (slash < 0) return isIP(text) !== 0;
-  const family = isIP(text.slice(0, slash));
+  if (slash < 0) return ipFamily(text) !== 0;
+  const family = ipFamily(text.slice(0, slash));
   const prefix = text.slice(slash + 1);
   return family !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function isMulticast(address: string): boolean {
-  if (isIP(address) === 6) return /^ff/i.test(address);
+  if (ipFamily(address) === 6) return /^ff/i.test(address);
   const first = Number(address.split('.')[0]);
   return first >= 224 && first <= 239;
 }
@@ -169,7 +169,7 @@ function checkValueLine(block: string, line: ConfigNode, out: Diagnostic[]): voi
         return;
       }
       i += 1;
-      if ((word.text === 'brd' || word.text === 'peer') && isIP(value.text) === 0 && !(word.text === 'brd' && (value.text === '+' || value.text === '-'))) {
+      if ((word.text === 'brd' || word.text === 'peer') && ipFamily(value.text) === 0 && !(word.text === 'brd' && (value.text === '+' || value.text === '-'))) {
         out.push(diagnostic(value, 'invalid-address', `'${word.text} ${value.text}': not an IP address (keepalived skips the address)`));
         return;
       }
