@@ -162,6 +162,15 @@ class Builder {
       if (fifo) global.vrrpNotifyFifo = fifo;
       const defaultInterface = this.text(at.get(K.default_interface));
       if (defaultInterface) global.defaultInterface = defaultInterface;
+      const downTimer = this.optionalNum(at.get(K.vrrp_down_timer_adverts));
+      if (downTimer !== undefined) global.vrrpDownTimerAdverts = downTimer;
+      if (at.get(K.vrrp_lower_prio_no_advert) >= 0) global.vrrpLowerPrioNoAdvert = this.flag(at, K.vrrp_lower_prio_no_advert);
+      if (at.get(K.vrrp_higher_prio_send_advert) >= 0) global.vrrpHigherPrioSendAdvert = this.flag(at, K.vrrp_higher_prio_send_advert);
+      const lowerDelay = this.optionalNum(at.get(K.vrrp_garp_lower_prio_delay));
+      if (lowerDelay !== undefined) global.vrrpGarpLowerPrioDelay = lowerDelay;
+      const lowerRepeat = this.optionalNum(at.get(K.vrrp_garp_lower_prio_repeat));
+      if (lowerRepeat !== undefined) global.vrrpGarpLowerPrioRepeat = lowerRepeat;
+      if (at.get(K.vrrp_check_unicast_src) >= 0) global.vrrpCheckUnicastSrc = true;
       const sync = at.get(K.lvs_sync_daemon);
       const syncInterface = this.text(sync);
       if (syncInterface) {
@@ -307,13 +316,22 @@ class Builder {
       garpMasterRefreshRepeat: this.num(at.get(K.garp_master_refresh_repeat), 1),
       acceptMode: false,
       unicastTtl: this.num(at.get(K.unicast_ttl), 255),
-      downTimerAdverts: this.num(at.get(K.down_timer_adverts), 3),
+      downTimerAdverts: this.num(at.get(K.down_timer_adverts), global.vrrpDownTimerAdverts ?? 3),
       dontTrackPrimary: at.get(K.dont_track_primary) >= 0,
       skipCheckAdvAddr: this.flag(at, K.skip_check_adv_addr) || global.vrrpSkipCheckAdvAddr,
     };
     instance.family = at.get(K.native_ipv6) >= 0 ? 6 : (instance.virtualIpAddresses[0]?.family ?? 4);
     // Accept mode is on unless strict mode turns it off; `accept` / `no_accept` decide explicitly.
     instance.acceptMode = at.get(K.no_accept) >= 0 ? false : at.get(K.accept) >= 0 ? true : !instance.strictMode;
+    // keepalived 2.2.7, measured: the lower-priority GARP defaults are the global
+    // vrrp_garp_master_* (not the instance's garp_master_*); strict mode forces
+    // lower_prio_no_advert on and higher_prio_send_advert off.
+    instance.checkUnicastSrc = at.get(K.check_unicast_src) >= 0 || global.vrrpCheckUnicastSrc === true;
+    instance.lowerPrioNoAdvert = instance.strictMode || (at.get(K.lower_prio_no_advert) >= 0 ? this.flag(at, K.lower_prio_no_advert) : (global.vrrpLowerPrioNoAdvert ?? false));
+    instance.higherPrioSendAdvert = !instance.strictMode && (at.get(K.higher_prio_send_advert) >= 0 ? this.flag(at, K.higher_prio_send_advert) : (global.vrrpHigherPrioSendAdvert ?? false));
+    instance.garpLowerPrioDelay = this.num(at.get(K.garp_lower_prio_delay), global.vrrpGarpLowerPrioDelay ?? global.vrrpGarpMasterDelay);
+    instance.garpLowerPrioRepeat = this.num(at.get(K.garp_lower_prio_repeat), global.vrrpGarpLowerPrioRepeat ?? global.vrrpGarpMasterRepeat);
+    instance.unicastFaultNoPeer = at.get(K.unicast_fault_no_peer) >= 0;
     const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
     const vmacNode = at.get(K.use_vmac);

@@ -115,6 +115,17 @@ export interface VrrpInstance {
   virtualRoutes: { words: string[]; at: SourceRef }[];
   /** `use_vmac [NAME] [MAC]`: the macvlan interface keepalived creates (default vrrp.<VRID>). */
   vmac?: { name?: string; mac?: string };
+  /** Unicast adverts only from a listed unicast_peer (`check_unicast_src`, or the global one). */
+  checkUnicastSrc?: boolean;
+  /** A master answers a lower-priority advert with no advert of its own (instance, global, or strict mode). */
+  lowerPrioNoAdvert?: boolean;
+  /** A master sends one advert before stepping down for a higher priority (never in strict mode). */
+  higherPrioSendAdvert?: boolean;
+  /** Gratuitous ARPs when a master hears a lower priority: delay of the second burst (s) and burst size. */
+  garpLowerPrioDelay?: number;
+  garpLowerPrioRepeat?: number;
+  /** `unicast_fault_no_peer`: the instance is unicast; with no peers it is in FAULT. */
+  unicastFaultNoPeer?: boolean;
 }
 
 export interface SyncGroup {
@@ -279,6 +290,13 @@ export interface GlobalDefs {
   defaultInterface: string;
   /** Where VRRP state changes are written (`vrrp_notify_fifo`, else `notify_fifo`). */
   vrrpNotifyFifo?: string;
+  /** Global defaults of the instance keywords of the same names (undefined when not written). */
+  vrrpDownTimerAdverts?: number;
+  vrrpLowerPrioNoAdvert?: boolean;
+  vrrpHigherPrioSendAdvert?: boolean;
+  vrrpGarpLowerPrioDelay?: number;
+  vrrpGarpLowerPrioRepeat?: number;
+  vrrpCheckUnicastSrc?: boolean;
   /** `lvs_sync_daemon IFNAME [INSTANCE] ...` */
   lvsSyncDaemon?: { interface: string; instance?: string };
   at?: SourceRef;

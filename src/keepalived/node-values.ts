@@ -33,6 +33,9 @@ export const K = keywordIds([
   'quorum', 'hysteresis', 'persistence_timeout', 'quorum_up', 'quorum_down', 'sorry_server', 'real_server',
   'inhibit_on_failure', 'notify_up', 'notify_down', 'nb_get_retry', 'url', 'misc_dynamic', 'connect_ip', 'connect_port',
   'bindto', 'misc_path', 'misc_timeout', 'path', 'digest', 'virtualhost', 'status_code',
+  'vrrp_down_timer_adverts', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert', 'vrrp_garp_lower_prio_delay',
+  'vrrp_garp_lower_prio_repeat', 'vrrp_check_unicast_src', 'check_unicast_src', 'lower_prio_no_advert', 'higher_prio_send_advert',
+  'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'unicast_fault_no_peer',
 ] as const);
 
 export function keywordIds<T extends string>(names: readonly T[]): Record<T, number> {
