@@ -324,13 +324,13 @@ class Builder {
     // Accept mode is on unless strict mode turns it off; `accept` / `no_accept` decide explicitly.
     instance.acceptMode = at.get(K.no_accept) >= 0 ? false : at.get(K.accept) >= 0 ? true : !instance.strictMode;
     // keepalived 2.2.7, measured: the lower-priority GARP defaults are the global
-    // vrrp_garp_master_* (not the instance's garp_master_*); strict mode forces
-    // lower_prio_no_advert on and higher_prio_send_advert off.
+    // vrrp_garp_master_* (not the instance's garp_master_*); strict mode answers a lower
+    // priority with neither an advert nor GARPs, and clears higher_prio_send_advert.
     instance.checkUnicastSrc = at.get(K.check_unicast_src) >= 0 || global.vrrpCheckUnicastSrc === true;
     instance.lowerPrioNoAdvert = instance.strictMode || (at.get(K.lower_prio_no_advert) >= 0 ? this.flag(at, K.lower_prio_no_advert) : (global.vrrpLowerPrioNoAdvert ?? false));
     instance.higherPrioSendAdvert = !instance.strictMode && (at.get(K.higher_prio_send_advert) >= 0 ? this.flag(at, K.higher_prio_send_advert) : (global.vrrpHigherPrioSendAdvert ?? false));
     instance.garpLowerPrioDelay = this.num(at.get(K.garp_lower_prio_delay), global.vrrpGarpLowerPrioDelay ?? global.vrrpGarpMasterDelay);
-    instance.garpLowerPrioRepeat = this.num(at.get(K.garp_lower_prio_repeat), global.vrrpGarpLowerPrioRepeat ?? global.vrrpGarpMasterRepeat);
+    instance.garpLowerPrioRepeat = instance.strictMode ? 0 : this.num(at.get(K.garp_lower_prio_repeat), global.vrrpGarpLowerPrioRepeat ?? global.vrrpGarpMasterRepeat);
     instance.unicastFaultNoPeer = at.get(K.unicast_fault_no_peer) >= 0;
     const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
