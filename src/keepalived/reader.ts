@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { SourceFiles } from './sources.js';
 import { CLOSE, LINE_START, OPEN, QUOTED, TokenStore, type Token } from './tokens.js';
-import { findWordAt, hashRange } from './words.js';
+import { findWordAt, hashRange, mayBeWord } from './words.js';
 
 export type { Token } from './tokens.js';
 
@@ -410,16 +410,15 @@ class Reader {
    * on, straight into the store, exactly as the general path would; stops at the first line that
    * needs the general path ($, @, ~, quotes, backslashes, template openers, non-ASCII or control
    * characters, an include, a comment glued to a word, a long line) and returns where that line
-   * starts (or the end). One flat loop with one place that stores a word: small enough for V8 to
-   * optimise quickly, which is what matters for a run that reads a file once.
+   * starts (or the end). The characters of a line are read by lexPlainLine: a small function
+   * called once per line, which V8 optimises after a few hundred lines, where one big loop here
+   * ran unoptimised for the first tenth of a big file waiting for its on-stack replacement.
    */
   private lexPlainLines(text: string, position: number, fileIndex: number, lineNumber: number): number {
     const store = this.tokens;
     const length = text.length;
     let lines = 0;
-    let first = store.count;
-    lines: while (position < length) {
-      first = store.count;
+    while (position < length) {
       let end = text.indexOf('\n', position);
       if (end < 0) end = length;
       const next = end + 1;
@@ -427,47 +426,11 @@ class Reader {
       // Long lines are split by bytes; past the line limit only the general path knows what
       // still counts.
       if ((end - position) * 3 >= MAX_LINE_BYTES || this.logicalLines >= MAX_LOGICAL_LINES) break;
-      let i = position;
-      while (i < end) {
-        let c = text.charCodeAt(i);
-        let kind = c < 128 ? (CHAR_CLASS[c] as number) : SPECIAL;
-        if (kind === SPACE) {
-          i += 1;
-          continue;
-        }
-        if (kind === BRACE) {
-          // {{ {% {# open templates.
-          const after = text.charCodeAt(i + 1);
-          if (c === 123 && (after === 123 || after === 37 || after === 35)) break lines;
-          store.pushPlain(fileIndex, lineNumber, i - position + 1, c === 123 ? OPEN : CLOSE, i, i + 1, c === 123 ? OPEN_HASH : CLOSE_HASH, -1);
-          i += 1;
-          continue;
-        }
-        if (kind === COMMENT) {
-          // After a space (or first on the line) a comment ends the line; glued to a brace it
-          // cuts a value (reported by the general path).
-          if (i > position && (CHAR_CLASS[text.charCodeAt(i - 1)] as number) !== SPACE) break lines;
-          break;
-        }
-        // A word: up to a space, brace or the end of the line.
-        const wordStart = i;
-        for (;;) {
-          if (kind !== WORD) {
-            if (kind !== HINT) break;
-            // %% __ <% <X open templates.
-            const after = text.charCodeAt(i + 1);
-            if (c === 60 ? after === 37 || (after >= 65 && after <= 90) : after === c) break lines;
-          }
-          i += 1;
-          if (i >= end) break;
-          c = text.charCodeAt(i);
-          kind = c < 128 ? (CHAR_CLASS[c] as number) : SPECIAL;
-        }
-        // A comment character glued to the word, or anything special in it.
-        if (i < end && kind !== SPACE && kind !== BRACE) break lines;
-        if (store.count === first && i - wordStart >= 7 && text.startsWith('include', wordStart)) break lines;
-        const hash = hashRange(text, wordStart, i);
-        store.pushPlain(fileIndex, lineNumber, wordStart - position + 1, 0, wordStart, i, hash, findWordAt(text, wordStart, i, hash));
+      const first = store.count;
+      if (!lexPlainLine(store, text, position, end, fileIndex, lineNumber)) {
+        // A line for the general path: drop what was stored of it.
+        store.truncate(first);
+        break;
       }
       if (store.count > first) {
         this.logicalLines += 1;
@@ -477,12 +440,9 @@ class Reader {
       lineNumber += 1;
       lines += 1;
     }
-    // Stopped at a line for the general path: drop what was stored of it.
-    if (position < length) store.truncate(first);
     this.plainLinesRead = lines;
     return position;
   }
-
 
   private include(keyword: Token, args: Token[]): void {
     const pattern = args[0];
@@ -502,6 +462,57 @@ class Reader {
     }
     for (const file of [...new Set(matches)]) this.readOne(file, pattern);
   }
+}
+
+/**
+ * The tokens of one plain physical line text[position, end) into the store; false (tokens
+ * partly stored) when the line needs the general path. A word's id is looked up only when its
+ * first character can start a known word (wordStarts): most values (numbers, addresses) cannot.
+ */
+function lexPlainLine(store: TokenStore, text: string, position: number, end: number, fileIndex: number, lineNumber: number): boolean {
+  const first = store.count;
+  let i = position;
+  while (i < end) {
+    let c = text.charCodeAt(i);
+    let kind = c < 128 ? (CHAR_CLASS[c] as number) : SPECIAL;
+    if (kind === SPACE) {
+      i += 1;
+      continue;
+    }
+    if (kind === BRACE) {
+      // {{ {% {# open templates.
+      const after = text.charCodeAt(i + 1);
+      if (c === 123 && (after === 123 || after === 37 || after === 35)) return false;
+      store.pushPlain(fileIndex, lineNumber, i - position + 1, c === 123 ? OPEN : CLOSE, i, i + 1, c === 123 ? OPEN_HASH : CLOSE_HASH, -1);
+      i += 1;
+      continue;
+    }
+    if (kind === COMMENT) {
+      // After a space (or first on the line) a comment ends the line; glued to a brace it
+      // cuts a value (reported by the general path).
+      return i === position || (CHAR_CLASS[text.charCodeAt(i - 1)] as number) === SPACE;
+    }
+    // A word: up to a space, brace or the end of the line.
+    const wordStart = i;
+    for (;;) {
+      if (kind !== WORD) {
+        if (kind !== HINT) break;
+        // %% __ <% <X open templates.
+        const after = text.charCodeAt(i + 1);
+        if (c === 60 ? after === 37 || (after >= 65 && after <= 90) : after === c) return false;
+      }
+      i += 1;
+      if (i >= end) break;
+      c = text.charCodeAt(i);
+      kind = c < 128 ? (CHAR_CLASS[c] as number) : SPECIAL;
+    }
+    // A comment character glued to the word, or anything special in it.
+    if (i < end && kind !== SPACE && kind !== BRACE) return false;
+    if (store.count === first && i - wordStart >= 7 && text.startsWith('include', wordStart)) return false;
+    const hash = hashRange(text, wordStart, i);
+    store.pushPlain(fileIndex, lineNumber, wordStart - position + 1, 0, wordStart, i, hash, mayBeWord(text.charCodeAt(wordStart)) ? findWordAt(text, wordStart, i, hash) : -1);
+  }
+  return true;
 }
 
 const BUILTIN_NAMES = new Set(['_PWD', '_INSTANCE']);

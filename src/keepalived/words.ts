@@ -7,6 +7,8 @@
 export const WORDS: string[] = [];
 const hashes: number[] = [];
 const byText = new Map<string, number>();
+/** 1 for each ASCII character some word starts with. */
+const starts = new Uint8Array(128);
 /** Open addressing table: id + 1 per slot, 0 = empty. */
 let table = new Int32Array(1024);
 let mask = table.length - 1;
@@ -40,6 +42,8 @@ export function wordId(text: string): number {
   const hash = hashOf(text);
   WORDS.push(text);
   hashes.push(hash);
+  const first = text.charCodeAt(0);
+  if (first < 128) starts[first] = 1;
   byText.set(text, id);
   if (WORDS.length * 2 > table.length) {
     table = new Int32Array(table.length * 2);
@@ -49,6 +53,14 @@ export function wordId(text: string): number {
     insert(id, hash);
   }
   return id;
+}
+
+/**
+ * False when no word starts with this character (most values: numbers, addresses), so a
+ * lexer can skip the lookup. True for anything outside ASCII (not tracked).
+ */
+export function mayBeWord(firstCharacter: number): boolean {
+  return firstCharacter >= 128 || starts[firstCharacter] === 1;
 }
 
 /** The id of a known word, or -1 (never assigns). */
