@@ -563,77 +563,95 @@ function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Where parseClean is: the open blocks (node and spec id; none at the top level). */
+class CleanState {
+  readonly openNodes = new Int32Array(64);
+  readonly openSpecs = new Int32Array(64);
+  depth = 0;
+  parent = -1;
+  parentSpec: KeywordSpec | undefined = undefined;
+  parentKind = KEYWORDS;
+  /** First token of the logical line being read. */
+  lineStart = 0;
+
+  constructor(
+    readonly syntax: Syntax,
+    readonly tokens: TokenStore,
+    readonly schema: Schema,
+  ) {}
+}
+
 /**
- * The parse of a file without mistakes, in one small loop over the tokens: every keyword known
- * in its block, blocks opened and closed where they should be. Returns undefined at the first
- * thing that would need a diagnostic or recovery (the full parser then reads the file), so its
- * result is exactly the full parser's.
+ * The parse of a file without mistakes: every keyword known in its block, blocks opened and
+ * closed where they should be. Returns undefined at the first thing that would need a
+ * diagnostic or recovery (the full parser then reads the file), so its result is exactly the
+ * full parser's. The work per statement is cleanStep, a small function called once per
+ * statement, which V8 optimises soon (one big loop here waited for on-stack replacement).
  */
 function parseClean(tokens: TokenStore, schema: Schema): Syntax | undefined {
-  const syntax = new Syntax(tokens, schema, tokens.count);
+  const state = new CleanState(new Syntax(tokens, schema, tokens.count), tokens, schema);
   const count = tokens.count;
-  const flags = tokens.flags;
-  const words = tokens.word;
-  const specs = schema.specs;
-  // Open blocks: node and spec id (-1 for the top level).
-  const openNodes = new Int32Array(64);
-  const openSpecs = new Int32Array(64);
-  let depth = 0;
-  let parent = -1;
-  let parentSpec: KeywordSpec | undefined;
-  let parentKind = KEYWORDS;
-  let lineStart = 0;
   let t = 0;
   while (t < count) {
-    const f = flags[t] as number;
-    if (f & LINE_START) lineStart = t;
-    if (f & CLOSE) {
-      if (depth === 0) return undefined;
-      syntax.next[parent] = syntax.count;
-      syntax.close[parent] = t;
-      depth -= 1;
-      parent = depth > 0 ? (openNodes[depth - 1] as number) : -1;
-      const specId = depth > 0 ? (openSpecs[depth - 1] as number) : -1;
-      parentSpec = specId >= 0 ? specs[specId] : undefined;
-      parentKind = parent >= 0 ? (syntax.kind[parent] as number) : KEYWORDS;
-      t += 1;
-      continue;
-    }
-    if (f & OPEN) return undefined;
-    // A statement: up to the next brace or logical line.
-    let end = t + 1;
-    while (end < count && ((flags[end] as number) & (LINE_START | OPEN | CLOSE)) === 0) end += 1;
-    if (parentKind === VALUES) {
-      syntax.add(t, end, VALUE, -1, parent);
-      t = end;
-      continue;
-    }
-    const word = words[t] as number;
-    if (f & QUOTED || word < 0) return undefined;
-    const spec = schema.lookupWord(parentSpec, word);
-    if (!spec) return undefined;
-    const opens = end < count && ((flags[end] as number) & OPEN) !== 0;
-    const kind = spec.block === 'keywords' ? KEYWORDS : spec.block === 'values' ? VALUES : LEAF;
-    if ((kind !== LEAF) !== opens) return undefined;
-    const node = syntax.add(t, end, kind, spec.id, parent);
-    if (end > t + 1 && tokens.lineText.size > 0) {
-      const lineText = tokens.lineText.get(lineStart);
-      if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset[t + 1]));
-    }
-    if (kind === LEAF) {
-      t = end;
-      continue;
-    }
-    if (depth === openNodes.length) return undefined;
-    openNodes[depth] = node;
-    openSpecs[depth] = spec.id;
-    depth += 1;
-    parent = node;
-    parentSpec = spec;
-    parentKind = kind;
-    t = end + 1;
+    t = cleanStep(state, t);
+    if (t < 0) return undefined;
   }
-  return depth === 0 ? syntax : undefined;
+  return state.depth === 0 ? state.syntax : undefined;
+}
+
+/** Reads the `}` or the statement (with its `{`) at token t; the next token, or -1 to give up. */
+function cleanStep(state: CleanState, t: number): number {
+  const tokens = state.tokens;
+  const flags = tokens.flags;
+  const syntax = state.syntax;
+  const f = flags[t] as number;
+  if (f & LINE_START) state.lineStart = t;
+  if (f & CLOSE) {
+    let depth = state.depth;
+    if (depth === 0) return -1;
+    const parent = state.parent;
+    syntax.next[parent] = syntax.count;
+    syntax.close[parent] = t;
+    depth -= 1;
+    state.depth = depth;
+    const outer = depth > 0 ? (state.openNodes[depth - 1] as number) : -1;
+    const specId = depth > 0 ? (state.openSpecs[depth - 1] as number) : -1;
+    state.parent = outer;
+    state.parentSpec = specId >= 0 ? state.schema.specs[specId] : undefined;
+    state.parentKind = outer >= 0 ? (syntax.kind[outer] as number) : KEYWORDS;
+    return t + 1;
+  }
+  if (f & OPEN) return -1;
+  // A statement: up to the next brace or logical line.
+  const count = tokens.count;
+  let end = t + 1;
+  while (end < count && ((flags[end] as number) & (LINE_START | OPEN | CLOSE)) === 0) end += 1;
+  if (state.parentKind === VALUES) {
+    syntax.add(t, end, VALUE, -1, state.parent);
+    return end;
+  }
+  const word = tokens.word[t] as number;
+  if (f & QUOTED || word < 0) return -1;
+  const spec = state.schema.lookupWord(state.parentSpec, word);
+  if (!spec) return -1;
+  const opens = end < count && ((flags[end] as number) & OPEN) !== 0;
+  const kind = spec.block === 'keywords' ? KEYWORDS : spec.block === 'values' ? VALUES : LEAF;
+  if ((kind !== LEAF) !== opens) return -1;
+  const node = syntax.add(t, end, kind, spec.id, state.parent);
+  if (end > t + 1 && tokens.lineText.size > 0) {
+    const lineText = tokens.lineText.get(state.lineStart);
+    if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset[t + 1]));
+  }
+  if (kind === LEAF) return end;
+  const depth = state.depth;
+  if (depth === state.openNodes.length) return -1;
+  state.openNodes[depth] = node;
+  state.openSpecs[depth] = spec.id;
+  state.depth = depth + 1;
+  state.parent = node;
+  state.parentSpec = spec;
+  state.parentKind = kind;
+  return end + 1;
 }
 
 export function parseTokens(tokens: TokenStore, schema: Schema): SyntaxTree {
