@@ -60,6 +60,13 @@ export class Syntax {
   readonly parent: Int32Array;
   /** Text after the keyword for nodes whose line holds quotes or backslashes. */
   readonly rawArgs = new Map<number, string>();
+  /**
+   * Indexes kept while parsing, for rules about a few nodes (a walk over every node of a big
+   * file costs more, on a VM that has not optimised the walk yet): the value blocks, and the
+   * leaves with two or more arguments, in order.
+   */
+  readonly valueBlocks: number[] = [];
+  readonly wideLeaves: number[] = [];
   private materialized: ConfigNode[] | undefined;
 
   constructor(
@@ -90,6 +97,8 @@ export class Syntax {
     this.close[n] = -1;
     this.parent[n] = parent;
     this.count = n + 1;
+    if (kind === VALUES) this.valueBlocks.push(n);
+    else if (kind === LEAF && argEnd - tok > 2) this.wideLeaves.push(n);
     return n;
   }
 

@@ -1,4 +1,3 @@
-import { LEAF } from '../../keepalived/parser.js';
 import type { KeywordSpec } from '../../keepalived/schema.js';
 import type { Rule } from '../types.js';
 
@@ -31,10 +30,8 @@ export default {
   description: 'Words after a one-argument keyword, which keepalived silently ignores.',
   check({ loaded, report }) {
     const syntax = loaded.syntax;
-    const { kind, tok, argEnd } = syntax;
-    for (let n = 0; n < syntax.count; n += 1) {
-      // Most leaves have one argument: the count decides before anything else is looked at.
-      if ((argEnd[n] as number) - (tok[n] as number) < 3 || kind[n] !== LEAF) continue;
+    // Most leaves have one argument: the parser lists those with more.
+    for (const n of syntax.wideLeaves) {
       const spec = syntax.specOf(n);
       if (!spec || !singleArgument(spec)) continue;
       const node = syntax.view(n);
