@@ -193,34 +193,37 @@ export class Schema {
   private build(raws: RawKeyword[]): Map<string, KeywordSpec> {
     const map = new Map<string, KeywordSpec>();
     for (const raw of raws) {
+      // Every field written, in one order, for every keyword: all specs share one hidden class,
+      // so the parser's and validator's reads of them stay monomorphic (specs with different
+      // optional fields made those reads deoptimise and recompile on a cold VM).
       const spec: KeywordSpec = {
         id: -1,
         keyword: raw.keyword,
         path: raw.path,
+        block: raw.block || undefined,
         children: this.build(raw.children ?? []),
         numeric: (raw.numeric ?? []).map((n) => ({
           type: n.type,
           arg: n.arg,
           min: bound(n.min, Number.NEGATIVE_INFINITY),
           max: bound(n.max, Number.POSITIVE_INFINITY),
-          ...(n.decimal_places === undefined ? {} : { decimalPlaces: n.decimal_places }),
+          decimalPlaces: n.decimal_places,
         })),
+        args: raw.args,
+        range: raw.range || undefined,
+        enum: raw.enum || undefined,
+        caseSensitive: raw.case_sensitive,
+        boolArg: raw.bool_arg ? true : undefined,
+        literals: raw.string_literals_compared || undefined,
+        default: raw.default,
+        notes: raw.notes || undefined,
+        required: raw.required ? true : undefined,
+        maxLen: raw.max_len,
+        aliasOf: raw.alias_of || undefined,
         manSyntax: raw.man_syntax ?? [],
         ifdef: raw.ifdef ?? [],
         minArgs: 0,
       };
-      if (raw.block) spec.block = raw.block;
-      if (raw.args !== undefined) spec.args = raw.args;
-      if (raw.range) spec.range = raw.range;
-      if (raw.enum) spec.enum = raw.enum;
-      if (raw.case_sensitive !== undefined) spec.caseSensitive = raw.case_sensitive;
-      if (raw.bool_arg) spec.boolArg = true;
-      if (raw.string_literals_compared) spec.literals = raw.string_literals_compared;
-      if (raw.default !== undefined) spec.default = raw.default;
-      if (raw.notes) spec.notes = raw.notes;
-      if (raw.required) spec.required = true;
-      if (raw.max_len !== undefined) spec.maxLen = raw.max_len;
-      if (raw.alias_of) spec.aliasOf = raw.alias_of;
       spec.minArgs = minimumArguments(spec);
       spec.id = this.specs.length;
       this.specs.push(spec);
