@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
+#include <linux/ip_vs.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -129,6 +131,35 @@ Napi::Value GetSockOpt(const Napi::CallbackInfo& info) {
     throw SystemError(info.Env(), errno, "getsockopt");
   }
   return Napi::Buffer<uint8_t>::Copy(info.Env(), value.data(), length);
+}
+
+// getsockoptInto(fd, level, name, buffer, length?) -> the length the kernel reported.
+// `buffer` is the option value both ways: the caller writes the request into its first
+// bytes, the kernel reads them and writes its answer over the buffer (as the IPVS
+// IP_VS_SO_GET_* options do: service key and sizes in, entries out). optlen starts at
+// `length` (default: the whole buffer), which such options check against the sizes the
+// request names. Nothing is copied: a table's worth of entries lands in the caller's buffer.
+Napi::Value GetSockOptInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = FdArg(info, 0);
+  int level = IntArg(info, 1, "level");
+  int name = IntArg(info, 2, "option name");
+  if (info.Length() < 4 || !info[3].IsBuffer()) throw Napi::TypeError::New(env, "getsockoptInto(fd, level, name, buffer, length?)");
+  auto buffer = info[3].As<Napi::Buffer<uint8_t>>();
+  size_t capacity = buffer.Length();
+  if (info.Length() > 4 && info[4].IsNumber()) {
+    double wanted = info[4].As<Napi::Number>().DoubleValue();
+    if (!(wanted >= 0) || wanted > static_cast<double>(capacity)) throw Napi::RangeError::New(env, "getsockoptInto: length beyond the buffer");
+    capacity = static_cast<size_t>(wanted);
+  }
+  if (capacity > 0x7fffffff) throw Napi::RangeError::New(env, "getsockoptInto: buffer too large");
+  socklen_t length = static_cast<socklen_t>(capacity);
+  int result;
+  do {
+    result = getsockopt(fd, level, name, buffer.Data(), &length);
+  } while (result < 0 && errno == EINTR);
+  if (result < 0) throw SystemError(env, errno, "getsockopt");
+  return Napi::Number::New(env, static_cast<double>(length));
 }
 
 // attachFilter(fd, program): program is a classic BPF program as 8-byte sock_filter
@@ -530,6 +561,12 @@ Napi::Object Constants(Napi::Env env) {
   EXPORT_CONSTANT(MSG_CTRUNC);
   EXPORT_CONSTANT(MSG_DONTWAIT);
 #undef EXPORT_CONSTANT
+  // The sizes of the IPVS get-option structures (linux/ip_vs.h) in this ABI: TypeScript
+  // lays the bytes out for 64-bit Linux and reads the old interface only when these agree.
+  c.Set("SIZEOF_IP_VS_GET_SERVICES", Napi::Number::New(env, offsetof(ip_vs_get_services, entrytable)));
+  c.Set("SIZEOF_IP_VS_SERVICE_ENTRY", Napi::Number::New(env, sizeof(ip_vs_service_entry)));
+  c.Set("SIZEOF_IP_VS_GET_DESTS", Napi::Number::New(env, offsetof(ip_vs_get_dests, entrytable)));
+  c.Set("SIZEOF_IP_VS_DEST_ENTRY", Napi::Number::New(env, sizeof(ip_vs_dest_entry)));
   return c;
 }
 
@@ -565,6 +602,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getsockname", Napi::Function::New(env, GetSockName, "getsockname"));
   exports.Set("setsockopt", Napi::Function::New(env, SetSockOpt, "setsockopt"));
   exports.Set("getsockopt", Napi::Function::New(env, GetSockOpt, "getsockopt"));
+  exports.Set("getsockoptInto", Napi::Function::New(env, GetSockOptInto, "getsockoptInto"));
   exports.Set("attachFilter", Napi::Function::New(env, AttachFilter, "attachFilter"));
   exports.Set("sendmsg", Napi::Function::New(env, SendMsg, "sendmsg"));
   exports.Set("recvmsg", Napi::Function::New(env, RecvMsg, "recvmsg"));

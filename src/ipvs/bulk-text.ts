@@ -11,6 +11,9 @@ const PROTOCOL_RANK: Record<number, number> = { [IPPROTO_TCP]: 0, [IPPROTO_UDP]:
 // Mark services sort after every other (their mark is not 0), by mark.
 const MARK_BASE = 2 ** 50;
 
+/** The order key of a mark service (of either family): above every address key. */
+export const markOrderKey = (mark: number): number => MARK_BASE + (mark >>> 0);
+
 /** The order key of an IPv4 service named by protocol, address (a number) and port; exact in a double. */
 export const serviceOrderKey = (protocol: number, address: number, port: number): number => ((PROTOCOL_RANK[protocol] ?? 3) * 2 ** 32 + address) * 65536 + port;
 
@@ -43,7 +46,7 @@ export function orderKeys(services: Service[]): Float64Array | undefined {
       const mark = service.fwmark >>> 0;
       if (marks.has(mark)) return undefined;
       marks.add(mark);
-      keys[i] = MARK_BASE + mark;
+      keys[i] = markOrderKey(mark);
     } else {
       if (PROTOCOL_RANK[service.protocol] === undefined || !service.address) return undefined;
       keys[i] = serviceOrderKey(service.protocol, ipv4Value(service.address), service.port);

@@ -44,6 +44,7 @@ import { ipvsError, type IpvsOperation } from './errors.js';
 import { openIpvs } from './info.js';
 import { serviceId, type Daemon, type Destination, type Service, type ServiceEntry, type ServiceKey, type Timeouts } from './model.js';
 import { parseProcServices, readProcServices, type ProcService } from './procfs.js';
+import { IpvsSockopt, entryOf } from './sockopt.js';
 
 /** One change to the table, as a batch or a restore plan holds it. */
 export type Change =
@@ -58,6 +59,8 @@ export type Change =
 export class IpvsClient {
   /** Problems met while decoding replies (malformed attributes); empty in normal operation. */
   readonly problems: string[] = [];
+  /** The socket-option reader (sockopt.ts), opened on first use; null when it cannot be. */
+  private sockoptReader: IpvsSockopt | null | undefined;
 
   constructor(readonly genl: GenlClient) {}
 
@@ -66,7 +69,13 @@ export class IpvsClient {
   }
 
   close(): void {
+    this.sockoptReader?.close();
     this.genl.close();
+  }
+
+  private sockopt(): IpvsSockopt | undefined {
+    if (this.sockoptReader === undefined) this.sockoptReader = IpvsSockopt.open() ?? null;
+    return this.sockoptReader ?? undefined;
   }
 
   private request(command: number, attributes?: AttributeWriter): NetlinkRequest {
@@ -159,19 +168,30 @@ export class IpvsClient {
    */
   async realColumns(services: Service[]): Promise<RealColumns | undefined> {
     const columns = newRealColumns();
+    // The real servers of IPv4 services by socket options, one call each (sockopt.ts); netlink
+    // reads the rest, and those the options cannot give whole (tunnels, the other family).
+    const asked: number[] = [];
+    const sockopt = services.length > 0 ? this.sockopt() : undefined;
+    const table = sockopt?.serviceTable();
+    for (let i = 0; i < services.length; i++) {
+      const entry = table && entryOf(table, services[i] as Service);
+      if (entry === undefined || !sockopt || !table || sockopt.readReals(table, entry, i, columns) !== 'ok') asked.push(i);
+    }
     const starts = new Int32Array(services.length);
     let problem = false;
     await this.guard('list', () =>
       this.genl.connection.dumpSequence(
         this.genl.family.id,
-        this.destinationPayloads(services),
-        (index, payload) => {
+        this.destinationPayloads(asked.map((i) => services[i] as Service)),
+        (dump, payload) => {
           if (problem) return;
+          const index = asked[dump] as number;
           if (columns.service.length === 0 || columns.service[columns.service.length - 1] !== index) starts[index] = columns.service.length;
           const nest = topLevelAttribute(payload, IPVS_CMD_ATTR_DEST);
           if (nest && !decodeRealColumns(nest, index, (services[index] as Service).af, columns)) problem = true;
         },
-        (index) => {
+        (dump) => {
+          const index = asked[dump] as number;
           if (columns.service[columns.service.length - 1] === index) truncateRealColumns(columns, starts[index] as number);
         },
       ),

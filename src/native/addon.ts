@@ -33,6 +33,12 @@ export interface NativeAddon {
   getsockname(fd: number): Buffer;
   setsockopt(fd: number, level: number, name: number, value: number | Buffer): void;
   getsockopt(fd: number, level: number, name: number, length: number): Buffer;
+  /**
+   * getsockopt with `buffer` as the option value both ways (request in, answer over it);
+   * optlen starts at `length` (default the buffer's); returns the length the kernel
+   * reported (absent from addons built before it).
+   */
+  getsockoptInto?(fd: number, level: number, name: number, buffer: Buffer, length?: number): number;
   attachFilter(fd: number, program: Buffer): void;
   sendmsg(fd: number, data: Buffer | Buffer[], name: Buffer | null, control: Buffer | null, flags?: number): number;
   recvmsg(fd: number, maxMessages: number, bufferLength: number, controlLength: number, flags?: number): ReceivedMessage[];

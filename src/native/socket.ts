@@ -92,6 +92,16 @@ export class Socket {
     return addon().getsockopt(this.fd, level, name, length);
   }
 
+  /**
+   * An option whose value carries a request in and the answer out, in `buffer` (see the
+   * addon's getsockoptInto); the length the kernel reported, or undefined when the addon
+   * was built before it had this.
+   */
+  getOptionInto(level: number, name: number, buffer: Buffer, length = buffer.length): number | undefined {
+    const native = addon();
+    return native.getsockoptInto ? native.getsockoptInto(this.fd, level, name, buffer, length) : undefined;
+  }
+
   /** Attaches a classic BPF program (8-byte instructions in host order). */
   attachFilter(program: Buffer): void {
     addon().attachFilter(this.fd, program);
