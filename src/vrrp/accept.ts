@@ -3,9 +3,9 @@
 // machine never sees it, so hostile or mismatched packets cannot change state.
 import { decodeAdvertisement, contextFor, simplePassword, type DecodedAdvertisement } from './packet.js';
 
-export type DropReason = 'ttl' | 'checksum' | 'version' | 'auth' | 'interval' | 'vrid' | 'address-count' | 'malformed';
+export type DropReason = 'ttl' | 'checksum' | 'version' | 'auth' | 'interval' | 'vrid' | 'address-count' | 'malformed' | 'source';
 
-export const DROP_REASONS: DropReason[] = ['ttl', 'checksum', 'version', 'auth', 'interval', 'vrid', 'address-count', 'malformed'];
+export const DROP_REASONS: DropReason[] = ['ttl', 'checksum', 'version', 'auth', 'interval', 'vrid', 'address-count', 'malformed', 'source'];
 
 export interface AcceptPolicy {
   version: 2 | 3;
@@ -22,6 +22,11 @@ export interface AcceptPolicy {
    * and keepalived 2.2.7 itself sends IPv6 unicast adverts with the default hop limit (64).
    */
   unicast?: boolean;
+  /**
+   * check_unicast_src: the only sources a unicast instance takes adverts from (its
+   * unicast_peer addresses, in canonical text). Without it keepalived takes them from anyone.
+   */
+  allowedSources?: string[];
 }
 
 export type Verdict =
@@ -37,6 +42,9 @@ export function judgeAdvert(
   const { advert, problems } = decoded;
   if (problems.includes('truncated') || problems.includes('bad-type')) return { accept: false, reason: 'malformed', detail: problems.join(', ') };
   if (advert.vrid !== policy.vrid) return { accept: false, reason: 'vrid', detail: `VRID ${advert.vrid}` };
+  if (policy.allowedSources && !policy.allowedSources.includes(packet.source)) {
+    return { accept: false, reason: 'source', detail: `unicast source address ${packet.source} is not a unicast peer` };
+  }
   if (!policy.unicast && packet.ttl !== 255) return { accept: false, reason: 'ttl', detail: `TTL ${packet.ttl ?? 'unknown'}` };
   if (advert.version !== policy.version) return { accept: false, reason: 'version', detail: `version ${advert.version}, ours ${policy.version}` };
   if (problems.includes('bad-checksum') || !decoded.checksum.valid) return { accept: false, reason: 'checksum', detail: 'bad checksum' };

@@ -8,14 +8,13 @@
 // move together (sync-group.ts). reload() applies a changed file in place (SIGHUP).
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { NetlinkConnection } from '../netlink/connection.js';
 import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { isSystemError } from '../errors.js';
 import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
 import { VIPCTL_ADDRESS_PROTO } from '../rtnl/constants.js';
-import { VRRP_GROUP_IPV4, VRRP_GROUP_IPV6 } from './constants.js';
 import type { KeepalivedConfig, SyncGroup, VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { createMachine, effectivePriority, step, type Machine, type MachineEvent, type StepResult, type VrrpState } from './state-machine.js';
 import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
@@ -131,6 +130,15 @@ function advertGatherMs(machine: Machine): number {
 function sameContent(a: unknown, b: unknown): boolean {
   const strip = (key: string, value: unknown): unknown => (key === 'at' || key === 'userAt' ? undefined : value);
   return JSON.stringify(a, strip) === JSON.stringify(b, strip);
+}
+
+/** 224.0.0.0/4 or ff00::/8. */
+function isMulticast(address: string): boolean {
+  if (isIPv4(address)) {
+    const first = Number(address.slice(0, address.indexOf('.')));
+    return first >= 224 && first <= 239;
+  }
+  return address.startsWith('ff');
 }
 
 function syncGroupOf(config: KeepalivedConfig): Map<string, string> {
@@ -366,7 +374,8 @@ export class Engine {
   private prepareAll(config: KeepalivedConfig, links: Link[], addresses: InterfaceAddress[]): InstanceSetup[] {
     const groups = syncGroupOf(config);
     const own = addresses.filter((a) => a.proto !== VIPCTL_ADDRESS_PROTO);
-    return config.vrrpInstances.map((instance) => prepareInstance(instance, links, own, { inSyncGroup: groups.has(instance.name) }));
+    const multicast = { 4: config.global.vrrpMcastGroup4, 6: config.global.vrrpMcastGroup6 };
+    return config.vrrpInstances.map((instance) => prepareInstance(instance, links, own, { inSyncGroup: groups.has(instance.name), groups: multicast }));
   }
 
   private openRuntime(setup: InstanceSetup): Runtime {
@@ -376,6 +385,8 @@ export class Engine {
       ifindex: setup.link.index,
       source: setup.source,
       multicast: setup.peers.length === 0,
+      group: setup.group,
+      unicastTtl: setup.unicastTtl,
       vrid: setup.policy.vrid,
     });
     const announcer = this.announcerFor(setup);
@@ -408,11 +419,13 @@ export class Engine {
     this.advertsFor(runtime, runtime.setup.machine.priority);
     this.advertsFor(runtime, 0);
     const { peers } = runtime.setup;
-    if (peers.length === 0) runtime.transport.prepareSend();
+    if (peers.length === 0) runtime.transport.prepareSend(runtime.setup.group);
     for (const peer of peers) runtime.transport.prepareSend(peer);
   }
 
   private begin(runtime: Runtime): void {
+    const { configFault } = runtime.setup;
+    if (configFault) this.log.log('error', `${runtime.setup.instance.name}: cannot run: ${configFault}; FAULT (as keepalived)`, { instance: runtime.setup.instance.name });
     runtime.transport.listen((packet) => this.onPacket(runtime, packet));
     this.dispatch(runtime, { type: 'startup' });
   }
@@ -717,6 +730,9 @@ export class Engine {
   private applyTracking(runtime: Runtime): void {
     if (runtime.closed) return;
     const effect = trackingEffect(runtime.tracked);
+    // A setting the instance cannot run with (unicast_fault_no_peer) is a fault no tracking clears.
+    const { configFault } = runtime.setup;
+    if (configFault) effect.faults.push(configFault);
     const current = ownFaults(runtime.machine.faults);
     // New faults first, recoveries after: an instance never passes through BACKUP on the way.
     for (const name of effect.faults.filter((f) => !current.includes(f))) this.dispatch(runtime, { type: 'fault', name, failed: true });
@@ -785,6 +801,9 @@ export class Engine {
     let accepted = runtime.lastAccepted;
     if (accepted === undefined || accepted.ttl !== view.ttl || !sameDatagram(view, accepted.key)) {
       const packet = toReceived(view);
+      // Adverts to another multicast group (mcast_dst_ip) belong to other routers, as if the
+      // kernel had not delivered them: a shared socket hears every group its users joined.
+      if (runtime.setup.peers.length === 0 && packet.destination !== runtime.setup.group && isMulticast(packet.destination)) return;
       const verdict = judgeAdvert(packet.message, packet, runtime.setup.policy);
       if (!verdict.accept) {
         runtime.counters.drops[verdict.reason] += 1;
@@ -845,6 +864,7 @@ export class Engine {
     for (const action of actions) {
       if (action.type === 'send-advert') this.sendAdvert(runtime, action.priority);
       else if (action.type === 'want-master') this.onWantMaster(runtime);
+      else if (action.type === 'heard-lower-priority') this.onLowerPriority(runtime, action.from, action.priority);
       else {
         const { transition } = action;
         // The addresses first (their netlink request leaves in this call), the log line after.
@@ -955,7 +975,7 @@ export class Engine {
     const unicast = setup.peers.length > 0;
     for (let i = 0; i < messages.length; i++) {
       try {
-        runtime.transport.send(messages[i] as Buffer, unicast ? setup.peers[i] : undefined);
+        runtime.transport.send(messages[i] as Buffer, unicast ? setup.peers[i] : setup.group);
         runtime.counters.advertsSent += 1;
       } catch (error) {
         this.log.limited(`${setup.instance.name}:send`, 'error', 'could not send an advert', { instance: setup.instance.name, error: String(error) });
@@ -973,7 +993,7 @@ export class Engine {
     if (!messages) {
       const { setup } = runtime;
       const { instance, policy } = setup;
-      const destinations = setup.peers.length > 0 ? setup.peers : [setup.family === 6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4];
+      const destinations = setup.peers.length > 0 ? setup.peers : [setup.group];
       messages = destinations.map((destination) =>
         encodeAdvertisement(
           {
@@ -1063,6 +1083,31 @@ export class Engine {
     })();
   }
 
+  /**
+   * A master heard a lower priority: a burst of gratuitous ARPs / unsolicited NAs at once
+   * and another after garp_lower_prio_delay, for every such advert (keepalived 2.2.7,
+   * measured: a stream of lower adverts gets a burst and a delayed burst for each one).
+   */
+  private onLowerPriority(runtime: Runtime, from: string, priority: number): void {
+    const { instance } = runtime.setup;
+    this.log.limited(`${instance.name}:lower-priority`, 'info', `${instance.name}: master heard a lower priority`, { instance: instance.name, from, priority, ours: runtime.machine.priority });
+    const repeat = instance.garpLowerPrioRepeat ?? 0;
+    if (repeat <= 0 || runtime.heldVips.length === 0) return;
+    this.announceVips(runtime, runtime.setup.vips, repeat);
+    const delay = instance.garpLowerPrioDelay ?? 0;
+    if (delay > 0) this.later(runtime, delay * 1000, () => runtime.machine.state === 'master' && this.announceVips(runtime, runtime.setup.vips, repeat));
+  }
+
+  /** A timer of the instance's announcements, cleared when it stops being master, and forgotten once fired. */
+  private later(runtime: Runtime, ms: number, work: () => void): void {
+    const timer = setTimeout(() => {
+      const index = runtime.garpTimers.indexOf(timer);
+      if (index >= 0) runtime.garpTimers.splice(index, 1);
+      if (!runtime.closed) work();
+    }, ms);
+    runtime.garpTimers.push(timer);
+  }
+
   private announceIfMaster(runtime: Runtime): void {
     if (runtime.machine.state === 'master' && !runtime.closed) this.announce(runtime);
   }
@@ -1110,7 +1155,7 @@ export class Engine {
     const { vrrpGarpInterval, vrrpGnaInterval } = this.config.global;
     for (const planned of announcementPlan(addresses, { repeat, garpIntervalMs: vrrpGarpInterval * 1000, gnaIntervalMs: vrrpGnaInterval * 1000 })) {
       if (planned.atMs === 0) send(planned.address);
-      else runtime.garpTimers.push(setTimeout(() => send(planned.address), planned.atMs));
+      else this.later(runtime, planned.atMs, () => send(planned.address));
     }
   }
 

@@ -13,6 +13,8 @@ import type { AcceptPolicy } from './accept.js';
 import type { MachineConfig } from './state-machine.js';
 import type { RouteSpec } from '../rtnl/routes.js';
 import { parseVirtualRoute } from './virtual-routes.js';
+import { bytesToIPv4, bytesToIPv6, ipToBytes } from '../native/ip.js';
+import { VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
 
 const SCOPES: Record<string, number> = { host: RT_SCOPE_HOST, link: RT_SCOPE_LINK, site: RT_SCOPE_SITE, global: 0, universe: 0 };
 
@@ -23,6 +25,15 @@ export interface InstanceSetup {
   source: string;
   /** Unicast peers; empty for multicast. */
   peers: string[];
+  /** The multicast group adverts go to and come from (mcast_dst_ip, else vrrp_mcast_group4/6). */
+  group: string;
+  /** TTL / hop limit of unicast adverts (unicast_ttl; 255 by default). */
+  unicastTtl: number;
+  /**
+   * Why the instance cannot run and stays in FAULT whatever its tracking says (keepalived's
+   * unicast_fault_no_peer with no peers); undefined when it can.
+   */
+  configFault?: string;
   /** Every address added on MASTER: virtual_ipaddress and virtual_ipaddress_excluded. */
   vips: AddressSpec[];
   /** The addresses the adverts carry: virtual_ipaddress of the instance's family. */
@@ -33,7 +44,28 @@ export interface InstanceSetup {
   machine: MachineConfig;
 }
 
-export function prepareInstance(instance: VrrpInstance, links: Link[], addresses: InterfaceAddress[], options: { inSyncGroup?: boolean } = {}): InstanceSetup {
+/** The multicast groups of global_defs (vrrp_mcast_group4 / vrrp_mcast_group6). */
+export interface MulticastGroups {
+  4: string;
+  6: string;
+}
+
+/** An address in the text the receive path produces (RFC 5952 for IPv6), or as written if it is none. */
+function canonical(address: string): string {
+  try {
+    const bytes = ipToBytes(address);
+    return bytes.length === 4 ? bytesToIPv4(bytes) : bytesToIPv6(bytes);
+  } catch {
+    return address;
+  }
+}
+
+export function prepareInstance(
+  instance: VrrpInstance,
+  links: Link[],
+  addresses: InterfaceAddress[],
+  options: { inSyncGroup?: boolean; groups?: MulticastGroups } = {},
+): InstanceSetup {
   const fail = (message: string, hint?: string): never => {
     throw new VipctlError(`vrrp_instance ${instance.name}: ${message}`, {
       where: `${instance.at.file}:${instance.at.line}`,
@@ -50,7 +82,8 @@ export function prepareInstance(instance: VrrpInstance, links: Link[], addresses
     (family === 4 ? (instance.unicastSrcIp ?? instance.mcastSrcIp) : undefined) ??
     (family === 6 ? (instance.unicastSrcIp && isIPv6(instance.unicastSrcIp) ? instance.unicastSrcIp : own.find((a) => a.address.startsWith('fe80:'))?.address) : own[0]?.address) ??
     fail(`interface ${link.name} has no IPv${family} address to send adverts from`);
-  const peers = instance.unicastPeers.map((p) => p.address);
+  const peers = instance.unicastPeers.map((p) => canonical(p.address));
+  const group = canonical(instance.mcastDstIp ?? options.groups?.[family] ?? (family === 6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4));
   // Like keepalived, a VIP of the other family is not advertised but still added and removed
   // with the instance, as if it were written in virtual_ipaddress_excluded.
   const advertised = instance.virtualIpAddresses.filter((entry) => entry.family === family).map((entry) => entry.address);
@@ -87,6 +120,7 @@ export function prepareInstance(instance: VrrpInstance, links: Link[], addresses
     ...(password !== undefined ? { password } : {}),
     // keepalived checks TTL / hop limit 255 only for multicast (unicast may cross routers).
     ...(peers.length > 0 ? { unicast: true } : {}),
+    ...(peers.length > 0 && instance.checkUnicastSrc ? { allowedSources: peers } : {}),
   };
   const machine: MachineConfig = {
     version: instance.version,
@@ -97,8 +131,18 @@ export function prepareInstance(instance: VrrpInstance, links: Link[], addresses
     preemptDelayMs: instance.preemptDelay * 1000,
     localAddress: source,
     ...(options.inSyncGroup ? { inSyncGroup: true } : {}),
+    ...(instance.downTimerAdverts !== 3 ? { downTimerAdverts: instance.downTimerAdverts } : {}),
+    ...(instance.lowerPrioNoAdvert ? { lowerPrioNoAdvert: true } : {}),
+    ...(instance.higherPrioSendAdvert ? { higherPrioSendAdvert: true } : {}),
   };
-  return { instance, link, family, source, peers, vips, advertised, routes, policy, machine };
+  // keepalived 2.2.7 (measured): unicast_fault_no_peer makes the instance unicast, so with no
+  // unicast_peer it logs "Cannot use unicast without any peers" and stays in FAULT; without
+  // the keyword such an instance falls back to multicast.
+  const configFault = instance.unicastFaultNoPeer && peers.length === 0 ? 'no unicast peer (unicast_fault_no_peer)' : undefined;
+  return {
+    instance, link, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, policy, machine,
+    ...(configFault ? { configFault } : {}),
+  };
 }
 
 /** Whether two setups talk on the same wire as the same router (a reload may keep its socket and state). */
@@ -109,7 +153,9 @@ export function sameRouter(a: InstanceSetup, b: InstanceSetup): boolean {
     a.source === b.source &&
     a.policy.vrid === b.policy.vrid &&
     a.policy.version === b.policy.version &&
-    a.peers.join(',') === b.peers.join(',')
+    a.peers.join(',') === b.peers.join(',') &&
+    a.group === b.group &&
+    a.unicastTtl === b.unicastTtl
   );
 }
 

@@ -13,6 +13,12 @@
 //   priority-0 advert first so the backup takes over after Skew_Time, not Master_Down.
 // - Effective priority (base priority plus tracking weights) stays within 1..254; the
 //   address owner is never moved off 255.
+// - A master hearing a lower priority answers with an advert of its own at once (and counts
+//   its next advert from then) unless lower_prio_no_advert, and re-announces its VIPs
+//   (action `heard-lower-priority`; garp_lower_prio_*); with higher_prio_send_advert it sends
+//   one advert before stepping down for a higher priority. The RFCs discard the lower advert
+//   and send nothing on stepping down; keepalived 2.2.7's defaults do the former (measured).
+// - down_timer_adverts replaces the RFC's 3 in Master_Down_Interval.
 
 import { ipToBytes } from '../native/ip.js';
 
@@ -36,6 +42,12 @@ export interface MachineConfig {
    * with `sync` events once every member wants it.
    */
   inSyncGroup?: boolean;
+  /** Master_Down_Interval counts this many advert intervals (keepalived's down_timer_adverts; default 3). */
+  downTimerAdverts?: number;
+  /** A master answers a lower-priority advert with nothing (lower_prio_no_advert; the RFCs' rule). */
+  lowerPrioNoAdvert?: boolean;
+  /** A master sends one advert before stepping down for a higher priority (higher_prio_send_advert). */
+  higherPrioSendAdvert?: boolean;
 }
 
 export interface Machine {
@@ -99,7 +111,9 @@ export type MachineAction =
   | { type: 'send-advert'; priority: number }
   | { type: 'transition'; transition: Transition }
   /** A sync-group member would take over now (see MachineConfig.inSyncGroup). */
-  | { type: 'want-master' };
+  | { type: 'want-master' }
+  /** A master heard a lower priority: the engine re-announces the VIPs (garp_lower_prio_*). */
+  | { type: 'heard-lower-priority'; from: string; priority: number };
 
 export interface StepResult {
   machine: Machine;
@@ -131,9 +145,9 @@ export function skewMs(config: MachineConfig, priority: number, masterAdvertInte
   return ((256 - priority) * base) / 256;
 }
 
-/** Master_Down_Interval = 3 x Master_Adver_Interval + Skew_Time. */
+/** Master_Down_Interval = 3 (down_timer_adverts) x Master_Adver_Interval + Skew_Time. */
 export function masterDownIntervalMs(machine: Machine): number {
-  return 3 * machine.masterAdvertIntervalMs + skewMs(machine.config, machine.priority, machine.masterAdvertIntervalMs);
+  return (machine.config.downTimerAdverts ?? 3) * machine.masterAdvertIntervalMs + skewMs(machine.config, machine.priority, machine.masterAdvertIntervalMs);
 }
 
 /** The configured priority moved by tracking weights, kept within what keepalived allows. */
@@ -271,10 +285,21 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
           advert.priority > next.priority ||
           (advert.priority === next.priority && compareAddresses(advert.from, next.config.localAddress) > 0);
         if (higher) {
+          // The other master then hears a lower priority and re-announces its VIPs: after two
+          // masters, the last gratuitous ARPs seen may have been ours.
+          if (next.config.higherPrioSendAdvert) actions.push({ type: 'send-advert', priority: next.priority });
           if (next.config.version === 3) next.masterAdvertIntervalMs = advert.advertIntervalMs;
           next.masterAddress = advert.from;
           next.masterPriority = advert.priority;
           enterBackup(next, actions, now, `higher priority master ${advert.from} (priority ${advert.priority})`);
+        } else {
+          // Another master of lower priority (it does not hear us, or has just started): remind
+          // it, and the segment's ARP caches, who the master is.
+          if (!next.config.lowerPrioNoAdvert) {
+            actions.push({ type: 'send-advert', priority: next.priority });
+            next.advertAt = now + next.config.advertIntervalMs;
+          }
+          actions.push({ type: 'heard-lower-priority', from: advert.from, priority: advert.priority });
         }
       }
       break;

@@ -14,7 +14,8 @@ const INSTANCE = new Set([
   'unicast_peer', 'mcast_src_ip', 'track_interface', 'track_script', 'notify', 'notify_master',
   'notify_backup', 'notify_fault', 'notify_stop', 'garp_master_delay', 'garp_master_repeat', 'native_ipv6',
   'dont_track_primary', 'accept', 'skip_check_adv_addr', 'garp_master_refresh', 'garp_master_refresh_repeat',
-  'virtual_routes', 'track_file',
+  'virtual_routes', 'track_file', 'mcast_dst_ip', 'unicast_ttl', 'check_unicast_src', 'lower_prio_no_advert',
+  'higher_prio_send_advert', 'down_timer_adverts', 'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'unicast_fault_no_peer',
 ]);
 const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script', 'track_file']);
 const TRACK_FILE = new Set(['file', 'weight', 'init_file']);
@@ -23,6 +24,8 @@ const SCRIPT = new Set(['script', 'interval', 'timeout', 'weight', 'rise', 'fall
 const GLOBAL_HANDLED = new Set([
   'enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat',
   'vrrp_skip_check_adv_addr', 'vrrp_garp_interval', 'vrrp_gna_interval', 'vrrp_notify_fifo', 'notify_fifo',
+  'vrrp_mcast_group4', 'vrrp_mcast_group6', 'vrrp_check_unicast_src', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert',
+  'vrrp_down_timer_adverts', 'vrrp_garp_lower_prio_delay', 'vrrp_garp_lower_prio_repeat',
 ]);
 /** global_defs keywords that concern VRRP (the rest are other parts of keepalived). */
 function globalIsVrrp(keyword: string): boolean {

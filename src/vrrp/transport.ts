@@ -1,11 +1,13 @@
 // VRRP on the wire for the engine: one raw IP protocol-112 socket per interface and family,
 // sending adverts with TTL / hop limit 255 and precedence 0xc0 (as keepalived does), and
 // receiving them with what validation needs: the IP source and destination and the TTL or
-// hop limit. Multicast (224.0.0.18 / ff02::12) and unicast peers use the same socket.
+// hop limit. Multicast (224.0.0.18 / ff02::12, or the group mcast_dst_ip / vrrp_mcast_group4/6
+// name) and unicast peers use the same socket; unicast adverts may carry their own TTL
+// (unicast_ttl) in a control message.
 import { ReceiveArea, Socket } from '../native/socket.js';
 import { constant } from '../native/addon.js';
 import { AF_INET6, inetAddress, multicastMembership } from '../native/sockaddr.js';
-import { controlSpace, encodeControlMessages, encodeIn6Pktinfo, encodeInPktinfo } from '../native/cmsg.js';
+import { controlSpace, encodeControlMessages, encodeIn6Pktinfo, encodeInPktinfo, encodeInt, type ControlMessage } from '../native/cmsg.js';
 import { readS32Host, readU16Host, readU32Host } from '../native/bytes.js';
 import { ipv6ToBytes } from '../native/ip.js';
 import { ipv4Text, ipv6Text } from './address-text.js';
@@ -20,6 +22,10 @@ export interface TransportOptions {
   source?: string;
   /** Join the VRRP multicast group (false for unicast-only instances). */
   multicast: boolean;
+  /** The group joined and sent to when none is named (default 224.0.0.18 / ff02::12). */
+  group?: string;
+  /** TTL / hop limit of this user's unicast adverts when not 255 (unicast_ttl; pool attachments only). */
+  unicastTtl?: number;
   /** Receive buffer to ask for, bytes (SO_RCVBUFFORCE as root, else SO_RCVBUF); the kernel's default if absent. */
   receiveBuffer?: number;
 }
@@ -164,11 +170,14 @@ function timespecMsAt(bytes: Buffer, offset: number): number {
 }
 
 export class VrrpTransport {
-  /** Control messages (the pinned source) per source address, built once. */
+  /** Control messages (the pinned source, and a TTL) per source address and TTL, built once. */
   private readonly controls = new Map<string, Buffer>();
   /** Socket addresses per destination, built once (a master sends ten adverts a second). */
   private readonly destinations = new Map<string, Buffer>();
-  private joined: boolean;
+  /** The multicast groups this socket has joined. */
+  private readonly joined = new Set<string>();
+  /** Where sends without a destination go. */
+  private readonly group: string;
   /** The receive area and the view handed out, made on first read. */
   private receiving: { area: ReceiveArea; view: AdvertView; addresses: Buffer } | undefined;
   /** Datagrams the kernel dropped because the receive queue was full (SO_RXQ_OVFL), as last told. */
@@ -178,7 +187,8 @@ export class VrrpTransport {
     private readonly socket: Socket,
     readonly options: TransportOptions,
   ) {
-    this.joined = options.multicast;
+    this.group = options.group ?? (options.family === 6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4);
+    if (options.multicast) this.joined.add(this.group);
   }
 
   static open(options: TransportOptions): VrrpTransport {
@@ -208,7 +218,7 @@ export class VrrpTransport {
         socket.setOption(level, c('IPV6_MULTICAST_LOOP'), 0);
         socket.setOption(level, c('IPV6_RECVHOPLIMIT'), 1);
         socket.setOption(level, c('IPV6_RECVPKTINFO'), 1);
-        if (options.multicast) socket.setOption(level, c('IPV6_JOIN_GROUP'), multicastMembership(VRRP_GROUP_IPV6, options.ifindex));
+        if (options.multicast) socket.setOption(level, c('IPV6_JOIN_GROUP'), multicastMembership(options.group ?? VRRP_GROUP_IPV6, options.ifindex));
       } else {
         const level = c('IPPROTO_IP');
         socket.setOption(level, c('IP_MULTICAST_TTL'), VRRP_TTL);
@@ -217,7 +227,7 @@ export class VrrpTransport {
         socket.setOption(level, c('IP_MULTICAST_IF'), multicastMembership('0.0.0.0', options.ifindex));
         socket.setOption(level, c('IP_MULTICAST_LOOP'), 0);
         socket.setOption(level, c('IP_PKTINFO'), 1);
-        if (options.multicast) socket.setOption(level, c('IP_ADD_MEMBERSHIP'), multicastMembership(VRRP_GROUP_IPV4, options.ifindex));
+        if (options.multicast) socket.setOption(level, c('IP_ADD_MEMBERSHIP'), multicastMembership(options.group ?? VRRP_GROUP_IPV4, options.ifindex));
       }
       return new VrrpTransport(socket, options);
     } catch (error) {
@@ -226,18 +236,21 @@ export class VrrpTransport {
     }
   }
 
-  /** Joins the VRRP multicast group if not yet joined (a shared socket gains a multicast user). */
-  joinGroup(): void {
-    if (this.joined) return;
+  /** Joins a multicast group (default: the socket's) if not yet joined (a shared socket gains a multicast user). */
+  joinGroup(group = this.group): void {
+    if (this.joined.has(group)) return;
     const v6 = this.options.family === 6;
-    if (v6) this.socket.setOption(constant('IPPROTO_IPV6'), constant('IPV6_JOIN_GROUP'), multicastMembership(VRRP_GROUP_IPV6, this.options.ifindex));
-    else this.socket.setOption(constant('IPPROTO_IP'), constant('IP_ADD_MEMBERSHIP'), multicastMembership(VRRP_GROUP_IPV4, this.options.ifindex));
-    this.joined = true;
+    if (v6) this.socket.setOption(constant('IPPROTO_IPV6'), constant('IPV6_JOIN_GROUP'), multicastMembership(group, this.options.ifindex));
+    else this.socket.setOption(constant('IPPROTO_IP'), constant('IP_ADD_MEMBERSHIP'), multicastMembership(group, this.options.ifindex));
+    this.joined.add(group);
   }
 
-  /** Sends one VRRP message to the group or a unicast peer, from `source` (default: the configured one). */
-  send(message: Buffer, destination?: string, source = this.options.source): void {
-    const { address, control } = this.prepareSend(destination, source);
+  /**
+   * Sends one VRRP message to the group or a unicast peer, from `source` (default: the
+   * configured one), with `ttl` as its TTL / hop limit when given (else the socket's 255).
+   */
+  send(message: Buffer, destination?: string, source = this.options.source, ttl?: number): void {
+    const { address, control } = this.prepareSend(destination, source, ttl);
     this.socket.send(message, address, control);
   }
 
@@ -247,19 +260,25 @@ export class VrrpTransport {
    * them on the first send cost ~0.5 ms of a first failover, most of it compiling code that
    * had never run).
    */
-  prepareSend(destination?: string, source = this.options.source): { address: Buffer; control: Buffer | null } {
+  prepareSend(destination?: string, source = this.options.source, ttl?: number): { address: Buffer; control: Buffer | null } {
     const v6 = this.options.family === 6;
-    const to = destination ?? (v6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4);
+    const to = destination ?? this.group;
     let control: Buffer | null = null;
-    if (source) {
-      control = this.controls.get(source) ?? null;
+    if (source || ttl !== undefined) {
+      const key = ttl === undefined ? (source ?? '') : `${source ?? ''}/${ttl}`;
+      control = this.controls.get(key) ?? null;
       if (!control) {
-        control = encodeControlMessages([
-          v6
-            ? { level: constant('IPPROTO_IPV6'), type: constant('IPV6_PKTINFO'), data: encodeIn6Pktinfo(this.options.ifindex, source) }
-            : { level: constant('IPPROTO_IP'), type: constant('IP_PKTINFO'), data: encodeInPktinfo(this.options.ifindex, source) },
-        ]);
-        this.controls.set(source, control);
+        const messages: ControlMessage[] = [];
+        if (source) {
+          messages.push(
+            v6
+              ? { level: constant('IPPROTO_IPV6'), type: constant('IPV6_PKTINFO'), data: encodeIn6Pktinfo(this.options.ifindex, source) }
+              : { level: constant('IPPROTO_IP'), type: constant('IP_PKTINFO'), data: encodeInPktinfo(this.options.ifindex, source) },
+          );
+        }
+        if (ttl !== undefined) messages.push({ level: constant(v6 ? 'IPPROTO_IPV6' : 'IPPROTO_IP'), type: constant(v6 ? 'IPV6_HOPLIMIT' : 'IP_TTL'), data: encodeInt(ttl) });
+        control = encodeControlMessages(messages);
+        this.controls.set(key, control);
       }
     }
     let address = this.destinations.get(to);
@@ -536,11 +555,13 @@ export class TransportPool {
       entry = this.open(key, options);
       this.shared.set(key, entry);
     } else if (options.multicast) {
-      entry.transport.joinGroup();
-      entry.alert?.joinGroup();
+      entry.transport.joinGroup(options.group);
+      entry.alert?.joinGroup(options.group);
     }
     const shared = entry;
     shared.users += 1;
+    // unicast_ttl: the adverts of a unicast user only (multicast ones keep 255, as keepalived's do).
+    const ttl = !options.multicast && options.unicastTtl !== undefined && options.unicastTtl !== VRRP_TTL ? options.unicastTtl : undefined;
     let handler: ((view: AdvertView) => void) | undefined;
     let urgent = false;
     let closed = false;
@@ -557,8 +578,8 @@ export class TransportPool {
         handler = onPacket;
         shared.handlers.set(options.vrid, [...(shared.handlers.get(options.vrid) ?? []), onPacket]);
       },
-      send: (message, destination) => shared.transport.send(message, destination, options.source),
-      prepareSend: (destination) => void shared.transport.prepareSend(destination, options.source),
+      send: (message, destination) => shared.transport.send(message, destination, options.source, ttl),
+      prepareSend: (destination) => void shared.transport.prepareSend(destination, options.source, ttl),
       setUrgent,
       foreignVrid: () => shared.foreign,
       close: () => {
