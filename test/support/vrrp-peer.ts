@@ -1,7 +1,9 @@
 // A scripted VRRP peer for interop tests, built on the engine's transport and codec, run
 // inside a test namespace:
 //   vrrp-peer.js listen IFNAME 4|6 MS            one JSON line per advert received in MS ms
-//   vrrp-peer.js advertise IFNAME 4|6 VERSION VRID PRIORITY INTERVAL_CS COUNT VIP [PASSWORD]
+//   vrrp-peer.js advertise IFNAME 4|6 VERSION VRID PRIORITY INTERVAL_CS COUNT VIP [PASSWORD|-] [DEST|-] [SOURCE|-] [GAP_MS]
+//     DEST: a unicast address or another group (default the VRRP group); SOURCE: one of the
+//     interface's addresses (default as below); GAP_MS: between adverts (default the interval).
 import { VrrpTransport } from '../../src/vrrp/transport.js';
 import { contextFor, decodeAdvertisement, encodeAdvertisement } from '../../src/vrrp/packet.js';
 import { addon } from '../../src/native/addon.js';
@@ -40,7 +42,11 @@ if (action === 'listen') {
     process.exit(0);
   }, Number(rest[0] ?? 2000));
 } else if (action === 'advertise') {
-  const [version, vrid, priority, interval, count, vip, password] = rest;
+  const [version, vrid, priority, interval, count, vip, passwordText, destinationText, sourceText, gapText] = rest;
+  const given = (text: string | undefined): string | undefined => (text && text !== '-' ? text : undefined);
+  const password = given(passwordText);
+  const to = given(destinationText) ?? (family === 6 ? 'ff02::12' : '224.0.0.18');
+  const from = given(sourceText) ?? source ?? '';
   const message = encodeAdvertisement(
     {
       version: version === '2' ? 2 : 3,
@@ -51,14 +57,14 @@ if (action === 'listen') {
       ...(password ? { authType: 1, authData: password } : {}),
     },
     // The v3 pseudo-header covers the source the transport pins with packet info.
-    { source: source ?? '', destination: family === 6 ? 'ff02::12' : '224.0.0.18' },
+    { source: from, destination: to },
   );
   let sent = 0;
   const timer = setInterval(() => {
-    transport.send(message);
+    transport.send(message, to, from);
     if (++sent >= Number(count)) {
       clearInterval(timer);
       transport.close();
     }
-  }, Number(interval) * 10);
+  }, given(gapText) ? Number(gapText) : Number(interval) * 10);
 }
