@@ -28,7 +28,7 @@ export const K = keywordIds([
   'garp_master_delay', 'garp_master_repeat', 'garp_master_refresh', 'garp_master_refresh_repeat', 'unicast_ttl',
   'down_timer_adverts', 'dont_track_primary', 'skip_check_adv_addr', 'native_ipv6', 'no_accept', 'accept', 'mcast_dst_ip',
   'interface', 'virtual_router_id', 'unicast_src_ip', 'mcast_src_ip', 'authentication', 'auth_type', 'auth_pass',
-  'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_deleted', 'notify', 'notify_master_rx_lower_pri', 'group',
+  'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'notify_deleted', 'notify', 'notify_master_rx_lower_pri', 'group', 'fwmark',
   'protocol', 'lvs_sched', 'lb_algo', 'lvs_method', 'lb_kind', 'delay_loop', 'connect_timeout', 'retry', 'delay_before_retry',
   'quorum', 'hysteresis', 'persistence_timeout', 'quorum_up', 'quorum_down', 'sorry_server', 'real_server',
   'inhibit_on_failure', 'notify_up', 'notify_down', 'nb_get_retry', 'url', 'misc_dynamic', 'connect_ip', 'connect_port',

@@ -236,54 +236,104 @@ export class RealServerView implements RealServer {
 
 /** A virtual_server block as a view. */
 export class VirtualServerView implements VirtualServer {
+  // Fields are set in the constructor, not by initialisers: one function per view instead of
+  // two (this runs for thousands of servers before V8 has optimised anything).
   private realList: RealServerView[] | undefined;
-  /** The first argument (address, fwmark or group), read once. */
-  private readonly first: string | undefined;
+  /** The first argument (address, fwmark or group), read when asked for. */
+  private firstText: string | undefined;
+  private firstRead: boolean;
   readonly kind: 'address' | 'fwmark' | 'group';
-  private readonly servers: number[] = [];
-  private readonly protocolNode: number = -1;
-  private readonly schedNode: number = -1;
-  private readonly algoNode: number = -1;
-  private readonly lvsMethodNode: number = -1;
-  private readonly lbKindNode: number = -1;
-  private readonly delayLoopNode: number = -1;
-  private readonly connectTimeoutNode: number = -1;
-  private readonly retryNode: number = -1;
-  private readonly delayBeforeRetryNode: number = -1;
-  private readonly quorumNode: number = -1;
-  private readonly hysteresisNode: number = -1;
-  private readonly persistenceNode: number = -1;
-  private readonly quorumUpNode: number = -1;
-  private readonly quorumDownNode: number = -1;
-  private readonly sorryNode: number = -1;
+  private readonly servers: number[];
+  private readonly protocolNode: number;
+  private readonly schedNode: number;
+  private readonly algoNode: number;
+  private readonly lvsMethodNode: number;
+  private readonly lbKindNode: number;
+  private readonly delayLoopNode: number;
+  private readonly connectTimeoutNode: number;
+  private readonly retryNode: number;
+  private readonly delayBeforeRetryNode: number;
+  private readonly quorumNode: number;
+  private readonly hysteresisNode: number;
+  private readonly persistenceNode: number;
+  private readonly quorumUpNode: number;
+  private readonly quorumDownNode: number;
+  private readonly sorryNode: number;
 
   constructor(
     private readonly values: NodeValues,
     private readonly node: number,
   ) {
-    this.first = values.text(node, 0);
-    this.kind = this.first === 'fwmark' ? 'fwmark' : this.first === 'group' ? 'group' : 'address';
     const syntax = values.syntax;
+    // fwmark / group by word id: no string for the usual address.
+    const firstToken = syntax.argToken(node, 0);
+    const firstWord = firstToken >= 0 ? (syntax.tokens.word[firstToken] as number) : -1;
+    this.kind = firstWord === K.fwmark ? 'fwmark' : firstWord === K.group ? 'group' : 'address';
+    this.realList = undefined;
+    this.firstText = undefined;
+    this.firstRead = false;
+    const servers: number[] = [];
+    let protocolNode = -1;
+    let schedNode = -1;
+    let algoNode = -1;
+    let lvsMethodNode = -1;
+    let lbKindNode = -1;
+    let delayLoopNode = -1;
+    let connectTimeoutNode = -1;
+    let retryNode = -1;
+    let delayBeforeRetryNode = -1;
+    let quorumNode = -1;
+    let hysteresisNode = -1;
+    let persistenceNode = -1;
+    let quorumUpNode = -1;
+    let quorumDownNode = -1;
+    let sorryNode = -1;
     const next = syntax.next;
-    for (let c = node + 1; c < (next[node] as number); c = next[c] as number) {
+    const end = next[node] as number;
+    for (let c = node + 1; c < end; c = next[c] as number) {
       const word = syntax.word(c);
-      if (word === K.real_server) this.servers.push(c);
-      else if (word === K.protocol) this.protocolNode = c;
-      else if (word === K.lb_algo) this.algoNode = c;
-      else if (word === K.lb_kind) this.lbKindNode = c;
-      else if (word === K.delay_loop) this.delayLoopNode = c;
-      else if (word === K.persistence_timeout) this.persistenceNode = c;
-      else if (word === K.lvs_sched) this.schedNode = c;
-      else if (word === K.lvs_method) this.lvsMethodNode = c;
-      else if (word === K.connect_timeout) this.connectTimeoutNode = c;
-      else if (word === K.retry) this.retryNode = c;
-      else if (word === K.delay_before_retry) this.delayBeforeRetryNode = c;
-      else if (word === K.quorum) this.quorumNode = c;
-      else if (word === K.hysteresis) this.hysteresisNode = c;
-      else if (word === K.quorum_up) this.quorumUpNode = c;
-      else if (word === K.quorum_down) this.quorumDownNode = c;
-      else if (word === K.sorry_server) this.sorryNode = c;
+      if (word === K.real_server) servers.push(c);
+      else if (word === K.protocol) protocolNode = c;
+      else if (word === K.lb_algo) algoNode = c;
+      else if (word === K.lb_kind) lbKindNode = c;
+      else if (word === K.delay_loop) delayLoopNode = c;
+      else if (word === K.persistence_timeout) persistenceNode = c;
+      else if (word === K.lvs_sched) schedNode = c;
+      else if (word === K.lvs_method) lvsMethodNode = c;
+      else if (word === K.connect_timeout) connectTimeoutNode = c;
+      else if (word === K.retry) retryNode = c;
+      else if (word === K.delay_before_retry) delayBeforeRetryNode = c;
+      else if (word === K.quorum) quorumNode = c;
+      else if (word === K.hysteresis) hysteresisNode = c;
+      else if (word === K.quorum_up) quorumUpNode = c;
+      else if (word === K.quorum_down) quorumDownNode = c;
+      else if (word === K.sorry_server) sorryNode = c;
     }
+    this.servers = servers;
+    this.protocolNode = protocolNode;
+    this.schedNode = schedNode;
+    this.algoNode = algoNode;
+    this.lvsMethodNode = lvsMethodNode;
+    this.lbKindNode = lbKindNode;
+    this.delayLoopNode = delayLoopNode;
+    this.connectTimeoutNode = connectTimeoutNode;
+    this.retryNode = retryNode;
+    this.delayBeforeRetryNode = delayBeforeRetryNode;
+    this.quorumNode = quorumNode;
+    this.hysteresisNode = hysteresisNode;
+    this.persistenceNode = persistenceNode;
+    this.quorumUpNode = quorumUpNode;
+    this.quorumDownNode = quorumDownNode;
+    this.sorryNode = sorryNode;
+  }
+
+  /** The first argument's text (undefined: none, or an unrendered template). */
+  private get first(): string | undefined {
+    if (!this.firstRead) {
+      this.firstRead = true;
+      this.firstText = this.values.text(this.node, 0);
+    }
+    return this.firstText;
   }
 
   get at(): SourceRef {

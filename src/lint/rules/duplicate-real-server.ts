@@ -10,16 +10,22 @@ export default {
   virtualServers({ report }) {
     return (vs) => {
       const servers = vs.realServers;
-      // Pairwise for the usual handful of real servers: no key strings, no set.
-      for (let i = 1; i < servers.length; i += 1) {
+      if (servers.length < 2) return;
+      // Pairwise for the usual handful of real servers (no key strings, no set), each read once.
+      const servicePort = vs.port ?? 0;
+      const addresses: string[] = [];
+      const ports: number[] = [];
+      for (let i = 0; i < servers.length; i += 1) {
         const rs = servers[i] as RealServer;
-        const port = rs.port ?? vs.port ?? 0;
+        const address = rs.address;
+        const port = rs.port ?? servicePort;
         for (let j = 0; j < i; j += 1) {
-          const other = servers[j] as RealServer;
-          if (other.address !== rs.address || (other.port ?? vs.port ?? 0) !== port) continue;
-          report(rs.at, `real_server ${rs.address} ${rs.port ?? ''} appears twice in ${serviceName(vs)}: keepalived removes the second`.replace('  ', ' '));
+          if (addresses[j] !== address || ports[j] !== port) continue;
+          report(rs.at, `real_server ${address} ${rs.port ?? ''} appears twice in ${serviceName(vs)}: keepalived removes the second`.replace('  ', ' '));
           break;
         }
+        addresses.push(address);
+        ports.push(port);
       }
     };
   },
