@@ -12,6 +12,10 @@ import { TEMPLATE_PLACEHOLDER } from './reader.js';
 import { serverAddressProblems, toVirtualServer, VirtualServerView } from './servers.js';
 import type { TokenStore } from './tokens.js';
 import { hasTemplate, parseNumber } from './validate.js';
+import { wordId } from './words.js';
+
+/** Read only beside use_vmac (not in node-values.ts's K: one keyword, one place). */
+const VMAC_XMIT_BASE = wordId('vmac_xmit_base');
 
 // Kept here for the code that imported them from the builder.
 export { familyOf } from './node-values.js';
@@ -337,6 +341,8 @@ class Builder {
     const vmacNode = at.get(K.use_vmac);
     if (vmacNode >= 0) {
       instance.vmac = {};
+      instance.vmacAt = this.ref(vmacNode);
+      if (at.get(VMAC_XMIT_BASE) >= 0) instance.vmacXmitBase = true;
       for (const word of this.syntax.view(vmacNode).args.map((a) => a.text)) {
         if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(word)) instance.vmac.mac = word;
         else instance.vmac.name = word;

@@ -115,6 +115,10 @@ export interface VrrpInstance {
   virtualRoutes: { words: string[]; at: SourceRef }[];
   /** `use_vmac [NAME] [MAC]`: the macvlan interface keepalived creates (default vrrp.<VRID>). */
   vmac?: { name?: string; mac?: string };
+  /** Where `use_vmac` is written (for errors about its interface). */
+  vmacAt?: SourceRef;
+  /** `vmac_xmit_base`: with use_vmac, adverts leave from the configured interface, not the vmac. */
+  vmacXmitBase?: boolean;
   /** Unicast adverts only from a listed unicast_peer (`check_unicast_src`, or the global one). */
   checkUnicastSrc?: boolean;
   /** A master answers a lower-priority advert with no advert of its own (instance, global, or strict mode). */
