@@ -557,9 +557,13 @@ export function toVirtualServer(view: VirtualServerView): VirtualServer {
 /** Problems a virtual_server's addresses have (its own and its real servers'). */
 export function serverAddressProblems(values: NodeValues, node: number, problem: (at: { file: string; line: number; column: number }, message: string) => void): void {
   const { syntax, tokens } = values;
-  const first = values.text(node, 0);
-  if (first !== undefined && first !== 'fwmark' && first !== 'group' && !values.family(node, 0)) {
-    problem(values.argAt(node, 0), `virtual_server address '${first}' is not an IP address`);
+  // A plain dotted quad (nearly every virtual server) is fine without making its string.
+  const firstToken = syntax.argToken(node, 0);
+  if (firstToken >= 0 && !tokens.dottedQuad(firstToken)) {
+    const first = values.text(node, 0);
+    if (first !== undefined && first !== 'fwmark' && first !== 'group' && !values.family(node, 0)) {
+      problem(values.argAt(node, 0), `virtual_server address '${first}' is not an IP address`);
+    }
   }
   const next = syntax.next;
   for (let rs = node + 1; rs < (next[node] as number); rs = next[rs] as number) {
