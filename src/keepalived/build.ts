@@ -508,5 +508,7 @@ export function forEachVirtualServer(config: KeepalivedConfig, visit: (server: V
     return;
   }
   const values = new NodeValues(source.syntax);
-  for (const node of source.nodes) visit(new VirtualServerView(values, node));
+  // Indexed: an iterator would allocate a result per server until V8 optimises this loop.
+  const nodes = source.nodes;
+  for (let i = 0; i < nodes.length; i += 1) visit(new VirtualServerView(values, nodes[i] as number));
 }

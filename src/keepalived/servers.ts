@@ -129,32 +129,19 @@ export class CheckerView implements Checker {
   }
 }
 
-/** A real_server block as a view; its children are looked at only when a field needs them. */
-export class RealServerView implements RealServer {
-  private checkerList: CheckerView[] | undefined;
-  private addressText: string | undefined;
-  private scanned = false;
-  private readonly checkerNodes: number[] = [];
-  private weightNode = -1;
-  private inhibitNode = -1;
-  private notifyUpNode = -1;
-  private notifyDownNode = -1;
-  private connectTimeoutNode = -1;
-  private retryNode = -1;
-  private delayBeforeRetryNode = -1;
-  private delayLoopNode = -1;
+/** Where the keywords a real_server's fields read are written (made when a field needs them). */
+class RealServerChildren {
+  readonly checkerNodes: number[] = [];
+  weightNode = -1;
+  inhibitNode = -1;
+  notifyUpNode = -1;
+  notifyDownNode = -1;
+  connectTimeoutNode = -1;
+  retryNode = -1;
+  delayBeforeRetryNode = -1;
+  delayLoopNode = -1;
 
-  constructor(
-    private readonly values: NodeValues,
-    private readonly node: number,
-    private readonly server: VirtualServerView,
-  ) {}
-
-  /** Notes where the keywords the fields read are written (once). */
-  private scan(): void {
-    if (this.scanned) return;
-    this.scanned = true;
-    const { values, node } = this;
+  constructor(values: NodeValues, node: number) {
     const syntax = values.syntax;
     const next = syntax.next;
     for (let c = node + 1; c < (next[node] as number); c = next[c] as number) {
@@ -170,9 +157,36 @@ export class RealServerView implements RealServer {
       else if (word === K.notify_down) this.notifyDownNode = c;
     }
   }
+}
+
+/**
+ * A real_server block as a view; its children are looked at only when a field needs them.
+ * Small on purpose: the linter makes one per real server (15,000 in the bench file), and most
+ * rules read only the address and port.
+ */
+export class RealServerView implements RealServer {
+  private checkerList: CheckerView[] | undefined;
+  private addressText: string | undefined;
+  private found: RealServerChildren | undefined;
+
+  constructor(
+    private readonly values: NodeValues,
+    private readonly node: number,
+    private readonly server: VirtualServerView,
+  ) {
+    this.checkerList = undefined;
+    this.addressText = undefined;
+    this.found = undefined;
+  }
+
+  /** Where the keywords the fields read are written (looked for once). */
+  private children(): RealServerChildren {
+    if (this.found === undefined) this.found = new RealServerChildren(this.values, this.node);
+    return this.found;
+  }
 
   get address(): string {
-    this.addressText ??= this.values.text(this.node) ?? '';
+    if (this.addressText === undefined) this.addressText = this.values.text(this.node) ?? '';
     return this.addressText;
   }
 
@@ -181,20 +195,15 @@ export class RealServerView implements RealServer {
   }
 
   get weight(): number {
-    this.scan();
-    return this.values.num(this.weightNode, 1);
+    return this.values.num(this.children().weightNode, 1);
   }
 
   get inhibitOnFailure(): boolean {
-    this.scan();
-    return this.values.flag(this.inhibitNode);
+    return this.values.flag(this.children().inhibitNode);
   }
 
   get checkers(): CheckerView[] {
-    if (!this.checkerList) {
-      this.scan();
-      this.checkerList = this.checkerNodes.map((checker) => new CheckerView(this.values, checker, this));
-    }
+    if (!this.checkerList) this.checkerList = this.children().checkerNodes.map((checker) => new CheckerView(this.values, checker, this));
     return this.checkerList;
   }
 
@@ -203,34 +212,28 @@ export class RealServerView implements RealServer {
   }
 
   get notifyUp(): ScriptCommand | undefined {
-    this.scan();
-    return this.values.script(this.notifyUpNode);
+    return this.values.script(this.children().notifyUpNode);
   }
 
   get notifyDown(): ScriptCommand | undefined {
-    this.scan();
-    return this.values.script(this.notifyDownNode);
+    return this.values.script(this.children().notifyDownNode);
   }
 
   /** Timers its checkers inherit: its own when written, else its virtual server's. */
   get inheritedConnectTimeout(): number {
-    this.scan();
-    return this.values.num(this.connectTimeoutNode, this.server.connectTimeout);
+    return this.values.num(this.children().connectTimeoutNode, this.server.connectTimeout);
   }
 
   get inheritedRetry(): number {
-    this.scan();
-    return this.values.num(this.retryNode, this.server.retry);
+    return this.values.num(this.children().retryNode, this.server.retry);
   }
 
   get inheritedDelayBeforeRetry(): number {
-    this.scan();
-    return this.values.num(this.delayBeforeRetryNode, this.server.delayBeforeRetry);
+    return this.values.num(this.children().delayBeforeRetryNode, this.server.delayBeforeRetry);
   }
 
   get inheritedDelayLoop(): number {
-    this.scan();
-    return this.values.num(this.delayLoopNode, this.server.delayLoop);
+    return this.values.num(this.children().delayLoopNode, this.server.delayLoop);
   }
 }
 
@@ -400,7 +403,12 @@ export class VirtualServerView implements VirtualServer {
   }
 
   get realServers(): RealServerView[] {
-    this.realList ??= this.servers.map((rs) => new RealServerView(this.values, rs, this));
+    if (this.realList === undefined) {
+      const servers = this.servers;
+      const list: RealServerView[] = [];
+      for (let i = 0; i < servers.length; i += 1) list.push(new RealServerView(this.values, servers[i] as number, this));
+      this.realList = list;
+    }
     return this.realList;
   }
 

@@ -8,13 +8,14 @@ export default {
   category: 'lvs',
   description: 'The same real_server twice in one virtual_server (keepalived removes the second).',
   virtualServers({ report }) {
+    // Pairwise for the usual handful of real servers (no key strings, no set), each read once
+    // into two lists reused for every server.
+    const addresses: string[] = [];
+    const ports: number[] = [];
     return (vs) => {
       const servers = vs.realServers;
       if (servers.length < 2) return;
-      // Pairwise for the usual handful of real servers (no key strings, no set), each read once.
       const servicePort = vs.port ?? 0;
-      const addresses: string[] = [];
-      const ports: number[] = [];
       for (let i = 0; i < servers.length; i += 1) {
         const rs = servers[i] as RealServer;
         const address = rs.address;
@@ -24,8 +25,8 @@ export default {
           report(rs.at, `real_server ${address} ${rs.port ?? ''} appears twice in ${serviceName(vs)}: keepalived removes the second`.replace('  ', ' '));
           break;
         }
-        addresses.push(address);
-        ports.push(port);
+        addresses[i] = address;
+        ports[i] = port;
       }
     };
   },
