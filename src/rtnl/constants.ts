@@ -22,6 +22,7 @@ export const IFA_FLAGS = 8;
 /** ifi_flags (linux/if.h) */
 export const IFF_UP = 0x1;
 export const IFF_LOOPBACK = 0x8;
+export const IFF_PROMISC = 0x100;
 export const IFF_RUNNING = 0x40;
 export const IFF_MULTICAST = 0x1000;
 export const IFF_LOWER_UP = 0x10000;

@@ -81,7 +81,12 @@ export function encodeAddrGenModeRequest(index: number, mode = IN6_ADDR_GEN_MODE
 
 /** The RTM_NEWLINK body that sets a link up (or down). */
 export function encodeLinkUpRequest(index: number, up = true): Buffer {
-  return ifinfomsg(index, up ? IFF_UP : 0, IFF_UP);
+  return encodeLinkFlagsRequest(index, up ? IFF_UP : 0, IFF_UP);
+}
+
+/** The RTM_NEWLINK body that sets the flags in `change` to their values in `flags` (IFF_UP, IFF_PROMISC, ...). */
+export function encodeLinkFlagsRequest(index: number, flags: number, change: number): Buffer {
+  return ifinfomsg(index, flags, change);
 }
 
 /** The RTM_DELLINK body for a link. */
@@ -129,6 +134,10 @@ export async function createMacvlan(connection: NetlinkConnection, spec: Macvlan
 
 export async function setAddrGenModeNone(connection: NetlinkConnection, index: number): Promise<void> {
   await connection.request({ type: RTM_NEWLINK, payload: encodeAddrGenModeRequest(index) });
+}
+
+export async function setLinkFlags(connection: NetlinkConnection, index: number, flags: number, change: number): Promise<void> {
+  await connection.request({ type: RTM_NEWLINK, payload: encodeLinkFlagsRequest(index, flags, change) });
 }
 
 export async function setLinkUp(connection: NetlinkConnection, index: number, up = true): Promise<void> {

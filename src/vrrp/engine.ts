@@ -37,12 +37,15 @@ import { insecureReason, resolveExecutable, scriptIdentity } from './script-user
 import { Wakeup, nodeTimersWithoutSleep } from './wakeup.js';
 import { PREPARED_LIMIT, prepareTakeover, type PreparedTakeover } from './takeover.js';
 import type { PreparedOutcome } from '../netlink/connection.js';
+import { VmacSet, vmacPlanOf, type VmacPlan } from './vmac.js';
 import { groupFaultsFor, groupMayTakeOver, groupState, isGroupFault, ownFaults, type MemberView } from './sync-group.js';
 
 export interface InstanceStatus {
   name: string;
   state: VrrpState;
   interface: string;
+  /** use_vmac: the macvlan the VIPs are on (and adverts leave from unless vmac_xmit_base). */
+  vmac: string | null;
   vrid: number;
   version: 2 | 3;
   configuredPriority: number;
@@ -128,7 +131,7 @@ function advertGatherMs(machine: Machine): number {
 
 /** Configuration objects compared without their source positions (a moved block is unchanged). */
 function sameContent(a: unknown, b: unknown): boolean {
-  const strip = (key: string, value: unknown): unknown => (key === 'at' || key === 'userAt' ? undefined : value);
+  const strip = (key: string, value: unknown): unknown => (key === 'at' || key === 'userAt' || key === 'vmacAt' ? undefined : value);
   return JSON.stringify(a, strip) === JSON.stringify(b, strip);
 }
 
@@ -152,6 +155,8 @@ export class Engine {
   private readonly checks = new Map<string, ScriptCheck>();
   private readonly groupStates = new Map<string, VrrpState>();
   private readonly rtnl = NetlinkConnection.open(NETLINK_ROUTE);
+  /** use_vmac's macvlans (vmac.ts). */
+  private readonly vmacs: VmacSet;
   private readonly transports: TransportPool;
   /** One announcer per interface (and MAC), shared by its instances, with how many use it. */
   private readonly announcers = new Map<string, { announcer: Announcer; users: number }>();
@@ -184,6 +189,7 @@ export class Engine {
     private readonly now: () => number = performanceNow,
   ) {
     this.realClock = now === performanceNow;
+    this.vmacs = new VmacSet(this.rtnl, log);
     // V8 drops the bytecode of functions that have not run for a few major garbage
     // collections, and a takeover's path may run once in weeks: compiling it again when a
     // master dies would come out of the failover time. The collector reads the flag at each
@@ -219,7 +225,7 @@ export class Engine {
       await this.quietly(deleteAddress(this.rtnl, { ifindex: leftover.ifindex, address: leftover.address, prefixLength: leftover.prefixLength }));
       this.log.log('warn', 'removed a VIP left behind by an earlier run', { address: `${leftover.address}/${leftover.prefixLength}`, ifindex: leftover.ifindex });
     }
-    const setups = this.prepareAll(this.config, links, addresses);
+    const setups = await this.withVmacs(this.config, links, (all) => this.prepareAll(this.config, all, addresses));
     this.openFifo();
     for (const setup of setups) this.runtimes.set(setup.instance.name, this.openRuntime(setup));
     await this.refreshTracking();
@@ -237,7 +243,9 @@ export class Engine {
   async reload(config: KeepalivedConfig): Promise<ReloadSummary> {
     const links = await listLinks(this.rtnl);
     const addresses = await listAddresses(this.rtnl);
-    const setups = this.prepareAll(config, links, addresses);
+    // New vmacs are made first (instances are prepared on them) and removed again if the file is refused.
+    let madeNow: string[] = [];
+    const setups = await this.withVmacs(config, links, (all) => this.prepareAll(config, all, addresses), (made) => (madeNow = made));
     const summary: ReloadSummary = { kept: [], updated: [], added: [], removed: [] };
     // Open every new socket before touching anything, so a failure leaves all as it was.
     const fresh = new Map<string, Runtime>();
@@ -248,6 +256,7 @@ export class Engine {
       }
     } catch (error) {
       for (const runtime of fresh.values()) this.closeSockets(runtime);
+      for (const name of madeNow) await this.vmacs.remove(name);
       throw error;
     }
     const fifoChanged = config.global.vrrpNotifyFifo !== this.config.global.vrrpNotifyFifo;
@@ -282,6 +291,8 @@ export class Engine {
     }
     this.runtimes.clear();
     for (const [name, runtime] of next) this.runtimes.set(name, runtime);
+    // vmacs no instance uses any more (use_vmac gone, or its instance): removed, as keepalived does.
+    await this.vmacs.removeAllBut(new Set(setups.flatMap((setup) => (setup.vmac ? [setup.vmac.name] : []))));
     await this.refreshTracking();
     for (const name of summary.added) {
       const runtime = this.runtimes.get(name);
@@ -307,6 +318,7 @@ export class Engine {
       await this.serially(runtime, () => this.releaseVips(runtime));
     }
     for (const runtime of this.runtimes.values()) this.closeSockets(runtime);
+    await this.vmacs.removeAllBut();
     await this.notifications.drain();
     this.fifo?.close();
     this.rtnl.close();
@@ -346,6 +358,7 @@ export class Engine {
         name: setup.instance.name,
         state: machine.state,
         interface: setup.link.name,
+        vmac: setup.vmac?.name ?? null,
         vrid: setup.policy.vrid,
         version: setup.policy.version,
         configuredPriority: setup.instance.priority,
@@ -371,6 +384,22 @@ export class Engine {
 
   // ---- set-up ----------------------------------------------------------------------------
 
+  /**
+   * Makes the vmacs the file asks for (use_vmac), then prepares the instances on the links as
+   * they now are; vmacs made here are removed again if preparing fails.
+   */
+  private async withVmacs(config: KeepalivedConfig, links: Link[], prepare: (links: Link[]) => InstanceSetup[], made?: (names: string[]) => void): Promise<InstanceSetup[]> {
+    const plans = config.vrrpInstances.map((instance) => vmacPlanOf(instance, links)).filter((plan): plan is VmacPlan => plan !== undefined);
+    const taken = await this.vmacs.ensure(plans);
+    made?.(taken);
+    try {
+      return prepare(plans.length > 0 ? await listLinks(this.rtnl) : links);
+    } catch (error) {
+      for (const name of taken) await this.vmacs.remove(name);
+      throw error;
+    }
+  }
+
   private prepareAll(config: KeepalivedConfig, links: Link[], addresses: InterfaceAddress[]): InstanceSetup[] {
     const groups = syncGroupOf(config);
     const own = addresses.filter((a) => a.proto !== VIPCTL_ADDRESS_PROTO);
@@ -381,8 +410,8 @@ export class Engine {
   private openRuntime(setup: InstanceSetup): Runtime {
     const transport = this.transports.attach({
       family: setup.family,
-      ifname: setup.link.name,
-      ifindex: setup.link.index,
+      ifname: setup.wire.name,
+      ifindex: setup.wire.index,
       source: setup.source,
       multicast: setup.peers.length === 0,
       group: setup.group,
@@ -436,7 +465,7 @@ export class Engine {
     runtime.setup = setup;
     runtime.takeover = prepareTakeover(setup.vips, setup.routes);
     try {
-      runtime.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === setup.link.index).map((vip) => vip.address));
+      runtime.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === setup.home.index).map((vip) => vip.address));
     } catch {
       // Tried again (and logged) at the first announcement.
     }
@@ -513,16 +542,18 @@ export class Engine {
    * waits for an RCU grace period.
    */
   private announcerFor(setup: InstanceSetup): Announcer {
-    const mac = setup.link.address ?? '00:00:00:00:00:00';
-    const key = `${setup.link.index}/${mac}`;
+    // use_vmac: from the vmac, with its virtual MAC (as keepalived, also with vmac_xmit_base).
+    const home = setup.home;
+    const mac = home.address ?? '00:00:00:00:00:00';
+    const key = `${home.index}/${mac}`;
     let shared = this.announcers.get(key);
     if (!shared) {
-      shared = { announcer: new Announcer(setup.link.index, mac), users: 0 };
+      shared = { announcer: new Announcer(home.index, mac), users: 0 };
       this.announcers.set(key, shared);
     }
     shared.users += 1;
     try {
-      shared.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === setup.link.index).map((vip) => vip.address));
+      shared.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === home.index).map((vip) => vip.address));
     } catch (error) {
       // Tried again (and logged) at the first announcement.
       this.log.limited(`${setup.instance.name}:garp-prepare`, 'warn', 'cannot open the announcement sockets yet', { instance: setup.instance.name, error: String(error) });
@@ -1139,10 +1170,10 @@ export class Engine {
 
   /** One burst: `repeat` rounds, spaced by vrrp_garp_interval / vrrp_gna_interval. */
   private announceVips(runtime: Runtime, vips: AddressSpec[], repeat: number): void {
-    const { instance, link } = runtime.setup;
-    // The announcer is bound to the instance's interface: a VIP given another `dev` is not
-    // announced from here rather than announced on the wrong link.
-    const addresses = vips.filter((vip) => vip.ifindex === link.index).map((vip) => vip.address);
+    const { instance, home } = runtime.setup;
+    // The announcer is bound to the instance's interface (its vmac with use_vmac): a VIP given
+    // another `dev` is not announced from here rather than announced on the wrong link.
+    const addresses = vips.filter((vip) => vip.ifindex === home.index).map((vip) => vip.address);
     const send = (address: string): void => {
       if (runtime.closed) return;
       try {

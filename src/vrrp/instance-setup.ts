@@ -15,12 +15,20 @@ import type { RouteSpec } from '../rtnl/routes.js';
 import { parseVirtualRoute } from './virtual-routes.js';
 import { bytesToIPv4, bytesToIPv6, ipToBytes } from '../native/ip.js';
 import { VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
+import { vmacPlanOf } from './vmac.js';
 
 const SCOPES: Record<string, number> = { host: RT_SCOPE_HOST, link: RT_SCOPE_LINK, site: RT_SCOPE_SITE, global: 0, universe: 0 };
 
 export interface InstanceSetup {
   instance: VrrpInstance;
+  /** The configured interface (`interface`): source address, tracking. */
   link: Link;
+  /** Where adverts are sent and heard: the vmac with use_vmac (the interface with vmac_xmit_base). */
+  wire: Link;
+  /** Where the VIPs go and are announced from: the vmac with use_vmac, else the interface. */
+  home: Link;
+  /** use_vmac: the macvlan's name and MAC. */
+  vmac?: { name: string; mac: string; xmitBase: boolean };
   family: 4 | 6;
   source: string;
   /** Unicast peers; empty for multicast. */
@@ -77,6 +85,11 @@ export function prepareInstance(
   const vrid = instance.virtualRouterId ?? fail('no virtual_router_id');
   const family: 4 | 6 = instance.virtualIpAddresses[0]?.family ?? 4;
   if (instance.version === 2 && family === 6) fail('VRRPv2 is IPv4 only', 'use version 3 for IPv6');
+  // use_vmac: the vmac is made by the engine (vmac.ts) before instances are prepared.
+  if (instance.useVmac && (family === 6 || instance.family === 6)) fail('use_vmac with an IPv6 instance is not carried out by vrrp run yet', 'leave out use_vmac, or run this instance with keepalived');
+  const plan = vmacPlanOf(instance, links);
+  const home = plan ? (links.find((l) => l.name === plan.name) ?? fail(`use_vmac: no interface ${plan.name} here`)) : link;
+  const wire = plan && !instance.vmacXmitBase ? home : link;
   const own = addresses.filter((a) => a.ifindex === link.index && a.family === family && a.proto !== VIPCTL_ADDRESS_PROTO);
   const source =
     (family === 4 ? (instance.unicastSrcIp ?? instance.mcastSrcIp) : undefined) ??
@@ -89,7 +102,7 @@ export function prepareInstance(
   const advertised = instance.virtualIpAddresses.filter((entry) => entry.family === family).map((entry) => entry.address);
   const vips: AddressSpec[] = [...instance.virtualIpAddresses, ...instance.excludedIpAddresses]
     .map((entry) => {
-      const device = entry.device ? (links.find((l) => l.name === entry.device) ?? fail(`virtual_ipaddress ${entry.address}: no interface ${entry.device}`)) : link;
+      const device = entry.device ? (links.find((l) => l.name === entry.device) ?? fail(`virtual_ipaddress ${entry.address}: no interface ${entry.device}`)) : home;
       const brdIndex = entry.options.indexOf('brd');
       return {
         ifindex: device.index,
@@ -140,8 +153,9 @@ export function prepareInstance(
   // the keyword such an instance falls back to multicast.
   const configFault = instance.unicastFaultNoPeer && peers.length === 0 ? 'no unicast peer (unicast_fault_no_peer)' : undefined;
   return {
-    instance, link, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, policy, machine,
+    instance, link, wire, home, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, policy, machine,
     ...(configFault ? { configFault } : {}),
+    ...(plan ? { vmac: { name: plan.name, mac: plan.mac, xmitBase: instance.vmacXmitBase === true } } : {}),
   };
 }
 
@@ -149,6 +163,8 @@ export function prepareInstance(
 export function sameRouter(a: InstanceSetup, b: InstanceSetup): boolean {
   return (
     a.link.index === b.link.index &&
+    a.wire.index === b.wire.index &&
+    a.home.index === b.home.index &&
     a.family === b.family &&
     a.source === b.source &&
     a.policy.vrid === b.policy.vrid &&

@@ -16,6 +16,7 @@ const INSTANCE = new Set([
   'dont_track_primary', 'accept', 'skip_check_adv_addr', 'garp_master_refresh', 'garp_master_refresh_repeat',
   'virtual_routes', 'track_file', 'mcast_dst_ip', 'unicast_ttl', 'check_unicast_src', 'lower_prio_no_advert',
   'higher_prio_send_advert', 'down_timer_adverts', 'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'unicast_fault_no_peer',
+  'use_vmac', 'vmac_xmit_base',
 ]);
 const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script', 'track_file']);
 const TRACK_FILE = new Set(['file', 'weight', 'init_file']);
@@ -60,6 +61,14 @@ export function unsupportedKeywords(syntax: Syntax, withLvs = true): Unsupported
     for (let c = node + 1; c < (syntax.next[node] as number); c = syntax.next[c] as number) result.push(c);
     return result;
   };
+  // As the model decides an instance's family: native_ipv6, else its first virtual_ipaddress.
+  const isIpv6Instance = (block: number): boolean => {
+    const inside = children(block);
+    if (inside.some((c) => syntax.keyword(c) === 'native_ipv6')) return true;
+    const vips = inside.find((c) => syntax.keyword(c) === 'virtual_ipaddress');
+    const first = vips === undefined ? undefined : children(vips)[0];
+    return first !== undefined && syntax.keyword(first).includes(':');
+  };
   for (const block of syntax.top()) {
     const keyword = syntax.keyword(block);
     if (!TOP.has(keyword)) {
@@ -76,6 +85,11 @@ export function unsupportedKeywords(syntax: Syntax, withLvs = true): Unsupported
         // PASS is carried out; AH (the IPsec authentication header) is not.
         const type = children(child).find((c) => syntax.keyword(c) === 'auth_type');
         if (type !== undefined && syntax.arg(type, 0) === 'AH') add(type, `${label}: auth_type AH`);
+      }
+      // use_vmac is carried out for IPv4 instances only (vmac.ts).
+      if (word === 'use_vmac' && keyword === 'vrrp_instance' && isIpv6Instance(block)) {
+        add(child, `${label}: use_vmac (IPv6 instance)`);
+        continue;
       }
       if (handled.has(word)) continue;
       if (keyword === 'global_defs' && !globalIsVrrp(word)) continue;

@@ -15,6 +15,8 @@ export interface EngineInstanceStatus {
   state: string;
   vrid: number;
   version: number;
+  interface: string;
+  vmac: string | null;
   configuredPriority: number;
   effectivePriority: number;
   masterAddress: string | null;

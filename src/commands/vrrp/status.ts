@@ -33,7 +33,7 @@ export default class VrrpStatus extends BaseCommand {
     const rows = instances.map((i) => [
       i.name,
       i.state.toUpperCase(),
-      `${i.interface} vrid ${i.vrid} v${i.version}`,
+      `${i.interface}${i.vmac ? ` (vmac ${i.vmac})` : ''} vrid ${i.vrid} v${i.version}`,
       i.effectivePriority === i.configuredPriority ? String(i.configuredPriority) : `${i.effectivePriority} (${i.configuredPriority})`,
       i.masterAddress ?? '-',
       `${i.advertIntervalCs / 100}s`,

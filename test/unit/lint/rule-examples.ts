@@ -64,7 +64,7 @@ export const RULE_EXAMPLES: Record<string, RuleExample> = {
   },
   'undefined-track-script': { bad: instance('  track_script {\n    chk_nginx\n  }\n'), good: `global_defs {\n  enable_script_security\n}\nvrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}` },
   'undefined-track-file': { bad: instance('  track_file {\n    maintenance\n  }\n'), good: `track_file maintenance {\n  file "/run/keepalived/maintenance"\n  weight -10\n}\n${instance('  track_file {\n    maintenance\n  }\n')}` },
-  'vrrp-run-unsupported': { bad: instance('  use_vmac\n'), good: instance() },
+  'vrrp-run-unsupported': { bad: instance('  track_process {\n    p1\n  }\n'), good: instance() },
   'unused-vrrp-script': { bad: `vrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n}\n${instance()}`, good: `vrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}` },
   'vrrp-script-without-script': { bad: `vrrp_script chk_nginx {\n  interval 2\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}`, good: `vrrp_script chk_nginx {\n  script "/usr/bin/pgrep nginx"\n  interval 2\n}\n${instance('  track_script {\n    chk_nginx\n  }\n')}` },
   'sync-group-unknown-instance': { bad: `vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_9\n  }\n}\n${instance()}`, good: `vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n${instance()}${instance(vip('192.0.2.11/24'), 'VI_2').replace('51', '52')}` },

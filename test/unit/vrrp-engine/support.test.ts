@@ -70,11 +70,49 @@ virtual_server 192.0.2.1 80 {
     const found = unsupportedSummary(unsupportedKeywords(loadConfig(file, { configId: 'x' }).syntax)).map((line) => line.replace(`${file}:`, ''));
     assert.deepEqual(found, [
       '17: vrrp_sync_group G: track_process',
-      '30: vrrp_instance VI_1: use_vmac',
       '32: vrrp_instance VI_1: auth_type AH',
       '47: vrrp_instance VI_1: virtual_rules',
       'virtual_server (1 block): IPVS is not run by vrrp run; see vipctl lb',
     ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('use_vmac and vmac_xmit_base are carried out for IPv4 instances; use_vmac of an IPv6 instance is named', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vipctl-support-'));
+  try {
+    const file = path.join(dir, 'k.conf');
+    writeFileSync(
+      file,
+      `vrrp_instance V4 {
+  interface eth0
+  virtual_router_id 1
+  use_vmac
+  vmac_xmit_base
+  virtual_ipaddress {
+    192.0.2.1
+  }
+}
+vrrp_instance V6 {
+  interface eth0
+  virtual_router_id 2
+  version 3
+  use_vmac vrrp6
+  virtual_ipaddress {
+    2001:db8::1
+  }
+}
+vrrp_instance N6 {
+  interface eth0
+  virtual_router_id 3
+  native_ipv6
+  use_vmac
+}
+`,
+    );
+    const found = unsupportedSummary(unsupportedKeywords(loadConfig(file, { configId: 'x' }).syntax)).map((line) => line.replace(`${file}:`, ''));
+    assert.deepEqual(found, ['14: vrrp_instance V6: use_vmac (IPv6 instance)', '23: vrrp_instance N6: use_vmac (IPv6 instance)']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
