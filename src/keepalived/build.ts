@@ -92,7 +92,10 @@ class Builder {
       virtualServers: [],
       virtualServerGroups: [],
     };
-    for (const node of top) {
+    // Indexed loops here and per instance: an iterator allocates a result per step until V8 has
+    // optimised the loop, and a big file has thousands of top-level blocks.
+    for (let i = 0; i < top.length; i += 1) {
+      const node = top[i] as number;
       switch (syntax.word(node)) {
         case K.vrrp_script:
           config.vrrpScripts.push(this.vrrpScript(node));
@@ -371,8 +374,11 @@ class Builder {
         instance.authentication.effectivePassword = password.slice(0, 8);
       }
     }
-    for (const [word, key] of INSTANCE_NOTIFY) {
-      const script = this.script(at.get(word));
+    for (let i = 0; i < INSTANCE_NOTIFY.length; i += 1) {
+      // Not destructured: array destructuring runs the iterator protocol too.
+      const entry = INSTANCE_NOTIFY[i] as (typeof INSTANCE_NOTIFY)[number];
+      const key = entry[1];
+      const script = this.script(at.get(entry[0]));
       if (script) instance.notify[key] = script;
     }
     return instance;
