@@ -41,11 +41,19 @@ Keywords of the file that are not carried out yet (track_process, use_vmac_addr,
       throw new VipctlError(`${flags.file} has no vrrp_instance`, { exitCode: ExitCode.Usage });
     }
     const engine = new Engine(config, log);
-    await engine.start();
+    // The control socket first: a socket in use stops the run before anything is changed.
     const server = await startControlServer(flags['control-socket'], (request) => {
       if (request.command === 'status') return engine.status(typeof request.instance === 'string' ? request.instance : undefined);
       throw new Error(`unknown command ${request.command}`);
     });
+    try {
+      await engine.start();
+    } catch (error) {
+      // Whatever start made before it failed (vmacs, sockets, a VIP) is undone, as at a stop.
+      await engine.stop().catch(() => undefined);
+      server.close();
+      throw error;
+    }
     log.log('info', 'running', { file: flags.file, instances: config.vrrpInstances.length, control: flags['control-socket'] });
     await this.untilStopped(engine, log, flags.file, flags['config-id']);
     server.close();
