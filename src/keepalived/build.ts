@@ -16,6 +16,8 @@ import { wordId } from './words.js';
 
 /** Read only beside use_vmac (not in node-values.ts's K: one keyword, one place). */
 const VMAC_XMIT_BASE = wordId('vmac_xmit_base');
+/** Read only for vrrp run's virtual_rules. */
+const VIRTUAL_RULES = wordId('virtual_rules');
 
 // Kept here for the code that imported them from the builder.
 export { familyOf } from './node-values.js';
@@ -350,6 +352,13 @@ class Builder {
         if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(word)) instance.vmac.mac = word;
         else instance.vmac.name = word;
       }
+    }
+    const rulesNode = at.get(VIRTUAL_RULES);
+    if (rulesNode >= 0) {
+      instance.virtualRules = this.children(rulesNode).map((line) => {
+        const view = this.syntax.view(line);
+        return { words: [view.keyword, ...view.args.map((a) => a.text)], at: this.ref(line) };
+      });
     }
     // IPv6 instances are always VRRPv3 (v2 has no IPv6).
     if (instance.family === 6) instance.version = 3;

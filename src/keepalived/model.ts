@@ -113,6 +113,8 @@ export interface VrrpInstance {
   skipCheckAdvAddr: boolean;
   /** `virtual_routes`: each route as its words (`[src ADDR] [to] DEST [via GW] [dev IF] ...`). */
   virtualRoutes: { words: string[]; at: SourceRef }[];
+  /** `virtual_rules`: each rule as its words (`[not] [from P] [to P] [table T] [preference N] ...`); absent without the block. */
+  virtualRules?: { words: string[]; at: SourceRef }[];
   /** `use_vmac [NAME] [MAC]`: the macvlan interface keepalived creates (default vrrp.<VRID>). */
   vmac?: { name?: string; mac?: string };
   /** Where `use_vmac` is written (for errors about its interface). */
