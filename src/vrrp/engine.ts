@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { isIPv4, isIPv6 } from 'node:net';
 import { NetlinkConnection } from '../netlink/connection.js';
-import { NETLINK_ROUTE } from '../netlink/constants.js';
+import { NETLINK_ROUTE, NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import { isSystemError } from '../errors.js';
 import { addAddress, deleteAddress, listAddresses, type AddressSpec, type InterfaceAddress } from '../rtnl/addresses.js';
 import { listLinks, type Link } from '../rtnl/links.js';
@@ -24,9 +24,12 @@ import { judgeAdvert, DROP_REASONS, type DropReason } from './accept.js';
 import { Announcer } from './announce-socket.js';
 import { NotificationQueue, spawnRunner, type NotifyScripts, type NotifyState } from './notify.js';
 import type { Logger } from './log.js';
-import { prepareInstance, routeKey, sameRouter, vipKey, type InstanceSetup } from './instance-setup.js';
-import { addRoute, deleteRoute, listRoutes, VIPCTL_ROUTE_PROTO, type RouteSpec } from '../rtnl/routes.js';
+import { prepareInstance, sameRouter, vipKey, type InstanceSetup } from './instance-setup.js';
+import { deleteRoute, listRoutes, VIPCTL_ROUTE_PROTO } from '../rtnl/routes.js';
 import { routeText } from './virtual-routes.js';
+import { deleteRule, listRules, VIPCTL_RULE_PROTO } from '../rtnl/rules.js';
+import { DefaultPreferences, ruleText } from './virtual-rules.js';
+import type { KernelObject } from './kernel-objects.js';
 import { NotifyFifo } from './notify-fifo.js';
 import type { Notification } from './notify.js';
 import { trackFileWeight, trackingEffect, type TrackedObject } from './tracking.js';
@@ -89,9 +92,9 @@ interface Runtime {
   garpTimers: NodeJS.Timeout[];
   /** The VIPs as last added (what must be removed later, even after a reload changed the list). */
   heldVips: AddressSpec[];
-  /** The virtual_routes as last added. */
-  heldRoutes: RouteSpec[];
-  /** The VIPs and routes of a takeover, encoded (see takeover.ts). */
+  /** The virtual_routes and virtual_rules as last added. */
+  held: KernelObject[];
+  /** The VIPs, routes and rules of a takeover, encoded (see takeover.ts). */
   takeover: PreparedTakeover;
   /**
    * A backup's step at its down deadline, worked out while the engine waits out the last
@@ -220,6 +223,10 @@ export class Engine {
     for (const leftover of (await listRoutes(this.rtnl)).filter((r) => r.protocol === VIPCTL_ROUTE_PROTO)) {
       await this.quietly(deleteRoute(this.rtnl, leftover), 'ESRCH');
       this.log.log('warn', 'removed a route left behind by an earlier run', { route: routeText(leftover) });
+    }
+    for (const leftover of (await listRules(this.rtnl)).filter((r) => r.protocol === VIPCTL_RULE_PROTO)) {
+      await this.quietly(deleteRule(this.rtnl, leftover), 'ENOENT', 'rule');
+      this.log.log('warn', 'removed a rule left behind by an earlier run', { rule: ruleText(leftover) });
     }
     for (const leftover of addresses.filter((a) => a.proto === VIPCTL_ADDRESS_PROTO)) {
       await this.quietly(deleteAddress(this.rtnl, { ifindex: leftover.ifindex, address: leftover.address, prefixLength: leftover.prefixLength }));
@@ -404,7 +411,8 @@ export class Engine {
     const groups = syncGroupOf(config);
     const own = addresses.filter((a) => a.proto !== VIPCTL_ADDRESS_PROTO);
     const multicast = { 4: config.global.vrrpMcastGroup4, 6: config.global.vrrpMcastGroup6 };
-    return config.vrrpInstances.map((instance) => prepareInstance(instance, links, own, { inSyncGroup: groups.has(instance.name), groups: multicast }));
+    const preferences = new DefaultPreferences();
+    return config.vrrpInstances.map((instance) => prepareInstance(instance, links, own, { inSyncGroup: groups.has(instance.name), groups: multicast, preferences }));
   }
 
   private openRuntime(setup: InstanceSetup): Runtime {
@@ -427,8 +435,8 @@ export class Engine {
       announcer,
       garpTimers: [],
       heldVips: [],
-      heldRoutes: [],
-      takeover: prepareTakeover(setup.vips, setup.routes),
+      held: [],
+      takeover: prepareTakeover(setup.vips, setup.kernelObjects),
       tracked: [],
       group: undefined,
       counters: { advertsSent: 0, advertsReceived: 0, drops: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number> },
@@ -463,7 +471,7 @@ export class Engine {
   private async update(runtime: Runtime, setup: InstanceSetup): Promise<void> {
     const { machine } = runtime;
     runtime.setup = setup;
-    runtime.takeover = prepareTakeover(setup.vips, setup.routes);
+    runtime.takeover = prepareTakeover(setup.vips, setup.kernelObjects);
     try {
       runtime.announcer.prepare(setup.vips.filter((vip) => vip.ifindex === setup.home.index).map((vip) => vip.address));
     } catch {
@@ -482,17 +490,17 @@ export class Engine {
     if (setup.machine.priority === 255) runtime.machine.priority = 255;
     await this.serially(runtime, async () => {
       if (runtime.heldVips.length === 0) return;
-      const wantedRoutes = new Set(setup.routes.map(routeKey));
-      for (const route of runtime.heldRoutes.filter((r) => !wantedRoutes.has(routeKey(r)))) await this.quietly(deleteRoute(this.rtnl, route), 'ESRCH');
+      const wantedObjects = new Set(setup.kernelObjects.map((o) => o.key));
+      for (const object of runtime.held.filter((o) => !wantedObjects.has(o.key)).reverse()) await this.removeObject(object);
       const wanted = new Set(setup.vips.map(vipKey));
       const held = new Set(runtime.heldVips.map(vipKey));
       for (const vip of runtime.heldVips.filter((v) => !wanted.has(vipKey(v)))) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
       const added = setup.vips.filter((v) => !held.has(vipKey(v)));
       for (const vip of added) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
       runtime.heldVips = [...setup.vips];
-      const heldRoutes = new Set(runtime.heldRoutes.map(routeKey));
-      for (const route of setup.routes.filter((r) => !heldRoutes.has(routeKey(r)))) await this.quietly(addRoute(this.rtnl, route), 'EEXIST');
-      runtime.heldRoutes = [...setup.routes];
+      const heldObjects = new Set(runtime.held.map((o) => o.key));
+      for (const object of setup.kernelObjects.filter((o) => !heldObjects.has(o.key))) await this.addObject(object);
+      runtime.held = [...setup.kernelObjects];
       this.announceVips(runtime, added, setup.instance.garpMasterRepeat);
     });
   }
@@ -1079,8 +1087,8 @@ export class Engine {
     runtime.heldVips = [...vips];
     const { messages, what } = runtime.takeover;
     if (messages.length > 0 && messages.length <= PREPARED_LIMIT) {
-      // Every VIP and route in one datagram; the kernel answers each refusal (and the last).
-      runtime.heldRoutes = [...runtime.setup.routes];
+      // Every VIP, route and rule in one datagram; the kernel answers each refusal (and the last).
+      runtime.held = [...runtime.setup.kernelObjects];
       // Whatever the answer, a master announces its VIPs once the kernel has answered.
       const failed = (error: unknown): void => {
         this.log.log('error', 'address change failed', { error: error instanceof Error ? error.message : String(error) });
@@ -1107,9 +1115,9 @@ export class Engine {
     }
     return (async () => {
       for (const vip of vips) await this.quietly(addAddress(this.rtnl, vip), 'EEXIST');
-      // Routes after the addresses: a route may use a VIP as its source.
-      runtime.heldRoutes = [...runtime.setup.routes];
-      for (const route of runtime.setup.routes) await this.quietly(addRoute(this.rtnl, route), 'EEXIST', `route ${routeText(route)}`);
+      // Routes (and rules) after the addresses: a route may use a VIP as its source.
+      runtime.held = [...runtime.setup.kernelObjects];
+      for (const object of runtime.held) await this.addObject(object);
       this.announceIfMaster(runtime);
     })();
   }
@@ -1144,9 +1152,9 @@ export class Engine {
   }
 
   private async releaseVips(runtime: Runtime): Promise<void> {
-    const routes = runtime.heldRoutes;
-    runtime.heldRoutes = [];
-    for (const route of routes) await this.quietly(deleteRoute(this.rtnl, route), 'ESRCH', `route ${routeText(route)}`);
+    const objects = runtime.held;
+    runtime.held = [];
+    for (const object of [...objects].reverse()) await this.removeObject(object);
     const held = runtime.heldVips;
     runtime.heldVips = [];
     for (const vip of held) await this.quietly(deleteAddress(this.rtnl, vip), 'EADDRNOTAVAIL');
@@ -1190,7 +1198,17 @@ export class Engine {
     }
   }
 
-  private async quietly(operation: Promise<void>, expected?: string, what = 'address'): Promise<void> {
+  /** Adds a route or rule of virtual_routes / virtual_rules (one already there is fine). */
+  private addObject(object: KernelObject): Promise<void> {
+    return this.quietly(this.rtnl.request({ type: object.addType, flags: NLM_F_CREATE | NLM_F_EXCL, payload: object.payload }), object.exists, object.what);
+  }
+
+  /** Removes a route or rule of virtual_routes / virtual_rules (one already gone is fine). */
+  private removeObject(object: KernelObject): Promise<void> {
+    return this.quietly(this.rtnl.request({ type: object.removeType, payload: object.payload }), object.gone, object.what);
+  }
+
+  private async quietly(operation: Promise<unknown>, expected?: string, what = 'address'): Promise<void> {
     try {
       await operation;
     } catch (error) {

@@ -13,6 +13,9 @@ import type { AcceptPolicy } from './accept.js';
 import type { MachineConfig } from './state-machine.js';
 import type { RouteSpec } from '../rtnl/routes.js';
 import { parseVirtualRoute } from './virtual-routes.js';
+import type { RuleSpec } from '../rtnl/rules.js';
+import { DefaultPreferences, parseVirtualRule } from './virtual-rules.js';
+import { kernelObjects, type KernelObject } from './kernel-objects.js';
 import { bytesToIPv4, bytesToIPv6, ipToBytes } from '../native/ip.js';
 import { VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
 import { vmacPlanOf } from './vmac.js';
@@ -48,6 +51,10 @@ export interface InstanceSetup {
   advertised: string[];
   /** virtual_routes: added after the VIPs on MASTER, removed before them. */
   routes: RouteSpec[];
+  /** virtual_rules: added after the routes on MASTER, removed before them. */
+  rules: RuleSpec[];
+  /** The routes and rules as the engine adds and removes them (kernel-objects.ts). */
+  kernelObjects: KernelObject[];
   policy: AcceptPolicy;
   machine: MachineConfig;
 }
@@ -72,7 +79,8 @@ export function prepareInstance(
   instance: VrrpInstance,
   links: Link[],
   addresses: InterfaceAddress[],
-  options: { inSyncGroup?: boolean; groups?: MulticastGroups } = {},
+  /** preferences: shared by every instance of a file (keepalived numbers rules without one across the file). */
+  options: { inSyncGroup?: boolean; groups?: MulticastGroups; preferences?: DefaultPreferences } = {},
 ): InstanceSetup {
   const fail = (message: string, hint?: string): never => {
     throw new VipctlError(`vrrp_instance ${instance.name}: ${message}`, {
@@ -122,6 +130,14 @@ export function prepareInstance(
     }
     return parsed.route;
   });
+  const preferences = options.preferences ?? new DefaultPreferences();
+  const rules = (instance.virtualRules ?? []).map((line) => {
+    const parsed = parseVirtualRule(line.words, links, preferences);
+    if ('problem' in parsed) {
+      throw new VipctlError(`vrrp_instance ${instance.name}: virtual_rules \`${line.words.join(' ')}\`: ${parsed.problem}`, { where: `${line.at.file}:${line.at.line}`, exitCode: ExitCode.Usage });
+    }
+    return parsed.rule;
+  });
   // keepalived rounds a v2 interval to whole seconds; v3 carries centiseconds.
   const intervalCs = instance.version === 2 ? Math.max(1, Math.round(instance.advertInt)) * 100 : Math.max(1, Math.round(instance.advertInt * 100));
   const password = instance.version === 2 && instance.authentication?.type === 'PASS' ? (instance.authentication.effectivePassword ?? '') : undefined;
@@ -153,7 +169,7 @@ export function prepareInstance(
   // the keyword such an instance falls back to multicast.
   const configFault = instance.unicastFaultNoPeer && peers.length === 0 ? 'no unicast peer (unicast_fault_no_peer)' : undefined;
   return {
-    instance, link, wire, home, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, policy, machine,
+    instance, link, wire, home, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, rules, kernelObjects: kernelObjects(routes, rules), policy, machine,
     ...(configFault ? { configFault } : {}),
     ...(plan ? { vmac: { name: plan.name, mac: plan.mac, xmitBase: instance.vmacXmitBase === true } } : {}),
   };
@@ -177,8 +193,4 @@ export function sameRouter(a: InstanceSetup, b: InstanceSetup): boolean {
 
 export function vipKey(vip: AddressSpec): string {
   return [vip.ifindex, vip.address, vip.prefixLength, vip.label ?? '', vip.scope ?? '', vip.broadcast ?? ''].join('/');
-}
-
-export function routeKey(route: RouteSpec): string {
-  return JSON.stringify([route.type, route.destination, route.prefixLength, route.gateway, route.ifindex, route.source, route.table, route.metric, route.scope]);
 }

@@ -8,6 +8,7 @@ import { NLMSG_HDRLEN, NLM_F_CREATE, NLM_F_EXCL, align4 } from '../../../src/net
 import { encodeAddressRequest, type AddressSpec } from '../../../src/rtnl/addresses.js';
 import { RTM_NEWADDR } from '../../../src/rtnl/constants.js';
 import { encodeRouteRequest, RTM_NEWROUTE, type RouteSpec } from '../../../src/rtnl/routes.js';
+import { routeObject } from '../../../src/vrrp/kernel-objects.js';
 
 test('VIPs then routes, each a complete request with create-exclusive flags', () => {
   const vips: AddressSpec[] = [
@@ -15,7 +16,7 @@ test('VIPs then routes, each a complete request with create-exclusive flags', ()
     { ifindex: 3, address: '2001:db8::100', prefixLength: 128, proto: 0x76 },
   ];
   const routes: RouteSpec[] = [{ family: 4, destination: '198.51.100.0', prefixLength: 24, gateway: '192.0.2.254' }];
-  const { messages, what } = prepareTakeover(vips, routes);
+  const { messages, what } = prepareTakeover(vips, routes.map(routeObject));
   const expected = [
     { type: RTM_NEWADDR, payload: encodeAddressRequest(vips[0] as AddressSpec) },
     { type: RTM_NEWADDR, payload: encodeAddressRequest(vips[1] as AddressSpec) },
