@@ -9,8 +9,11 @@
 // (its rules gone, VI_2's kept); when VI_1 is MASTER again; and after SIGTERM (all gone).
 // The protocol keepalived puts on its rules (keepalived, or none with no_track) and vipctl's
 // (118, so that a later run can find leftovers) are the one expected difference.
+// A second case (vipctl alone): a SIGHUP aligns a MASTER's rules, and the rules a SIGKILLed run
+// left behind are removed by the next run at start-up, while a rule someone else added stays.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inNamespace, namespacePair, type NamespacePair } from '../../support/netns.js';
 import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
@@ -191,4 +194,39 @@ test('virtual_rules: the same rules as keepalived 2.2.7 on MASTER, gone on BACKU
   );
   assert.equal(master[4].find((r) => r.priority === 1018)?.protocol, undefined, 'protocol replaced by the tool\'s own without no_track');
   assert.equal(master[4].length + master[6].length, count(keepalived.stopped ?? { 4: [], 6: [] }) + added);
+});
+
+test('virtual_rules: a SIGHUP aligns the rules of a MASTER; a killed run\'s rules are removed by the next run at start-up', async () => {
+  const { pair, baseline } = await setUp();
+  const { a } = pair;
+  const has = (family: 4 | 6, priority: number): boolean => rules(a)[family].some((r) => r.priority === priority);
+  const first = instance('VI_1', 51, '192.0.2.100', ['from 10.1.0.0/16 table 101 preference 1001', 'from 10.2.0.0/16 table 102 preference 1002', 'from 2001:db8:1::/48 table 201 preference 2001']);
+  let engine = startEngine(a, first);
+  // The control socket answers once the engine has started.
+  const state = (): string | undefined => {
+    try {
+      return engine.instance('VI_1').state;
+    } catch {
+      return undefined;
+    }
+  };
+  await until('MASTER with three rules', () => state() === 'master' && count(rules(a)) === count(baseline) + 3, 15_000);
+  // Reload: 1002 goes, 1003 comes, the others stay; the instance stays MASTER.
+  const file = path.join(path.dirname(path.dirname(engine.socket)), 'keepalived.conf');
+  writeFileSync(file, instance('VI_1', 51, '192.0.2.100', ['from 10.1.0.0/16 table 101 preference 1001', 'from 10.3.0.0/16 table 103 preference 1003', 'from 2001:db8:1::/48 table 201 preference 2001']));
+  engine.process.kill('SIGHUP');
+  await until('the reloaded rules', () => has(4, 1003) && !has(4, 1002), 8000);
+  assert.ok(has(4, 1001) && has(6, 2001), 'unchanged rules kept');
+  assert.equal(state(), 'master');
+  // SIGKILL cannot clean up; the next run removes what carries vipctl's protocol, and nothing else.
+  inNamespace(a, 'ip', ['rule', 'add', 'from', '10.99.0.0/16', 'table', '199', 'preference', '1099']);
+  engine.process.kill('SIGKILL');
+  await engine.exited;
+  assert.ok(has(4, 1001) && has(4, 1003) && has(6, 2001), 'a killed run leaves its rules');
+  engine = startEngine(a, instance('VI_1', 51, '192.0.2.100', []).replace(/ {2}virtual_rules \{\n {2}\}\n/, ''));
+  await engine.waitFor(/removed a rule left behind by an earlier run rule=1001: from 10\.1\.0\.0\/16 lookup 101/);
+  await until('the leftovers gone', () => !has(4, 1001) && !has(4, 1003) && !has(6, 2001), 8000);
+  assert.ok(has(4, 1099), 'a rule vipctl did not add is left alone');
+  engine.process.kill('SIGTERM');
+  assert.equal(await engine.exited, 0);
 });
