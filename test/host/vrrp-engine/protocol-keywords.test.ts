@@ -21,6 +21,7 @@ import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
 import { runIn, type Running } from '../../support/process.js';
 import { projectRoot } from '../../support/paths.js';
 import { operUp, sleep, startEngine, stopEngines, until, type RunningEngine } from '../../support/vrrp-engine.js';
+import { tcpdumpPackets } from '../../support/tcpdump.js';
 
 after(stopEngines);
 
@@ -67,13 +68,8 @@ const GARP = /^(\d+\.\d+) .*ARP.*who-has (\S+) .*tell (\S+),/;
 
 /** tcpdump -e -v output, continuation lines joined, as events. */
 function wireEvents(text: string): WireEvent[] {
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    if (/^\s/.test(line) && lines.length > 0) lines[lines.length - 1] += ` ${line.trim()}`;
-    else if (line) lines.push(line);
-  }
   const events: WireEvent[] = [];
-  for (const line of lines) {
+  for (const line of tcpdumpPackets(text)) {
     const advert = ADVERT.exec(line);
     if (advert) {
       events.push({

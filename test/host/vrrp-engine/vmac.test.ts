@@ -13,6 +13,7 @@ import { inNamespace } from '../../support/netns.js';
 import { startKeepalived, type Keepalived } from '../../support/keepalived.js';
 import { runIn, type Running } from '../../support/process.js';
 import { operUp, startEngine, stopEngines, until, type RunningEngine } from '../../support/vrrp-engine.js';
+import { tcpdumpPackets } from '../../support/tcpdump.js';
 
 after(stopEngines);
 
@@ -31,13 +32,8 @@ interface WireEvent {
 
 /** tcpdump -e -nn -v output (continuation lines joined) as adverts and gratuitous ARPs. */
 function wireEvents(text: string): WireEvent[] {
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    if (/^\s/.test(line) && lines.length > 0) lines[lines.length - 1] += ` ${line.trim()}`;
-    else if (line) lines.push(line);
-  }
   const events: WireEvent[] = [];
-  for (const line of lines) {
+  for (const line of tcpdumpPackets(text)) {
     const advert = /^\S+ (\S+) > \S+, .* (\S+) > \S+: VRRPv\d, Advertisement.*?vrid (\d+), prio (\d+)/.exec(line);
     if (advert) {
       events.push({ kind: 'advert', sourceMac: advert[1] as string, source: advert[2] as string, vrid: Number(advert[3]), priority: Number(advert[4]) });
