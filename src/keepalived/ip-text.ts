@@ -77,6 +77,13 @@ export function plainIPv6(text: string): boolean {
   return double ? groups <= 7 : groups === 8;
 }
 
+/** Whether valid address text of either family is multicast: 224.0.0.0/4 or ff00::/8. */
+export function isMulticastText(address: string): boolean {
+  if (address.includes(':')) return /^ff/i.test(address);
+  const first = Number(address.slice(0, address.indexOf('.')));
+  return first >= 224 && first <= 239;
+}
+
 /** node:net isIP(): 4, 6 or 0. */
 export function ipFamily(text: string): 0 | 4 | 6 {
   if (plainIPv4(text) || isIPv4(text)) return 4;

@@ -2,7 +2,7 @@
 // with their case rules, booleans, deprecated keywords. keepalived's own wording is echoed
 // where it helps people match our findings to its log lines.
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { ipFamily } from './ip-text.js';
+import { ipFamily, isMulticastText } from './ip-text.js';
 import { LEAF, VALUE, VALUES, type ConfigNode, type Syntax } from './parser.js';
 import { TEMPLATE_PLACEHOLDER, type Token } from './reader.js';
 import { editDistance, type KeywordSpec, type NumericSpec, type Schema } from './schema.js';
@@ -52,7 +52,7 @@ function checkNode(node: ConfigNode, parent: KeywordSpec | undefined, schema: Sc
     else for (const line of node.children) if (!line.keyword.includes(TEMPLATE_PLACEHOLDER) && !hasTemplate(line.args)) checkValueLine(node.keyword, line, out);
     return;
   }
-  if (node.keyword === 'mcast_dst_ip' && node.args[0] && ipFamily(node.args[0].text) !== 0 && !isMulticast(node.args[0].text)) {
+  if (node.keyword === 'mcast_dst_ip' && node.args[0] && ipFamily(node.args[0].text) !== 0 && !isMulticastText(node.args[0].text)) {
     out.push(diagnostic(node.args[0], 'invalid-address', `'mcast_dst_ip': ${node.args[0].text} is not a multicast address`));
     return;
   }
@@ -134,12 +134,6 @@ function isAddress(text: string): boolean {
   const family = ipFamily(text.slice(0, slash));
   const prefix = text.slice(slash + 1);
   return family !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-function isMulticast(address: string): boolean {
-  if (ipFamily(address) === 6) return /^ff/i.test(address);
-  const first = Number(address.split('.')[0]);
-  return first >= 224 && first <= 239;
 }
 
 /** Options of an address line (virtual_ipaddress, static_ipaddress): name -> takes a value. */

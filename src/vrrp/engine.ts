@@ -8,7 +8,8 @@
 // move together (sync-group.ts). reload() applies a changed file in place (SIGHUP).
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { isMulticastText } from '../keepalived/ip-text.js';
 import { NetlinkConnection } from '../netlink/connection.js';
 import { NETLINK_ROUTE, NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import { isSystemError } from '../errors.js';
@@ -136,15 +137,6 @@ function advertGatherMs(machine: Machine): number {
 function sameContent(a: unknown, b: unknown): boolean {
   const strip = (key: string, value: unknown): unknown => (key === 'at' || key === 'userAt' || key === 'vmacAt' ? undefined : value);
   return JSON.stringify(a, strip) === JSON.stringify(b, strip);
-}
-
-/** 224.0.0.0/4 or ff00::/8. */
-function isMulticast(address: string): boolean {
-  if (isIPv4(address)) {
-    const first = Number(address.slice(0, address.indexOf('.')));
-    return first >= 224 && first <= 239;
-  }
-  return address.startsWith('ff');
 }
 
 function syncGroupOf(config: KeepalivedConfig): Map<string, string> {
@@ -842,7 +834,7 @@ export class Engine {
       const packet = toReceived(view);
       // Adverts to another multicast group (mcast_dst_ip) belong to other routers, as if the
       // kernel had not delivered them: a shared socket hears every group its users joined.
-      if (runtime.setup.peers.length === 0 && packet.destination !== runtime.setup.group && isMulticast(packet.destination)) return;
+      if (runtime.setup.peers.length === 0 && packet.destination !== runtime.setup.group && isMulticastText(packet.destination)) return;
       const verdict = judgeAdvert(packet.message, packet, runtime.setup.policy);
       if (!verdict.accept) {
         runtime.counters.drops[verdict.reason] += 1;

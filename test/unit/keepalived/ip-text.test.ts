@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
-import { ipFamily, plainIPv4, plainIPv6 } from '../../../src/keepalived/ip-text.js';
+import { ipFamily, isMulticastText, plainIPv4, plainIPv6 } from '../../../src/keepalived/ip-text.js';
 
 // mulberry32: deterministic, so a failure can be replayed.
 function random(seed: number): () => number {
@@ -68,5 +68,12 @@ describe('ip-text', () => {
       check(quad);
       check(quad.slice(0, at) + quad.slice(at + 1));
     }
+  });
+});
+
+describe('isMulticastText', () => {
+  it('224.0.0.0/4 and ff00::/8, either case; nothing else', () => {
+    for (const text of ['224.0.0.18', '239.255.255.255', 'ff02::12', 'FF05::1:3', 'ff00::']) assert.equal(isMulticastText(text), true, text);
+    for (const text of ['223.255.255.255', '240.0.0.1', '10.0.0.1', 'fe80::1', '::ffff:224.0.0.1', '2001:db8::ff']) assert.equal(isMulticastText(text), false, text);
   });
 });
