@@ -48,7 +48,8 @@ export function encodeIfaddrmsg(family: number, prefixLength: number, ifindex: n
   return header;
 }
 
-function addressText(family: number, bytes: Buffer | undefined): string | undefined {
+/** An address attribute's bytes as text (AF_INET / AF_INET6); undefined when absent or short. */
+export function addressText(family: number, bytes: Buffer | undefined): string | undefined {
   if (!bytes) return undefined;
   if (family === AF_INET && bytes.length >= 4) return bytesToIPv4(bytes);
   if (family === AF_INET6 && bytes.length >= 16) return bytesToIPv6(bytes);

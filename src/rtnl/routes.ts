@@ -4,11 +4,11 @@
 // removed without touching anyone else's (as the address protocol does for VIPs).
 import { isIPv6 } from 'node:net';
 import { readU32Host } from '../native/bytes.js';
-import { bytesToIPv4, bytesToIPv6, ipToBytes } from '../native/ip.js';
+import { ipToBytes } from '../native/ip.js';
 import { AF_INET, AF_INET6 } from '../native/sockaddr.js';
 import { AttributeDecoder, AttributeWriter } from '../netlink/attributes.js';
+import { addressText } from './addresses.js';
 import type { NetlinkConnection } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import type { NetlinkMessage } from '../netlink/header.js';
 import { RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from './constants.js';
 
@@ -26,6 +26,8 @@ const RTA_TABLE = 15;
 export const RT_TABLE_MAIN = 254;
 export const RT_TABLE_LOCAL = 255;
 export const RT_TABLE_DEFAULT = 253;
+/** The table names ip(8) knows without /etc/iproute2/rt_tables. */
+export const ROUTE_TABLE_NAMES: Readonly<Record<string, number>> = { main: RT_TABLE_MAIN, local: RT_TABLE_LOCAL, default: RT_TABLE_DEFAULT };
 
 /** Route types (RTN_*) that a virtual_routes line can name. */
 export const ROUTE_TYPES = { unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7, prohibit: 8, throw: 9, nat: 10 } as const;
@@ -81,13 +83,6 @@ export interface Route extends RouteSpec {
   protocol: number;
 }
 
-function text(family: number, bytes: Buffer | undefined): string | undefined {
-  if (!bytes) return undefined;
-  if (family === AF_INET && bytes.length >= 4) return bytesToIPv4(bytes);
-  if (family === AF_INET6 && bytes.length >= 16) return bytesToIPv6(bytes);
-  return undefined;
-}
-
 export function decodeRoute(message: NetlinkMessage): Route | undefined {
   const payload = message.payload;
   if (payload.length < RTMSG_LENGTH) return undefined;
@@ -98,18 +93,18 @@ export function decodeRoute(message: NetlinkMessage): Route | undefined {
   const type = (Object.entries(ROUTE_TYPES).find(([, n]) => n === typeNumber)?.[0] ?? 'unicast') as RouteType;
   const route: Route = {
     family: family === AF_INET ? 4 : 6,
-    destination: text(family, attributes.raw(RTA_DST)) ?? (family === AF_INET ? '0.0.0.0' : '::'),
+    destination: addressText(family, attributes.raw(RTA_DST)) ?? (family === AF_INET ? '0.0.0.0' : '::'),
     prefixLength: payload.readUInt8(1),
     table: attributes.u32(RTA_TABLE) ?? payload.readUInt8(4),
     protocol: payload.readUInt8(5),
     scope: payload.readUInt8(6),
     type,
   };
-  const gateway = text(family, attributes.raw(RTA_GATEWAY));
+  const gateway = addressText(family, attributes.raw(RTA_GATEWAY));
   if (gateway) route.gateway = gateway;
   const oif = attributes.raw(RTA_OIF);
   if (oif && oif.length >= 4) route.ifindex = readU32Host(oif, 0);
-  const source = text(family, attributes.raw(RTA_PREFSRC));
+  const source = addressText(family, attributes.raw(RTA_PREFSRC));
   if (source) route.source = source;
   const metric = attributes.u32(RTA_PRIORITY);
   if (metric !== undefined) route.metric = metric;
@@ -124,11 +119,6 @@ export async function listRoutes(connection: NetlinkConnection): Promise<Route[]
     .filter((m) => m.header.type === RTM_NEWROUTE)
     .map(decodeRoute)
     .filter((r): r is Route => r !== undefined);
-}
-
-/** Adds a route; EEXIST if the same one is there. */
-export async function addRoute(connection: NetlinkConnection, spec: RouteSpec): Promise<void> {
-  await connection.request({ type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_EXCL, payload: encodeRouteRequest(spec) });
 }
 
 /** Removes a route; ESRCH if it is not there. */

@@ -4,11 +4,11 @@
 // (unless the line asks for another), so rules a killed run left behind can be found and
 // removed without touching anyone else's.
 import { readU16Host, readU32Host, writeU16Host, writeU32Host } from '../native/bytes.js';
-import { bytesToIPv4, bytesToIPv6, ipToBytes } from '../native/ip.js';
+import { ipToBytes } from '../native/ip.js';
 import { AF_INET, AF_INET6 } from '../native/sockaddr.js';
 import { AttributeDecoder, AttributeWriter } from '../netlink/attributes.js';
+import { addressText } from './addresses.js';
 import type { NetlinkConnection } from '../netlink/connection.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/constants.js';
 import type { NetlinkMessage } from '../netlink/header.js';
 
 export const RTM_NEWRULE = 32;
@@ -132,13 +132,6 @@ export interface Rule extends RuleSpec {
   flags: number;
 }
 
-function text(family: number, bytes: Buffer | undefined): string | undefined {
-  if (!bytes) return undefined;
-  if (family === AF_INET && bytes.length >= 4) return bytesToIPv4(bytes);
-  if (family === AF_INET6 && bytes.length >= 16) return bytesToIPv6(bytes);
-  return undefined;
-}
-
 function pair16(bytes: Buffer | undefined): { start: number; end: number } | undefined {
   return bytes && bytes.length >= 4 ? { start: readU16Host(bytes, 0), end: readU16Host(bytes, 2) } : undefined;
 }
@@ -155,9 +148,9 @@ export function decodeRule(message: NetlinkMessage): Rule | undefined {
   const flags = readU32Host(payload, 8);
   const rule: Rule = { family: family === AF_INET ? 4 : 6, action, protocol: attributes.u8(FRA_PROTOCOL) ?? 0, flags };
   if (flags & FIB_RULE_INVERT) rule.invert = true;
-  const source = text(family, attributes.raw(FRA_SRC));
+  const source = addressText(family, attributes.raw(FRA_SRC));
   if (source) Object.assign(rule, { source, sourceLength: payload.readUInt8(2) });
-  const destination = text(family, attributes.raw(FRA_DST));
+  const destination = addressText(family, attributes.raw(FRA_DST));
   if (destination) Object.assign(rule, { destination, destinationLength: payload.readUInt8(1) });
   const priority = attributes.u32(FRA_PRIORITY);
   if (priority !== undefined) rule.priority = priority;
@@ -197,11 +190,6 @@ export async function listRules(connection: NetlinkConnection): Promise<Rule[]> 
     .filter((m) => m.header.type === RTM_NEWRULE)
     .map(decodeRule)
     .filter((r): r is Rule => r !== undefined);
-}
-
-/** Adds a rule; EEXIST if the same one is there. */
-export async function addRule(connection: NetlinkConnection, spec: RuleSpec): Promise<void> {
-  await connection.request({ type: RTM_NEWRULE, flags: NLM_F_CREATE | NLM_F_EXCL, payload: encodeRuleRequest(spec) });
 }
 
 /** Removes a rule; ENOENT if it is not there. */

@@ -1,4 +1,4 @@
-// A takeover's netlink requests, encoded ahead: the same requests addAddress / addRoute send,
+// A takeover's netlink requests, encoded ahead: the requests addAddress and the engine's route and rule objects send,
 // back to back, VIPs before routes (a route may use a VIP as its source).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
