@@ -9,10 +9,9 @@
 // reader returns a problem naming it, so `vrrp run` refuses at start-up.
 import { isIP } from 'node:net';
 import type { Link } from '../rtnl/links.js';
-import { RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../rtnl/routes.js';
+import { ROUTE_TABLE_NAMES } from '../rtnl/routes.js';
 import type { RuleAction, RuleSpec } from '../rtnl/rules.js';
 
-const TABLES: Record<string, number> = { main: RT_TABLE_MAIN, local: RT_TABLE_LOCAL, default: RT_TABLE_DEFAULT };
 const ACTIONS = new Set<RuleAction>(['nop', 'blackhole', 'unreachable', 'prohibit']);
 /** IP protocol names (as /etc/protocols spells them; keepalived accepts any case). */
 const IP_PROTOCOLS: Record<string, number> = {
@@ -109,7 +108,7 @@ export function parseVirtualRule(words: string[], links: Link[], preferences = n
       case 'table':
       case 'lookup': {
         const value = next() ?? '';
-        const table = TABLES[value] ?? unsigned(value, 0xffffffff);
+        const table = ROUTE_TABLE_NAMES[value] ?? unsigned(value, 0xffffffff);
         if (table === undefined) return { problem: `unknown table ${value} (vrrp run knows main, local, default and numbers)` };
         if (table === 0) return { problem: 'table 0 is not valid' };
         spec.table = table;
