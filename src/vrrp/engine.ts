@@ -1058,7 +1058,7 @@ export class Engine {
       // takeVips announces the VIPs once they are in place.
       await this.serially(runtime, () => this.takeVips(runtime));
     } else {
-      for (const timer of runtime.garpTimers.splice(0)) clearTimeout(timer);
+      this.clearTimers(runtime);
       await this.serially(runtime, () => this.releaseVips(runtime));
     }
     const state: NotifyState = to === 'master' ? 'MASTER' : to === 'backup' ? 'BACKUP' : to === 'fault' ? 'FAULT' : 'STOP';
@@ -1161,7 +1161,7 @@ export class Engine {
     const stillMaster = (): boolean => runtime.machine.state === 'master' && !runtime.closed;
     this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRepeat);
     if (instance.garpMasterDelay > 0) {
-      runtime.garpTimers.push(setTimeout(() => stillMaster() && this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRepeat), instance.garpMasterDelay * 1000));
+      this.later(runtime, instance.garpMasterDelay * 1000, () => stillMaster() && this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRepeat));
     }
     if (instance.garpMasterRefresh > 0) {
       runtime.garpTimers.push(setInterval(() => stillMaster() && this.announceVips(runtime, runtime.setup.vips, instance.garpMasterRefreshRepeat), instance.garpMasterRefresh * 1000));

@@ -11,7 +11,7 @@
 // not keepalived's, so nothing sets it here (setting IFF_PROMISC too gave promiscuity 2).
 // keepalived's nftables rules (for strict / no_accept) are not needed for any of this.
 import { writeFileSync } from 'node:fs';
-import { ExitCode, VipctlError } from '../errors.js';
+import { ExitCode, VipctlError, isSystemError } from '../errors.js';
 import type { NetlinkConnection } from '../netlink/connection.js';
 import type { VrrpInstance } from '../keepalived/model.js';
 import type { Link } from '../rtnl/links.js';
@@ -100,11 +100,6 @@ export class VmacSet {
     private readonly procSys = '/proc/sys/net',
   ) {}
 
-  /** The vmac held under this name, if any. */
-  index(name: string): number | undefined {
-    return this.held.get(name)?.index;
-  }
-
   names(): string[] {
     return [...this.held.keys()];
   }
@@ -163,7 +158,7 @@ export class VmacSet {
     try {
       await deleteLink(this.rtnl, held.index);
     } catch (error) {
-      if ((error as { code?: string }).code !== 'ENODEV') this.log.log('error', `could not remove interface ${name}`, { error: String(error) });
+      if (!isSystemError(error) || error.code !== 'ENODEV') this.log.log('error', `could not remove interface ${name}`, { error: String(error) });
     }
   }
 
