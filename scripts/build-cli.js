@@ -36,25 +36,35 @@ const commandsEntry = [
 ].join('\n');
 
 mkdirSync(path.join(root, 'dist'), { recursive: true });
-// Chunk names carry content hashes: start clean so old chunks do not pile up.
+// Chunk names carry content hashes: start clean so old chunks (and code caches of older
+// bundles, see bin/direct-route.js) do not pile up.
 rmSync(path.join(root, 'dist', 'cli'), { recursive: true, force: true });
 const entriesDir = path.join(root, 'dist', 'cli-entries');
 mkdirSync(entriesDir, { recursive: true });
 writeFileSync(path.join(entriesDir, 'commands.ts'), commandsEntry.replaceAll("'./src/", "'../../src/"));
 writeFileSync(path.join(entriesDir, 'vipctl.ts'), "export { main } from '../../src/cli.ts';\n");
-const result = await build({
-  entryPoints: { vipctl: path.join(entriesDir, 'vipctl.ts'), commands: path.join(entriesDir, 'commands.ts') },
+/** What every bundle here shares. */
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outdir: path.join(root, 'dist', 'cli'),
-  entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
   // The addon and package.json are read at run time from their places in the project.
   // typescript/ts-node are only loaded by oclif's development mode, which vipctl never uses.
   external: ['*.node', 'typescript', 'ts-node', 'tsx'],
+  logLevel: 'warning',
+  legalComments: 'none',
+  // Less to read and parse at every start; names are kept so stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
+const result = await build({
+  ...common,
+  entryPoints: { vipctl: path.join(entriesDir, 'vipctl.ts'), commands: path.join(entriesDir, 'commands.ts') },
+  splitting: true,
+  format: 'esm',
+  outdir: path.join(root, 'dist', 'cli'),
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
   // CommonJS packages inside an ES module bundle need require, __filename and __dirname.
   banner: {
     js: [
@@ -66,39 +76,23 @@ const result = await build({
       'const __dirname = __vipctlDirname(__filename);',
     ].join('\n'),
   },
-  logLevel: 'warning',
   metafile: true,
-  legalComments: 'none',
-  // Less to read and parse at every start; names are kept so stack traces stay readable.
-  minifyWhitespace: true,
-  minifySyntax: true,
 });
 writeFileSync(path.join(root, 'dist', 'cli', 'meta.json'), JSON.stringify(result.metafile));
 
 // The direct routes of bin/run.js (plain `lb ...` and `config lint ...` without oclif), one
 // CommonJS file each: bin/direct-route.js compiles it with a V8 code cache, which Node 20 offers
 // for scripts but not for ES modules. One file per route, so that each compiles only its own code.
-const shared = {
-  bundle: true,
+const direct = {
+  ...common,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: ['*.node', 'typescript', 'ts-node', 'tsx'],
   // The sources find their data and the addon from their own place: in this bundle that is the bundle's file.
   define: { 'import.meta.url': '__vipctlImportMetaUrl' },
   banner: { js: "const __vipctlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-  legalComments: 'none',
-  minifyWhitespace: true,
-  minifySyntax: true,
 };
 for (const route of ['lb', 'lint']) {
-  await build({ ...shared, entryPoints: [path.join(root, 'src', 'direct', `${route}-route.ts`)], outfile: path.join(root, 'dist', 'cli', `direct-${route}.cjs`) });
+  await build({ ...direct, entryPoints: [path.join(root, 'src', 'direct', `${route}-route.ts`)], outfile: path.join(root, 'dist', 'cli', `direct-${route}.cjs`) });
 }
-// The ES-module direct entry of earlier builds, replaced by the two files above.
-rmSync(path.join(root, 'dist', 'cli', 'direct.js'), { force: true });
-// Caches of earlier builds can never match (they are keyed by the bundle's size and time): drop them.
-rmSync(path.join(root, 'dist', 'cli', 'cache'), { recursive: true, force: true });
 // A first lint run writes lint's code cache now rather than at a user's first run: a generated
 // file of the kinds lint meets (instances, scripts, virtual servers, checkers). lb's cache is written
 // by its first run, which needs a kernel with IPVS.
