@@ -27,7 +27,12 @@ export const RT_TABLE_MAIN = 254;
 export const RT_TABLE_LOCAL = 255;
 export const RT_TABLE_DEFAULT = 253;
 /** The table names ip(8) knows without /etc/iproute2/rt_tables. */
-export const ROUTE_TABLE_NAMES: Readonly<Record<string, number>> = { main: RT_TABLE_MAIN, local: RT_TABLE_LOCAL, default: RT_TABLE_DEFAULT };
+const ROUTE_TABLE_NAMES: Readonly<Record<string, number>> = { main: RT_TABLE_MAIN, local: RT_TABLE_LOCAL, default: RT_TABLE_DEFAULT };
+
+/** A table's number by its name (main, local, default); undefined for any other word, "constructor" too. */
+export function tableByName(name: string): number | undefined {
+  return Object.hasOwn(ROUTE_TABLE_NAMES, name) ? ROUTE_TABLE_NAMES[name] : undefined;
+}
 
 /** Route types (RTN_*) that a virtual_routes line can name. */
 export const ROUTE_TYPES = { unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7, prohibit: 8, throw: 9, nat: 10 } as const;

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { Link } from '../rtnl/links.js';
 import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_SITE, RT_SCOPE_UNIVERSE } from '../rtnl/constants.js';
-import { ROUTE_TABLE_NAMES, ROUTE_TYPES, type RouteSpec, type RouteType } from '../rtnl/routes.js';
+import { tableByName, ROUTE_TYPES, type RouteSpec, type RouteType } from '../rtnl/routes.js';
 
 const SCOPES: Record<string, number> = { global: RT_SCOPE_UNIVERSE, universe: RT_SCOPE_UNIVERSE, site: RT_SCOPE_SITE, link: RT_SCOPE_LINK, host: RT_SCOPE_HOST, nowhere: RT_SCOPE_NOWHERE };
 
@@ -56,7 +56,7 @@ export function parseVirtualRoute(words: string[], links: Link[]): ParsedRoute {
       }
       case 'table': {
         const value = next() ?? '';
-        const table = ROUTE_TABLE_NAMES[value] ?? integer(value, 0xffffffff);
+        const table = tableByName(value) ?? integer(value, 0xffffffff);
         if (table === undefined) return { problem: `unknown table ${value}` };
         spec.table = table;
         break;

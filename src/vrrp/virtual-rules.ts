@@ -9,7 +9,7 @@
 // reader returns a problem naming it, so `vrrp run` refuses at start-up.
 import { isIP } from 'node:net';
 import type { Link } from '../rtnl/links.js';
-import { ROUTE_TABLE_NAMES } from '../rtnl/routes.js';
+import { tableByName } from '../rtnl/routes.js';
 import type { RuleAction, RuleSpec } from '../rtnl/rules.js';
 
 const ACTIONS = new Set<RuleAction>(['nop', 'blackhole', 'unreachable', 'prohibit']);
@@ -108,7 +108,7 @@ export function parseVirtualRule(words: string[], links: Link[], preferences = n
       case 'table':
       case 'lookup': {
         const value = next() ?? '';
-        const table = ROUTE_TABLE_NAMES[value] ?? unsigned(value, 0xffffffff);
+        const table = tableByName(value) ?? unsigned(value, 0xffffffff);
         if (table === undefined) return { problem: `unknown table ${value} (vrrp run knows main, local, default and numbers)` };
         if (table === 0) return { problem: 'table 0 is not valid' };
         spec.table = table;

@@ -31,6 +31,8 @@ test('what it cannot honour is a problem naming the word, never a different rout
   assert.deepEqual(parse('10.0.0.0/8 via 2001:db8::1'), { problem: "2001:db8::1 is not of the destination's family" });
   assert.deepEqual(parse('via 10.0.0.1'), { problem: 'no destination' });
   assert.deepEqual(parse('10.0.0.0/8 table nine'), { problem: 'unknown table nine' });
+  // Words of every object's prototype are no table names either.
+  assert.deepEqual(parse('10.0.0.0/8 table constructor'), { problem: 'unknown table constructor' });
 });
 
 test('routes encode as rtmsg + attributes and decode back, marked with our protocol', () => {

@@ -93,6 +93,7 @@ test('what keepalived would drop, refuse or add differently is a problem naming 
   assert.match(problem('from 10.57.0.0/16 to 2001:db8::/32 table 157'), /mixed IPv4 and IPv6/);
   assert.match(problem('from 10.59.0.0/16 type unicast'), /invalid rule action unicast/);
   assert.match(problem('from 10.29.0.0/16 throw'), /`throw` is not supported/);
+  assert.match(problem('from 10.30.0.0/16 table toString'), /unknown table toString/);
   assert.match(problem('from 10.60.0.0/16 table 160 realms 7/'), /invalid realms 7\//);
   assert.match(problem('from 10.61.0.0/16 table mytab'), /unknown table mytab/);
   assert.match(problem('from 10.64.0.0/16 table 0'), /table 0 is not valid/);
