@@ -14,6 +14,7 @@ import { NETLINK_ROUTE } from '../../src/netlink/constants.js';
 import { listAddresses } from '../../src/rtnl/addresses.js';
 import { encodeAdvertisement, contextFor, type AdvertisementInput } from '../../src/vrrp/packet.js';
 import { finish, ipv4PseudoHeaderSum, ipv6PseudoHeaderSum, sum16 } from '../../src/vrrp/checksum.js';
+import { seededRandom } from './random.js';
 
 const [ifname = '', familyText = '4', versionText = '2', vridText = '1', priorityText = '100', intervalText = '100', vip = '', passwordText = '-', seedText = '1', repeatText = '10', randomText = '100'] =
   process.argv.slice(2);
@@ -122,18 +123,6 @@ if (version === 2) {
   ];
 }
 
-/** mulberry32: a small seeded generator, so a failure can be replayed with the same seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let sentSinceBreath = 0;
 async function send(bytes: Buffer, ttl: number): Promise<void> {
   setTtl(ttl);
@@ -156,7 +145,7 @@ for (const [kind, packets] of Object.entries(kinds)) {
     }
   }
 }
-const random = generator(Number(seedText));
+const random = seededRandom(Number(seedText));
 const randomCount = Number(randomText);
 for (let i = 0; i < randomCount; i++) {
   const bytes = Buffer.alloc(Math.floor(random() * 80));

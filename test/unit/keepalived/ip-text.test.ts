@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { describe, it } from 'node:test';
 import { ipFamily, isMulticastText, plainIPv4, plainIPv6 } from '../../../src/keepalived/ip-text.js';
-
-// mulberry32: deterministic, so a failure can be replayed.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../support/random.js';
 
 const KNOWN = [
   '', ':', '::', ':::', '::1', '1::', '1:', ':1', '1::2', '1::2::3', 'fd00::1', 'fd00::1/64', 'FD00::A', 'fe80::1%eth0',
@@ -41,7 +30,7 @@ describe('ip-text', () => {
   });
 
   it('agrees with node:net on random texts made of address characters', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const alphabets = ['0123456789abcdefABCDEFg:', '0123456789.', '0123456789abcdef:.%/'];
     for (let n = 0; n < 200_000; n += 1) {
       const alphabet = alphabets[n % alphabets.length] as string;
@@ -53,7 +42,7 @@ describe('ip-text', () => {
   });
 
   it('agrees with node:net on valid addresses and their one-character edits', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const hex = (): string => Math.floor(next() * 0x10000).toString(16).slice(0, 1 + Math.floor(next() * 4));
     for (let n = 0; n < 20_000; n += 1) {
       const groups = Array.from({ length: 8 }, hex);

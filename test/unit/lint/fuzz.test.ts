@@ -8,21 +8,10 @@ import { after, describe, it } from 'node:test';
 import { lintFile } from '../../../src/lint/lint.js';
 import { fixture } from '../../support/paths.js';
 import { RULE_EXAMPLES } from './rule-examples.js';
+import { seededRandom } from '../../support/random.js';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'vipctl-fuzz-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
-
-// A small deterministic generator (mulberry32) so a failure can be replayed from its seed.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const samplesDir = '/usr/share/doc/keepalived/samples';
 const corpus: Buffer[] = [
@@ -68,11 +57,11 @@ function lintBytes(bytes: Buffer, index: number): void {
 describe('fuzz', () => {
   it('mutated samples never crash the linter', () => {
     assert.ok(corpus.length > 20);
-    const next = random(0x5eed);
+    const next = seededRandom(0x5eed);
     for (let i = 0; i < 400; i += 1) lintBytes(mutate(corpus[i % corpus.length] as Buffer, next), i);
   });
   it('random bytes never crash the linter', () => {
-    const next = random(0xbad);
+    const next = seededRandom(0xbad);
     for (let i = 0; i < 100; i += 1) {
       const length = Math.floor(next() * 2000);
       const bytes = Buffer.alloc(length);
