@@ -487,6 +487,13 @@ interface Shared {
   urgent: Map<number, number>;
   /** The urgent VRIDs the alert filter was last built for. */
   filtered: string;
+  /**
+   * Every VRID some alert filter let through since the last read: the alert queue may hold
+   * datagrams let in by a filter replaced since (an instance stops being urgent in the middle
+   * of a read, when its master's advert is handed out), and their main-socket copies must be
+   * recognised as urgent all the same, or they are handed out twice.
+   */
+  alertVrids: Set<number>;
   lastRead: number;
   /** Urgent adverts handed out by the previous read (see read()). */
   handedOut: AdvertView[];
@@ -616,7 +623,7 @@ export class TransportPool {
   private open(key: string, options: TransportOptions): Shared {
     const eager = this.options.eager === true;
     const transport = VrrpTransport.open(eager ? options : { ...options, receiveBuffer: LAZY_RECEIVE_BUFFER });
-    const shared: Shared = { key, transport, alert: undefined, handlers: new Map(), users: 0, foreign: 0, urgent: new Map(), filtered: '', lastRead: this.now(), handedOut: [], readEvery: LONGEST_WAIT_MS, dropped: 0 };
+    const shared: Shared = { key, transport, alert: undefined, handlers: new Map(), users: 0, foreign: 0, urgent: new Map(), filtered: '', alertVrids: new Set(), lastRead: this.now(), handedOut: [], readEvery: LONGEST_WAIT_MS, dropped: 0 };
     if (!eager) {
       try {
         const alert = VrrpTransport.open(options);
@@ -646,6 +653,7 @@ export class TransportPool {
     if (text === shared.filtered) return;
     shared.alert.setFilter(encodeProgram(alertFilter(shared.transport.options.family, vrids)));
     shared.filtered = text;
+    for (const vrid of vrids) shared.alertVrids.add(vrid);
   }
 
   /**
@@ -678,6 +686,8 @@ export class TransportPool {
     }
     shared.handedOut = current;
     shared.lastRead = now;
+    // From now on only what the filter in force lets through can be queued on the alert socket.
+    shared.alertVrids = new Set(shared.urgent.keys());
     if (shared.transport.dropped !== shared.dropped) {
       this.options.onOverflow?.(shared.transport.options.ifname, shared.transport.dropped - shared.dropped);
       shared.dropped = shared.transport.dropped;
@@ -706,10 +716,10 @@ export class TransportPool {
   }
 }
 
-/** Whether the alert filter lets this advert through (see alertFilter). */
+/** Whether an alert filter in force since the last read could have let this advert through (see alertFilter). */
 function isUrgent(shared: Shared, view: AdvertView): boolean {
   if (view.end - view.start < 3) return false;
-  return view.bytes[view.start + 2] === 0 || shared.urgent.has(view.bytes[view.start + 1] as number);
+  return view.bytes[view.start + 2] === 0 || shared.alertVrids.has(view.bytes[view.start + 1] as number);
 }
 
 /** The same datagram seen on two sockets: clones share the kernel's arrival time and bytes. */

@@ -29,6 +29,7 @@ interface Line {
   vrid?: number;
   priority?: number;
   during?: 'drain' | 'wake';
+  busy?: boolean;
 }
 
 /** The helper's output lines so far, and a way to wait for one. */
@@ -107,5 +108,21 @@ for (const family of [4, 6] as const) {
     assert.equal(adverts(out.all).length, 6);
     await command('drain');
     assert.deepEqual(adverts(out.all).slice(6), [{ vrid: VRID, priority: 120, during: 'drain' }]);
+
+    // Urgent adverts queued on both sockets and read together, while the instance stops being
+    // urgent at the first of them (its handler does, as an instance hearing its master): each
+    // is still handed out once (the alert copies of the others were once handed out again).
+    await command('urgent on');
+    await command('urgent off on advert');
+    child.stdin.write('busy 2000\n');
+    await out.next((line) => line.busy === true, 'the helper blocking');
+    send(160, 3);
+    await out.next((line) => line.ack === 'busy 2000', 'ack of busy 2000');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await command('drain');
+    assert.deepEqual(
+      adverts(out.all).filter((line) => line.priority === 160).map((line) => line.priority),
+      [160, 160, 160],
+    );
   });
 }
