@@ -99,8 +99,9 @@ export function startDaemon(kind, namespace, config, options = {}) {
   const args =
     kind === 'keepalived'
       ? ['keepalived', '-n', '-l', ...(options.detail ? ['-D'] : []), '-G', '-P', '-R', '-f', file, '-p', path.join(dir, 'k.pid'), '-r', path.join(dir, 'vrrp.pid'), '-c', path.join(dir, 'c.pid')]
-      : [process.execPath, vipctlBin, 'vrrp', 'run', '-f', file, '--control-socket', path.join(dir, 'ctl', 'vrrp.sock')];
-  // `ip netns exec` execs the daemon: the child's pid is the daemon's.
+      : [vipctlBin, 'vrrp', 'run', '-f', file, '--control-socket', path.join(dir, 'ctl', 'vrrp.sock')];
+  // `ip netns exec` execs the daemon (vipctl as its systemd unit runs it: the command, whose first
+  // line execs env, which execs node): the child's pid is the daemon's.
   const process_ = watched(spawn('ip', ['netns', 'exec', namespace, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const kill = () => {
     for (const pid of [readPid('vrrp.pid'), process_.child.pid]) {
