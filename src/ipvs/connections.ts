@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
 import { canonicalAddress } from './address.js';
 import { nameOf, type NameTable, NUMERIC_NAMES } from './text.js';
+import { isSystemError } from '../errors.js';
+import { noIpvsError } from './info.js';
 
 export interface Connection {
   protocol: string;
@@ -53,7 +55,13 @@ export function parseConnections(text: string): Connection[] {
 }
 
 export async function readConnections(path = CONNECTION_FILE): Promise<Connection[]> {
-  return parseConnections(await readFile(path, 'utf8'));
+  try {
+    return parseConnections(await readFile(path, 'utf8'));
+  } catch (error) {
+    // The file exists exactly when the ip_vs module is loaded.
+    if (isSystemError(error) && error.code === 'ENOENT') throw noIpvsError(`${path} is missing`, error);
+    throw error;
+  }
 }
 
 const pad = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));

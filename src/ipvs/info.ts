@@ -12,18 +12,17 @@ export interface IpvsInfo {
   connectionTableSize: number;
 }
 
+/** The one error for a kernel without IPVS, whichever interface found it missing. */
+export function noIpvsError(what: string, cause: unknown): VipctlError {
+  return new VipctlError(`this kernel has no IPVS (${what})`, { hint: 'load the module with `modprobe ip_vs`', exitCode: ExitCode.Unsupported, cause });
+}
+
 /** Opens one generic-netlink socket to IPVS, with errors a user can act on. */
 export async function openIpvs(): Promise<GenlClient> {
   try {
     return await GenlClient.open(IPVS_GENL_NAME);
   } catch (error) {
-    if (isSystemError(error) && error.code === 'ENOENT') {
-      throw new VipctlError('this kernel has no IPVS (the IPVS netlink family is missing)', {
-        hint: 'load the module with `modprobe ip_vs`',
-        exitCode: ExitCode.Unsupported,
-        cause: error,
-      });
-    }
+    if (isSystemError(error) && error.code === 'ENOENT') throw noIpvsError('the IPVS netlink family is missing', error);
     if (isSystemError(error) && (error.code === 'EPERM' || error.code === 'EACCES')) {
       throw new VipctlError('permission denied talking to IPVS', {
         hint: 'run as root or with CAP_NET_ADMIN',
