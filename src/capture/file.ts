@@ -29,7 +29,11 @@ export class CaptureFileError extends VipctlError {
     problem: string,
   ) {
     super(`${file}: ${problem} at byte ${offset}`, {
-      hint: 'the capture file is corrupt or cut short; packets before this point were read',
+      // At byte 0 nothing was read: the file is not a capture at all (a text file, a wrong name).
+      hint:
+        offset === 0
+          ? 'give a capture written by tcpdump -w, tshark -w or vipctl vrrp sniff -w (pcap or pcapng)'
+          : 'the capture file is corrupt or cut short; packets before this point were read',
       exitCode: ExitCode.Usage,
     });
   }

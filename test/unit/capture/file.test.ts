@@ -192,6 +192,7 @@ describe('corrupt and unreadable files: clear errors with the byte offset', () =
     const error = failure(Buffer.from('hello, this is text\n'));
     assert.equal(error.offset, 0);
     assert.match(error.message, /not a pcap or pcapng file/);
+    assert.match(error.hint ?? '', /tcpdump -w/);
   });
   it('empty file', () => {
     assert.match(failure(Buffer.alloc(0)).message, /too short/);
@@ -202,6 +203,7 @@ describe('corrupt and unreadable files: clear errors with the byte offset', () =
     assert.match(error.message, /truncated record/);
     // The last record starts 16 + 78 bytes before the end of the intact file (an IPv6 advert).
     assert.ok(error.offset > 24 && error.offset < bytes.length - 5);
+    assert.match(error.hint ?? '', /corrupt or cut short/);
   });
   it('a record claiming an absurd length', () => {
     const bytes = good();
