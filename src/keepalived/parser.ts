@@ -44,20 +44,22 @@ const QUOTING = /["'\\]/;
 /** The syntax tree: nodes in pre-order, in parallel arrays. */
 export class Syntax {
   count = 0;
+  // The arrays grow while parsing (add), so they are not readonly: read them from the Syntax
+  // after parsing, not from a copy taken before.
   /** Keyword token (tokens.ts index). */
-  readonly tok: Int32Array;
+  tok: Int32Array;
   /** One past the last argument token: arguments are tok + 1 .. argEnd - 1. */
-  readonly argEnd: Int32Array;
+  argEnd: Int32Array;
   /** LEAF, KEYWORDS, VALUES or VALUE. */
-  readonly kind: Uint8Array;
+  kind: Uint8Array;
   /** Schema spec id, or -1 (unknown keyword, value line). */
-  readonly spec: Int32Array;
+  spec: Int32Array;
   /** One past the last node of the subtree: the next sibling, if any. */
-  readonly next: Int32Array;
+  next: Int32Array;
   /** Token of the closing `}`, or -1. */
-  readonly close: Int32Array;
+  close: Int32Array;
   /** Parent node, or -1 at the top level. */
-  readonly parent: Int32Array;
+  parent: Int32Array;
   /** Text after the keyword for nodes whose line holds quotes or backslashes. */
   readonly rawArgs = new Map<number, string>();
   /**
@@ -84,8 +86,29 @@ export class Syntax {
     this.parent = new Int32Array(size);
   }
 
+  /**
+   * Room for twice as many nodes. Parsers start with room for half the tokens (a node has a
+   * keyword and, nearly always, an argument or a brace): sized by the token count, the arrays
+   * held 2.6 times the nodes of a big file, memory that counts towards V8's heap limits.
+   */
+  private grow(): void {
+    const size = this.tok.length * 2;
+    const grown = <T extends Int32Array | Uint8Array>(old: T, next: T): T => {
+      next.set(old);
+      return next;
+    };
+    this.tok = grown(this.tok, new Int32Array(size));
+    this.argEnd = grown(this.argEnd, new Int32Array(size));
+    this.kind = grown(this.kind, new Uint8Array(size));
+    this.spec = grown(this.spec, new Int32Array(size));
+    this.next = grown(this.next, new Int32Array(size));
+    this.close = grown(this.close, new Int32Array(size));
+    this.parent = grown(this.parent, new Int32Array(size));
+  }
+
   add(tok: number, argEnd: number, kind: number, spec: number, parent: number): number {
     const n = this.count;
+    if (n >= this.tok.length) this.grow();
     // The keyword index, kept while parsing (a separate pass costs more on a cold VM).
     const word = this.tokens.word[tok] as number;
     if (word >= 0 && word < this.counts.length) this.counts[word] = (this.counts[word] as number) + 1;
@@ -350,7 +373,7 @@ class Parser {
     private readonly closeAtTopLevelBlocks = false,
   ) {
     this.tokens = tokens;
-    this.syntax = new Syntax(tokens, schema, items.count);
+    this.syntax = new Syntax(tokens, schema, items.count >> 1);
   }
 
   /** The keyword blocks being parsed, outermost first. */
@@ -517,7 +540,7 @@ class Parser {
     const node = syntax.add(keywordToken, argEnd, kind, spec.id, into);
     if (argEnd > keywordToken + 1) {
       const lineText = tokens.lineText.get(items.lineStart[item] as number);
-      if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset[keywordToken + 1]));
+      if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset(keywordToken + 1)));
     }
     if (!spec.block) {
       const open = this.nextIsOpen();
@@ -598,7 +621,7 @@ class CleanState {
  * statement, which V8 optimises soon (one big loop here waited for on-stack replacement).
  */
 function parseClean(tokens: TokenStore, schema: Schema): Syntax | undefined {
-  const state = new CleanState(new Syntax(tokens, schema, tokens.count), tokens, schema);
+  const state = new CleanState(new Syntax(tokens, schema, tokens.count >> 1), tokens, schema);
   const count = tokens.count;
   let t = 0;
   while (t < count) {
@@ -649,7 +672,7 @@ function cleanStep(state: CleanState, t: number): number {
   const node = syntax.add(t, end, kind, spec.id, state.parent);
   if (end > t + 1 && tokens.lineText.size > 0) {
     const lineText = tokens.lineText.get(state.lineStart);
-    if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset[t + 1]));
+    if (lineText !== undefined && QUOTING.test(lineText)) syntax.rawArgs.set(node, lineText.slice(tokens.offset(t + 1)));
   }
   if (kind === LEAF) return end;
   const depth = state.depth;

@@ -98,8 +98,6 @@ CHAR_CLASS[35] = COMMENT;
 CHAR_CLASS[33] = COMMENT;
 for (const c of '%_<') CHAR_CLASS[c.charCodeAt(0)] = HINT;
 for (const c of '$@~"\'\\') CHAR_CLASS[c.charCodeAt(0)] = SPECIAL;
-const OPEN_HASH = hashRange('{', 0, 1);
-const CLOSE_HASH = hashRange('}', 0, 1);
 
 class Reader {
   readonly tokens: TokenStore;
@@ -113,11 +111,20 @@ class Reader {
   private readonly templateFiles = new Set<string>();
   /** Lines holding unrendered template text, per file. */
   readonly templateLines = new Map<string, Set<number>>();
-  private readonly readFile: (file: string) => Buffer;
+  private readonly readFile: ((file: string) => Buffer) | undefined;
 
   constructor(readonly configId: string, readFile?: (file: string) => Buffer) {
-    this.readFile = readFile ?? ((file) => readFileSync(file));
+    this.readFile = readFile;
     this.tokens = new TokenStore();
+  }
+
+  /**
+   * The text of a file, decoded as UTF-8 (invalid bytes become U+FFFD). Files on disk are read
+   * straight into a string: no Buffer of the whole file is kept waiting for the garbage
+   * collector (array buffers count towards V8's heap limits).
+   */
+  private readText(file: string): string {
+    return this.readFile ? this.readFile(file).toString('utf8') : readFileSync(file, 'utf8');
   }
 
   readMain(file: string): void {
@@ -147,9 +154,9 @@ class Reader {
       if (includedAt) this.diagnostics.push(diagnostic(includedAt, 'include-error', `includes nested more than ${MAX_INCLUDE_DEPTH} deep; '${file}' skipped`));
       return false;
     }
-    let bytes: Buffer;
+    let text: string;
     try {
-      bytes = this.readFile(file);
+      text = this.readText(file);
     } catch (error) {
       if (includedAt) {
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -161,21 +168,21 @@ class Reader {
     this.files.push(file);
     this.includeStack.push(file);
     try {
-      this.readBytes(file, bytes);
+      this.readSource(file, text);
     } finally {
       this.includeStack.pop();
     }
     return true;
   }
 
-  private readBytes(file: string, bytes: Buffer): void {
-    let start = 0;
-    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+  private readSource(file: string, decoded: string): void {
+    let text = decoded;
+    // U+FEFF first: the file starts with the bytes EF BB BF.
+    if (text.charCodeAt(0) === 0xfeff) {
       // keepalived reads the BOM as part of the first keyword, which then is unknown.
       this.diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'byte-order-mark', 'the file starts with a UTF-8 byte-order mark: keepalived reads it as part of the first keyword; save the file without BOM'));
-      start = 3;
+      text = text.slice(1);
     }
-    const text = bytes.subarray(start).toString('utf8');
     this.sources.set(file, text);
     const fileIndex = this.tokens.fileIndex(file, text);
     // About one token per 8 characters: reserve once instead of growing many times.
@@ -483,7 +490,7 @@ function lexPlainLine(store: TokenStore, text: string, position: number, end: nu
       // {{ {% {# open templates.
       const after = text.charCodeAt(i + 1);
       if (c === 123 && (after === 123 || after === 37 || after === 35)) return false;
-      store.pushPlain(fileIndex, lineNumber, i - position + 1, c === 123 ? OPEN : CLOSE, i, i + 1, c === 123 ? OPEN_HASH : CLOSE_HASH, -1);
+      store.pushPlain(fileIndex, lineNumber, i - position + 1, c === 123 ? OPEN : CLOSE, i, i + 1, -1);
       i += 1;
       continue;
     }
@@ -509,8 +516,7 @@ function lexPlainLine(store: TokenStore, text: string, position: number, end: nu
     // A comment character glued to the word, or anything special in it.
     if (i < end && kind !== SPACE && kind !== BRACE) return false;
     if (store.count === first && i - wordStart >= 7 && text.startsWith('include', wordStart)) return false;
-    const hash = hashRange(text, wordStart, i);
-    store.pushPlain(fileIndex, lineNumber, wordStart - position + 1, 0, wordStart, i, hash, mayBeWord(text.charCodeAt(wordStart)) ? findWordAt(text, wordStart, i, hash) : -1);
+    store.pushPlain(fileIndex, lineNumber, wordStart - position + 1, 0, wordStart, i, mayBeWord(text.charCodeAt(wordStart)) ? findWordAt(text, wordStart, i, hashRange(text, wordStart, i)) : -1);
   }
   return true;
 }

@@ -1,7 +1,9 @@
 // The reader's output: every token of every logical line in parallel typed arrays (file, line,
-// column, offset in its logical line, flags, word id, where its text is). A 150,000-line file is
-// a few flat arrays instead of hundreds of thousands of small objects, which is what made reading
-// big files slow (allocation and garbage collection, not the scanning).
+// column, flags, word id, where its text is). A 150,000-line file is a few flat arrays instead of
+// hundreds of thousands of small objects, which is what made reading big files slow (allocation
+// and garbage collection, not the scanning). The arrays are kept few and sized to the file:
+// V8 counts array buffers towards its heap limits, and on a big file about 30 MB of them (with
+// the heap) set off a full garbage collection in the middle of the lint (12-28 ms here).
 //
 // Texts are made on demand: a keyword is its interned word (words.ts), any other token of a
 // plain line is cut from the file's text only when someone asks (most values are only checked,
@@ -37,21 +39,23 @@ export class TokenStore {
   file: Uint16Array;
   line: Int32Array;
   column: Int32Array;
-  offset: Int32Array;
   flags: Uint8Array;
   /** Word id (words.ts) of the token's text, or -1. */
   word: Int32Array;
   /** Start and end of the text in the file's source text; start -1: the text is in `rewritten`. */
   start: Int32Array;
   end: Int32Array;
-  /** Hash of the text (words.ts hashRange). */
-  hash: Int32Array;
   /** The files tokens come from, by index, and their texts (what start/end point into). */
   readonly files: string[] = [];
   readonly sources: string[] = [];
   private readonly fileIndexes = new Map<string, number>();
   /** Texts of tokens the reader rewrote (start -1). */
   readonly rewritten = new Map<number, string>();
+  /**
+   * Offsets in their logical line's text of tokens the reader rewrote; a plain line's token is
+   * at column - 1 (its line is the physical line).
+   */
+  private readonly rewrittenOffsets = new Map<number, number>();
   /**
    * Text of the logical lines that hold quotes or backslashes, by their first token: script
    * values are re-read from it with script quoting. Other lines need no text kept.
@@ -65,12 +69,10 @@ export class TokenStore {
     this.file = new Uint16Array(size);
     this.line = new Int32Array(size);
     this.column = new Int32Array(size);
-    this.offset = new Int32Array(size);
     this.flags = new Uint8Array(size);
     this.word = new Int32Array(size);
     this.start = new Int32Array(size);
     this.end = new Int32Array(size);
-    this.hash = new Int32Array(size);
   }
 
   /** Index of a file whose tokens point into `source`. */
@@ -88,12 +90,11 @@ export class TokenStore {
     return index;
   }
 
-  /** Makes room for `more` tokens. */
+  /** Makes room for `more` tokens (exactly that many when that is more than doubling). */
   reserve(more: number): void {
     const needed = this.count + more;
     if (needed <= this.line.length) return;
-    let size = this.line.length * 2;
-    while (size < needed) size *= 2;
+    const size = Math.max(needed, this.line.length * 2);
     const grow = <T extends Uint16Array | Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
       const next = make(size);
       next.set(old);
@@ -102,27 +103,23 @@ export class TokenStore {
     this.file = grow(this.file, (n) => new Uint16Array(n));
     this.line = grow(this.line, (n) => new Int32Array(n));
     this.column = grow(this.column, (n) => new Int32Array(n));
-    this.offset = grow(this.offset, (n) => new Int32Array(n));
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
     this.word = grow(this.word, (n) => new Int32Array(n));
     this.start = grow(this.start, (n) => new Int32Array(n));
     this.end = grow(this.end, (n) => new Int32Array(n));
-    this.hash = grow(this.hash, (n) => new Int32Array(n));
   }
 
   /** Appends a token of a plain line: its text is source[start, end) of its file. */
-  pushPlain(file: number, line: number, column: number, flags: number, start: number, end: number, hash: number, word: number): void {
+  pushPlain(file: number, line: number, column: number, flags: number, start: number, end: number, word: number): void {
     if (this.count >= this.line.length) this.reserve(1);
     const i = this.count;
     this.file[i] = file;
     this.line[i] = line;
     this.column[i] = column;
-    this.offset[i] = column - 1;
     this.flags[i] = flags;
     this.word[i] = word;
     this.start[i] = start;
     this.end[i] = end;
-    this.hash[i] = hash;
     this.count = i + 1;
   }
 
@@ -133,19 +130,21 @@ export class TokenStore {
     this.file[i] = file;
     this.line[i] = line;
     this.column[i] = column;
-    this.offset[i] = offset;
     this.flags[i] = flags;
     this.word[i] = findWord(text);
     this.start[i] = -1;
     this.end[i] = -1;
-    this.hash[i] = hashRange(text, 0, text.length);
     this.rewritten.set(i, text);
+    this.rewrittenOffsets.set(i, offset);
     this.count = i + 1;
   }
 
   /** Drops tokens from `count` on (a line the fast path gave up on). */
   truncate(count: number): void {
-    for (let i = count; i < this.count; i += 1) this.rewritten.delete(i);
+    for (let i = count; i < this.count; i += 1) {
+      this.rewritten.delete(i);
+      this.rewrittenOffsets.delete(i);
+    }
     this.count = count;
   }
 
@@ -156,7 +155,7 @@ export class TokenStore {
     if (start < 0) return this.rewritten.get(i) ?? '';
     const end = this.end[i] as number;
     const source = this.sources[this.file[i] as number] as string;
-    const hash = this.hash[i] as number;
+    const hash = hashRange(source, start, end);
     const slot = hash & (TEXT_CACHE_SIZE - 1);
     const cached = this.cache[slot] as string;
     if (this.cacheHashes[slot] === hash && cached.length === end - start && source.startsWith(cached, start)) return cached;
@@ -171,6 +170,11 @@ export class TokenStore {
     const start = this.start[i] as number;
     if (start >= 0) return (this.end[i] as number) - start;
     return this.text(i).length;
+  }
+
+  /** Offset of the token in its logical line's text (what lineText holds for its line). */
+  offset(i: number): number {
+    return (this.start[i] as number) >= 0 ? (this.column[i] as number) - 1 : (this.rewrittenOffsets.get(i) ?? 0);
   }
 
   /** Whether the text was rewritten by the reader (substitution, quotes, templates). */
@@ -226,7 +230,7 @@ export class TokenStore {
       column: this.column[i] as number,
       text: this.text(i),
       quoted: ((this.flags[i] as number) & QUOTED) !== 0,
-      offset: this.offset[i] as number,
+      offset: this.offset(i),
     };
   }
 }
