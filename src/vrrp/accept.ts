@@ -14,6 +14,11 @@ export interface AcceptPolicy {
   intervalCs: number;
   /** v2 simple-text password (first 8 characters), or undefined for no authentication. */
   password?: string;
+  /**
+   * v2 auth type AH: adverts carry auth type 2 (their AH was checked before, see ah.ts, as
+   * keepalived checks it before the interval, the address count and the checksum).
+   */
+  ah?: boolean;
   /** How many addresses we advertise: a different count is logged by keepalived but accepted. */
   addressCount: number;
   /**
@@ -50,7 +55,7 @@ export function judgeAdvert(
   if (problems.includes('bad-checksum') || !decoded.checksum.valid) return { accept: false, reason: 'checksum', detail: 'bad checksum' };
   if (problems.includes('count-mismatch')) return { accept: false, reason: 'address-count', detail: 'address count does not match the packet' };
   if (policy.version === 2) {
-    const expectedType = policy.password === undefined ? 0 : 1;
+    const expectedType = policy.ah === true ? 2 : policy.password === undefined ? 0 : 1;
     if (advert.authType !== expectedType) return { accept: false, reason: 'auth', detail: `auth type ${advert.authType}, ours ${expectedType}` };
     if (policy.password !== undefined && simplePassword(advert.authData) !== policy.password.slice(0, 8)) {
       return { accept: false, reason: 'auth', detail: 'wrong password' };

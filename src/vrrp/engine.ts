@@ -22,6 +22,8 @@ import { linkIsUp, watchLinks, type LinkWatcher } from '../rtnl/events.js';
 import { TransportPool, datagramKey, sameDatagram, toReceived, type AdvertView, type TransportAttachment } from './transport.js';
 import { encodeAdvertisement } from './packet.js';
 import { judgeAdvert, DROP_REASONS, type DropReason } from './accept.js';
+import { AhAuthenticator, type AhFailure } from './ah.js';
+import { VRRP_TTL } from './constants.js';
 import { Announcer } from './announce-socket.js';
 import { NotificationQueue, spawnRunner, type NotifyScripts, type NotifyState } from './notify.js';
 import type { Logger } from './log.js';
@@ -68,6 +70,11 @@ export interface InstanceStatus {
   /** The vrrp_sync_group this instance belongs to, if any. */
   syncGroup: string | null;
   counters: { advertsSent: number; advertsReceived: number; drops: Record<DropReason, number> };
+  /**
+   * VRRPv2 auth type AH only: the instance's sequence counter (the last number sent or taken)
+   * and the adverts refused by kind (each also counted in drops: 'auth', or 'malformed').
+   */
+  ah?: { sequence: number; refused: Record<AhFailure, number> };
 }
 
 export interface ReloadSummary {
@@ -111,6 +118,8 @@ interface Runtime {
   vipWork: Promise<void>;
   /** Address changes queued or running: with none, the next one starts at once. */
   vipPending: number;
+  /** VRRPv2 auth type AH: the key and the sequence counter (ah.ts), and refusals by kind. */
+  ah?: { authenticator: AhAuthenticator; refused: Record<AhFailure, number> };
 }
 
 interface AcceptedAdvert {
@@ -377,6 +386,7 @@ export class Engine {
         })),
         syncGroup: runtime.group ?? null,
         counters: { ...runtime.counters, drops: { ...runtime.counters.drops, vrid: runtime.counters.drops.vrid + runtime.transport.foreignVrid() } },
+        ...(runtime.ah ? { ah: { sequence: runtime.ah.authenticator.sequence, refused: { ...runtime.ah.refused } } } : {}),
       };
     });
   }
@@ -417,6 +427,7 @@ export class Engine {
       group: setup.group,
       unicastTtl: setup.unicastTtl,
       vrid: setup.policy.vrid,
+      ...(setup.ahKey ? { ah: true } : {}),
     });
     const announcer = this.announcerFor(setup);
     const runtime: Runtime = {
@@ -435,6 +446,7 @@ export class Engine {
       closed: false,
       vipWork: Promise.resolve(),
       vipPending: 0,
+      ...(setup.ahKey ? { ah: { authenticator: new AhAuthenticator(setup.ahKey, setup.peers.length > 0), refused: { malformed: 0, icv: 0, spi: 0, sequence: 0 } } } : {}),
     };
     this.prepareAdverts(runtime);
     return runtime;
@@ -472,6 +484,12 @@ export class Engine {
     runtime.adverts.clear();
     this.prepareAdverts(runtime);
     runtime.lastAccepted = undefined;
+    // A new auth_pass is taken in place; the sequence counter goes on (the peers remember it).
+    if (runtime.ah && setup.ahKey) {
+      const sequence = runtime.ah.authenticator.sequence;
+      runtime.ah.authenticator = new AhAuthenticator(setup.ahKey, setup.peers.length > 0);
+      runtime.ah.authenticator.sequence = sequence;
+    }
     runtime.machine = {
       ...machine,
       config: setup.machine,
@@ -830,11 +848,13 @@ export class Engine {
   private onPacket(runtime: Runtime, view: AdvertView): void {
     if (this.stopping || runtime.closed) return;
     let accepted = runtime.lastAccepted;
-    if (accepted === undefined || accepted.ttl !== view.ttl || !sameDatagram(view, accepted.key)) {
+    // AH adverts are checked one by one (each carries a new sequence number anyway).
+    if (accepted === undefined || runtime.ah || accepted.ttl !== view.ttl || !sameDatagram(view, accepted.key)) {
       const packet = toReceived(view);
       // Adverts to another multicast group (mcast_dst_ip) belong to other routers, as if the
       // kernel had not delivered them: a shared socket hears every group its users joined.
       if (runtime.setup.peers.length === 0 && packet.destination !== runtime.setup.group && isMulticastText(packet.destination)) return;
+      if (runtime.ah && !this.authentic(runtime, runtime.ah, view, packet.source)) return;
       const verdict = judgeAdvert(packet.message, packet, runtime.setup.policy);
       if (!verdict.accept) {
         runtime.counters.drops[verdict.reason] += 1;
@@ -859,6 +879,22 @@ export class Engine {
     }
     runtime.counters.advertsReceived += 1;
     this.dispatch(runtime, accepted.event, this.arrivalTime(view));
+  }
+
+  /**
+   * An AH-wrapped advert's ICV, SPI and sequence number (ah.ts); a refusal is counted (drop
+   * reason 'auth', or 'malformed' for a broken AH) and logged once per kind, and the machine
+   * never sees the advert.
+   */
+  private authentic(runtime: Runtime, ah: NonNullable<Runtime['ah']>, view: AdvertView, source: string): boolean {
+    const verdict = view.ipStart === undefined ? { ok: false as const, kind: 'malformed' as const, detail: 'not an AH packet' } : ah.authenticator.check(view.bytes, view.ipStart, view.end);
+    if (verdict.ok) return true;
+    const name = runtime.setup.instance.name;
+    const reason: DropReason = verdict.kind === 'malformed' ? 'malformed' : 'auth';
+    runtime.counters.drops[reason] += 1;
+    ah.refused[verdict.kind] += 1;
+    this.log.limited(`${name}:ah-${verdict.kind}`, 'warn', 'dropped an advert', { instance: name, reason, detail: verdict.detail, from: source });
+    return false;
   }
 
   /**
@@ -1004,9 +1040,29 @@ export class Engine {
     const { setup } = runtime;
     const messages = this.advertsFor(runtime, priority);
     const unicast = setup.peers.length > 0;
+    if (runtime.ah) {
+      this.sendAhAdvert(runtime, runtime.ah.authenticator, messages);
+      return;
+    }
     for (let i = 0; i < messages.length; i++) {
       try {
         runtime.transport.send(messages[i] as Buffer, unicast ? setup.peers[i] : setup.group);
+        runtime.counters.advertsSent += 1;
+      } catch (error) {
+        this.log.limited(`${setup.instance.name}:send`, 'error', 'could not send an advert', { instance: setup.instance.name, error: String(error) });
+      }
+    }
+  }
+
+  /** An advert under AH: one sequence number and IP identification, a packet per destination. */
+  private sendAhAdvert(runtime: Runtime, authenticator: AhAuthenticator, messages: Buffer[]): void {
+    const { setup } = runtime;
+    const unicast = setup.peers.length > 0;
+    const destinations = unicast ? setup.peers : [setup.group];
+    const packets = authenticator.wrap(messages, setup.source, destinations, unicast ? setup.unicastTtl : VRRP_TTL);
+    for (let i = 0; i < packets.length; i++) {
+      try {
+        runtime.transport.sendPacket(packets[i] as Buffer, destinations[i] as string);
         runtime.counters.advertsSent += 1;
       } catch (error) {
         this.log.limited(`${setup.instance.name}:send`, 'error', 'could not send an advert', { instance: setup.instance.name, error: String(error) });
@@ -1034,6 +1090,8 @@ export class Engine {
             addresses: setup.advertised,
             interval: policy.intervalCs,
             ...(policy.password !== undefined ? { authType: 1, authData: policy.password } : {}),
+            // AH: auth type 2 and zero authentication data; the AH goes round it at each send.
+            ...(policy.ah === true ? { authType: 2 } : {}),
           },
           { source: setup.source, destination },
         ),

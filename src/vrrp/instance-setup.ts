@@ -19,6 +19,7 @@ import { kernelObjects, type KernelObject } from './kernel-objects.js';
 import { bytesToIPv4, bytesToIPv6, ipToBytes } from '../native/ip.js';
 import { VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
 import { vmacPlanOf } from './vmac.js';
+import { ahKey } from './ah.js';
 
 const SCOPES: Record<string, number> = { host: RT_SCOPE_HOST, link: RT_SCOPE_LINK, site: RT_SCOPE_SITE, global: 0, universe: 0 };
 
@@ -57,6 +58,11 @@ export interface InstanceSetup {
   kernelObjects: KernelObject[];
   policy: AcceptPolicy;
   machine: MachineConfig;
+  /**
+   * VRRPv2 auth type AH (IPv4; keepalived ignores authentication under v3, and IPv6 is v3):
+   * the HMAC key, auth_pass's first 8 bytes (ah.ts). Undefined for PASS or none.
+   */
+  ahKey?: Buffer;
 }
 
 /** The multicast groups of global_defs (vrrp_mcast_group4 / vrrp_mcast_group6). */
@@ -141,12 +147,14 @@ export function prepareInstance(
   // keepalived rounds a v2 interval to whole seconds; v3 carries centiseconds.
   const intervalCs = instance.version === 2 ? Math.max(1, Math.round(instance.advertInt)) * 100 : Math.max(1, Math.round(instance.advertInt * 100));
   const password = instance.version === 2 && instance.authentication?.type === 'PASS' ? (instance.authentication.effectivePassword ?? '') : undefined;
+  const ah = instance.version === 2 && family === 4 && instance.authentication?.type === 'AH' ? ahKey(instance.authentication.password ?? '') : undefined;
   const policy: AcceptPolicy = {
     version: instance.version,
     vrid,
     intervalCs,
     addressCount: advertised.length,
     ...(password !== undefined ? { password } : {}),
+    ...(ah ? { ah: true } : {}),
     // keepalived checks TTL / hop limit 255 only for multicast (unicast may cross routers).
     ...(peers.length > 0 ? { unicast: true } : {}),
     ...(peers.length > 0 && instance.checkUnicastSrc ? { allowedSources: peers } : {}),
@@ -171,6 +179,7 @@ export function prepareInstance(
   return {
     instance, link, wire, home, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, rules, kernelObjects: kernelObjects(routes, rules), policy, machine,
     ...(configFault ? { configFault } : {}),
+    ...(ah ? { ahKey: ah } : {}),
     ...(plan ? { vmac: { name: plan.name, mac: plan.mac, xmitBase: instance.vmacXmitBase === true } } : {}),
   };
 }
@@ -187,7 +196,9 @@ export function sameRouter(a: InstanceSetup, b: InstanceSetup): boolean {
     a.policy.version === b.policy.version &&
     a.peers.join(',') === b.peers.join(',') &&
     a.group === b.group &&
-    a.unicastTtl === b.unicastTtl
+    a.unicastTtl === b.unicastTtl &&
+    // AH adverts go through a socket of their own (a new key alone is taken in place).
+    (a.ahKey === undefined) === (b.ahKey === undefined)
   );
 }
 

@@ -81,11 +81,8 @@ export function unsupportedKeywords(syntax: Syntax, withLvs = true): Unsupported
     const handled = keyword === 'vrrp_instance' ? INSTANCE : keyword === 'vrrp_sync_group' ? SYNC_GROUP : keyword === 'vrrp_script' ? SCRIPT : keyword === 'global_defs' ? GLOBAL_HANDLED : TRACK_FILE;
     for (const child of children(block)) {
       const word = syntax.keyword(child);
-      if (word === 'authentication') {
-        // PASS is carried out; AH (the IPsec authentication header) is not.
-        const type = children(child).find((c) => syntax.keyword(c) === 'auth_type');
-        if (type !== undefined && syntax.arg(type, 0) === 'AH') add(type, `${label}: auth_type AH`);
-      }
+      // authentication: PASS and AH are both carried out under VRRPv2 (under v3 keepalived ignores
+      // the block, and so does the engine: lint rule auth-ignored and a start-up line say so).
       // use_vmac is carried out for IPv4 instances only (vmac.ts).
       if (word === 'use_vmac' && keyword === 'vrrp_instance' && isIpv6Instance(block)) {
         add(child, `${label}: use_vmac (IPv6 instance)`);

@@ -3,7 +3,9 @@
 // receiving them with what validation needs: the IP source and destination and the TTL or
 // hop limit. Multicast (224.0.0.18 / ff02::12, or the group mcast_dst_ip / vrrp_mcast_group4/6
 // name) and unicast peers use the same socket; unicast adverts may carry their own TTL
-// (unicast_ttl) in a control message.
+// (unicast_ttl) in a control message. Instances with VRRPv2 auth type AH (IPv4) use a raw IP
+// protocol-51 socket of their own instead: their adverts are whole IP packets built here
+// (IP_HDRINCL), since the AH's ICV covers the IP header and its identification (ah.ts).
 import { ReceiveArea, Socket } from '../native/socket.js';
 import { constant } from '../native/addon.js';
 import { AF_INET6, inetAddress, multicastMembership } from '../native/sockaddr.js';
@@ -12,7 +14,7 @@ import { readS32Host, readU16Host, readU32Host } from '../native/bytes.js';
 import { ipv6ToBytes } from '../native/ip.js';
 import { ipv4Text, ipv6Text } from './address-text.js';
 import { encodeProgram, BPF_ABS, BPF_B, BPF_IND, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_LDX, BPF_MSH, BPF_RET, type Instruction } from '../capture/bpf.js';
-import { IPPROTO_VRRP, VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
+import { IPPROTO_AH, IPPROTO_VRRP, VRRP_GROUP_IPV4, VRRP_GROUP_IPV6, VRRP_TTL } from './constants.js';
 
 export interface TransportOptions {
   family: 4 | 6;
@@ -28,6 +30,11 @@ export interface TransportOptions {
   unicastTtl?: number;
   /** Receive buffer to ask for, bytes (SO_RCVBUFFORCE as root, else SO_RCVBUF); the kernel's default if absent. */
   receiveBuffer?: number;
+  /**
+   * VRRPv2 auth type AH (IPv4 only): an IP protocol-51 socket; sends take whole IP packets
+   * (sendPacket) and views hold the VRRP message after the AH, with ipStart set.
+   */
+  ah?: boolean;
 }
 
 export interface ReceivedVrrp {
@@ -68,6 +75,11 @@ export interface AdvertView {
    * outside a TransportPool.
    */
   receivedAfter: number | undefined;
+  /**
+   * IPv4: where the datagram's IP header starts in `bytes` (an AH-wrapped advert is verified
+   * over the whole packet). Absent for IPv6.
+   */
+  ipStart?: number;
 }
 
 /** A lasting copy of a view, with the addresses as text. */
@@ -85,12 +97,15 @@ export function toReceived(view: AdvertView): ReceivedVrrp {
 
 /** A view of its own memory, for a datagram that must outlive the receive area's next use. */
 function copyView(view: AdvertView): AdvertView {
-  const bytes = Buffer.from(view.bytes.subarray(view.start, view.end));
+  const from = view.ipStart ?? view.start;
+  const bytes = Buffer.from(view.bytes.subarray(from, view.end));
   const size = view.family === 6 ? 16 : 4;
   const addressBytes = Buffer.alloc(2 * size);
   view.addressBytes.copy(addressBytes, 0, view.sourceOffset, view.sourceOffset + size);
   view.addressBytes.copy(addressBytes, size, view.destinationOffset, view.destinationOffset + size);
-  return { ...view, bytes, start: 0, end: bytes.length, addressBytes, sourceOffset: 0, destinationOffset: size };
+  const copy: AdvertView = { ...view, bytes, start: view.start - from, end: bytes.length, addressBytes, sourceOffset: 0, destinationOffset: size };
+  if (view.ipStart !== undefined) copy.ipStart = 0;
+  return copy;
 }
 
 /**
@@ -194,8 +209,11 @@ export class VrrpTransport {
   static open(options: TransportOptions): VrrpTransport {
     const c = constant;
     const v6 = options.family === 6;
-    const socket = Socket.open(c(v6 ? 'AF_INET6' : 'AF_INET'), c('SOCK_RAW'), IPPROTO_VRRP);
+    const ah = options.ah === true && !v6;
+    const socket = Socket.open(c(v6 ? 'AF_INET6' : 'AF_INET'), c('SOCK_RAW'), ah ? IPPROTO_AH : IPPROTO_VRRP);
     try {
+      // The ICV covers the IP header, so the header is ours (the kernel fills in only the checksum).
+      if (ah) socket.setOption(c('IPPROTO_IP'), c('IP_HDRINCL'), 1);
       socket.setOption(c('SOL_SOCKET'), c('SO_BINDTODEVICE'), Buffer.from(`${options.ifname}\0`));
       // Arrival times let the engine count a backup's down timer from when the advert came in,
       // not from when JavaScript got round to it.
@@ -289,6 +307,14 @@ export class VrrpTransport {
     return { address, control };
   }
 
+  /**
+   * Sends a whole IP packet (an AH socket: IP_HDRINCL) to `destination`, which must be the
+   * packet's own destination address.
+   */
+  sendPacket(packet: Buffer, destination: string): void {
+    this.socket.send(packet, this.prepareSend(destination).address, null);
+  }
+
   /** Calls onPacket for every datagram that arrives (a lasting copy each), until close(). */
   listen(onPacket: (packet: ReceivedVrrp) => void): void {
     this.listenViews((view) => onPacket(toReceived(view)));
@@ -343,7 +369,10 @@ export class VrrpTransport {
     const area = new ReceiveArea(BATCH, DATAGRAM_ROOM, NAME_ROOM, CONTROL_ROOM);
     return {
       area,
-      view: { bytes: area.data, start: 0, end: 0, family: this.options.family, addressBytes: area.data, sourceOffset: 0, destinationOffset: 0, ttl: undefined, arrivedAtMs: undefined, receivedAfter: undefined },
+      view: {
+        bytes: area.data, start: 0, end: 0, family: this.options.family, addressBytes: area.data, sourceOffset: 0, destinationOffset: 0, ttl: undefined, arrivedAtMs: undefined, receivedAfter: undefined,
+        ...(this.options.ah === true ? { ipStart: 0 } : {}),
+      },
       // IPv6 addresses come from the socket address and the packet info: gathered here.
       addresses: Buffer.alloc(32),
     };
@@ -408,6 +437,14 @@ export class VrrpTransport {
     const totalLength = data.readUInt16BE(offset + 2);
     const end = offset + Math.min(length, totalLength || length);
     view.start = Math.min(offset + headerLength, end);
+    if (this.options.ah === true) {
+      // The VRRP message follows the AH. An AH around anything else is not an advert (keepalived
+      // drops it unseen); a truncated one leaves an empty message (malformed).
+      const ah = view.start;
+      if (ah + 2 <= end && data[ah] !== IPPROTO_VRRP) return false;
+      view.start = ah + 2 <= end ? Math.min(ah + ((data[ah + 1] as number) + 2) * 4, end) : end;
+      view.ipStart = offset;
+    }
     view.end = end;
     view.addressBytes = data;
     view.sourceOffset = offset + 12;
@@ -445,6 +482,8 @@ export interface TransportAttachment {
    */
   listen(onPacket: (view: AdvertView) => void): void;
   send(message: Buffer, destination?: string): void;
+  /** Sends a whole IP packet to its destination (AH attachments: see VrrpTransport.sendPacket). */
+  sendPacket(packet: Buffer, destination: string): void;
   /** Builds what a send to `destination` needs ahead of the first one (see VrrpTransport.prepareSend). */
   prepareSend(destination?: string): void;
   /**
@@ -556,7 +595,8 @@ export class TransportPool {
   }
 
   attach(options: TransportOptions & { vrid: number }): TransportAttachment {
-    const key = `${options.family}/${options.ifindex}`;
+    // AH instances have a protocol-51 socket of their own on the interface.
+    const key = `${options.family}/${options.ifindex}${options.ah === true ? '/ah' : ''}`;
     let entry = this.shared.get(key);
     if (!entry) {
       entry = this.open(key, options);
@@ -586,6 +626,7 @@ export class TransportPool {
         shared.handlers.set(options.vrid, [...(shared.handlers.get(options.vrid) ?? []), onPacket]);
       },
       send: (message, destination) => shared.transport.send(message, destination, options.source, ttl),
+      sendPacket: (packet, destination) => shared.transport.sendPacket(packet, destination),
       prepareSend: (destination) => void shared.transport.prepareSend(destination, options.source, ttl),
       setUrgent,
       foreignVrid: () => shared.foreign,
@@ -621,7 +662,9 @@ export class TransportPool {
   }
 
   private open(key: string, options: TransportOptions): Shared {
-    const eager = this.options.eager === true;
+    // AH sockets read as adverts come (VRRPv2, one a second at most per router: nothing to
+    // save), which also keeps the alert filter, written for protocol 112, off them.
+    const eager = this.options.eager === true || options.ah === true;
     const transport = VrrpTransport.open(eager ? options : { ...options, receiveBuffer: LAZY_RECEIVE_BUFFER });
     const shared: Shared = { key, transport, alert: undefined, handlers: new Map(), users: 0, foreign: 0, urgent: new Map(), filtered: '', alertVrids: new Set(), lastRead: this.now(), handedOut: [], readEvery: LONGEST_WAIT_MS, dropped: 0 };
     if (!eager) {

@@ -7,7 +7,7 @@ import type { InstanceStatus } from '../../vrrp/engine.js';
 export default class VrrpStatus extends BaseCommand {
   static override summary = 'Show the state of a running `vipctl vrrp run`, per instance.';
   static override description =
-    'State, configured and effective priority, master address, advert interval in use, VIPs held, the last transition and why, tracked interfaces, scripts and files with their state and weight (and the number of a track file), the sync group, and counters (adverts sent and received, drops by reason). Secrets such as auth_pass never appear. A table on a terminal; --json gives a stable schema: an array of instance objects.';
+    'State, configured and effective priority, master address, advert interval in use, VIPs held, the last transition and why, tracked interfaces, scripts and files with their state and weight (and the number of a track file), the sync group, and counters (adverts sent and received, drops by reason). Instances with auth_type AH also show their AH sequence counter (the last number sent or taken; an advert from a peer is taken only above it) and the adverts refused by kind: icv (wrong auth_pass, or changed on the way), spi (not the address of the sender), sequence (a replay or an old number), malformed. Secrets such as auth_pass never appear. A table on a terminal; --json gives a stable schema: an array of instance objects.';
   static override examples = [
     { command: '<%= config.bin %> vrrp status', description: 'Every instance.' },
     { command: '<%= config.bin %> vrrp status VI_1 --json', description: 'One instance as JSON.' },
@@ -44,7 +44,14 @@ export default class VrrpStatus extends BaseCommand {
         Object.entries(i.counters.drops)
           .filter(([, n]) => n > 0)
           .map(([reason, n]) => ` drop-${reason} ${n}`)
-          .join(''),
+          .join('') +
+        (i.ah
+          ? ` ah-seq ${i.ah.sequence}` +
+            Object.entries(i.ah.refused)
+              .filter(([, n]) => n > 0)
+              .map(([kind, n]) => ` ah-${kind} ${n}`)
+              .join('')
+          : ''),
     ]);
     const head = ['instance', 'state', 'where', 'priority', 'master', 'interval', 'VIPs held', 'last transition', 'tracking', 'counters'];
     if (process.stdout.isTTY) {
