@@ -237,6 +237,11 @@ export class RealServerView implements RealServer {
   }
 }
 
+/** Per real server of one virtual server, for mayRepeatRealServer (reused, never kept). */
+let scratchHashes = new Int32Array(16);
+let scratchLengths = new Int32Array(16);
+let scratchPorts = new Float64Array(16);
+
 /** A virtual_server block as a view. */
 export class VirtualServerView implements VirtualServer {
   // Fields are set in the constructor, not by initialisers: one function per view instead of
@@ -400,6 +405,44 @@ export class VirtualServerView implements VirtualServer {
 
   get hysteresis(): number {
     return this.values.num(this.hysteresisNode, 0);
+  }
+
+  /** How many real_server blocks it has (without making their views). */
+  get realServerCount(): number {
+    return this.servers.length;
+  }
+
+  /**
+   * False when no two of its real servers can have the same address text and port (port
+   * written, else the service's): answered from the tokens' hashes and digits, without making
+   * their views or address strings. True means "compare them": equal texts hash alike, so a
+   * false is certain; an address the reader rewrote, or none, always answers true.
+   */
+  mayRepeatRealServer(): boolean {
+    const servers = this.servers;
+    const count = servers.length;
+    if (count < 2) return false;
+    const values = this.values;
+    const { syntax, tokens } = values;
+    const servicePort = this.port ?? 0;
+    if (scratchHashes.length < count) {
+      scratchHashes = new Int32Array(count * 2);
+      scratchLengths = new Int32Array(count * 2);
+      scratchPorts = new Float64Array(count * 2);
+    }
+    for (let i = 0; i < count; i += 1) {
+      const node = servers[i] as number;
+      const token = syntax.argToken(node, 0);
+      if (token < 0 || tokens.rewrittenText(token)) return true;
+      const hash = tokens.textHash(token);
+      const length = tokens.length(token);
+      const port = values.optionalNum(node, 1) ?? servicePort;
+      for (let j = 0; j < i; j += 1) if (scratchHashes[j] === hash && scratchLengths[j] === length && scratchPorts[j] === port) return true;
+      scratchHashes[i] = hash;
+      scratchLengths[i] = length;
+      scratchPorts[i] = port;
+    }
+    return false;
   }
 
   get realServers(): RealServerView[] {
@@ -582,4 +625,9 @@ export function serverAddressProblems(values: NodeValues, node: number, problem:
     const address = values.text(rs) ?? '';
     if (address && familyOf(address) === undefined) problem(values.argAt(rs, 0), `real_server address '${address}' is not an IP address`);
   }
+}
+
+/** How many real servers a virtual server has; a view counts them without making theirs. */
+export function realServerCount(vs: VirtualServer): number {
+  return vs instanceof VirtualServerView ? vs.realServerCount : vs.realServers.length;
 }

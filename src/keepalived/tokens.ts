@@ -165,6 +165,16 @@ export class TokenStore {
     return text;
   }
 
+  /** words.ts hashRange of the token's text (equal texts, equal hashes). */
+  textHash(i: number): number {
+    const start = this.start[i] as number;
+    if (start < 0) {
+      const text = this.rewritten.get(i) ?? '';
+      return hashRange(text, 0, text.length);
+    }
+    return hashRange(this.sources[this.file[i] as number] as string, start, this.end[i] as number);
+  }
+
   /** Length of the token's text. */
   length(i: number): number {
     const start = this.start[i] as number;

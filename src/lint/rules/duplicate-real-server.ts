@@ -1,4 +1,5 @@
 import type { RealServer } from '../../keepalived/model.js';
+import { VirtualServerView } from '../../keepalived/servers.js';
 import type { Rule } from '../types.js';
 import { serviceName } from '../helpers.js';
 
@@ -13,6 +14,8 @@ export default {
     const addresses: string[] = [];
     const ports: number[] = [];
     return (vs) => {
+      // A view answers "none alike" from its tokens (nearly every server): no views, no strings.
+      if (vs instanceof VirtualServerView && !vs.mayRepeatRealServer()) return;
       const servers = vs.realServers;
       if (servers.length < 2) return;
       const servicePort = vs.port ?? 0;
