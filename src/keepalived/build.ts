@@ -272,6 +272,20 @@ class Builder {
     return result;
   }
 
+  /** A unicast_peer line: the address, and min_ttl / max_ttl when given with a value of 0..255. */
+  private unicastPeer(line: number): VrrpInstance['unicastPeers'][number] {
+    const peer: VrrpInstance['unicastPeers'][number] = { address: this.syntax.keyword(line), at: this.ref(line) };
+    const count = this.syntax.argCount(line);
+    for (let i = 0; i + 1 < count; i += 2) {
+      const word = this.syntax.arg(line, i);
+      const value = Number(this.syntax.arg(line, i + 1));
+      if (!Number.isInteger(value) || value < 0 || value > 255) continue;
+      if (word === 'min_ttl') peer.minTtl = value;
+      else if (word === 'max_ttl') peer.maxTtl = value;
+    }
+    return peer;
+  }
+
   private tracks(block: number): TrackReference[] {
     if (block < 0) return [];
     return this.children(block).map((child) => {
@@ -308,7 +322,7 @@ class Builder {
       family: 4,
       virtualIpAddresses: this.addresses(at.get(K.virtual_ipaddress)),
       excludedIpAddresses: this.addresses(at.get(K.virtual_ipaddress_excluded)),
-      unicastPeers: this.children(at.get(K.unicast_peer)).map((line) => ({ address: this.syntax.keyword(line), at: this.ref(line) })),
+      unicastPeers: this.children(at.get(K.unicast_peer)).map((line) => this.unicastPeer(line)),
       useVmac: at.get(K.use_vmac) >= 0,
       trackScripts: this.tracks(at.get(K.track_script)),
       trackInterfaces: this.tracks(at.get(K.track_interface)),

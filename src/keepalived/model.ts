@@ -85,7 +85,8 @@ export interface VrrpInstance {
   virtualIpAddresses: IpAddressEntry[];
   excludedIpAddresses: IpAddressEntry[];
   unicastSrcIp?: string;
-  unicastPeers: { address: string; at: SourceRef }[];
+  /** min_ttl / max_ttl: the TTL window of this peer's adverts, when written (vrrp run checks it). */
+  unicastPeers: { address: string; at: SourceRef; minTtl?: number; maxTtl?: number }[];
   mcastSrcIp?: string;
   useVmac: boolean;
   trackScripts: TrackReference[];
