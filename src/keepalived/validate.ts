@@ -312,8 +312,10 @@ function quickValid(syntax: Syntax, n: number, spec: KeywordSpec, plan: Plan): b
   const first = (syntax.tok[n] as number) + 1;
   const end = syntax.argEnd[n] as number;
   const count = end - first;
-  // Rewritten tokens may hold templates: checkNode knows what to do with them.
-  for (let t = first; t < end; t += 1) if (tokens.rewrittenText(t)) return false;
+  // Rewritten tokens (start -1, see tokens.ts) may hold templates: checkNode knows what to do
+  // with them. Read from the array: no call per argument while this runs unoptimised.
+  const starts = tokens.start;
+  for (let t = first; t < end; t += 1) if ((starts[t] as number) < 0) return false;
   if (count < spec.minArgs) return false;
   if (count === 0) return true;
   const firstWord = tokens.word[first] as number;
@@ -323,11 +325,15 @@ function quickValid(syntax: Syntax, n: number, spec: KeywordSpec, plan: Plan): b
     const numeric = plan.numeric[k] as Plan['numeric'][number];
     const t = first + numeric.arg - 1;
     if (t < first || t >= end) continue;
+    // A number in range passes whatever its word; an option word where a number may stand
+    // (vrrp_rx_bufs_policy MTU|ADVERT|NUMBER) or an enumerated word passes too. The number is
+    // tried first: most arguments are numbers, and then no word sets are asked.
+    const value = tokens.digits(t);
+    if (value >= 0 && value >= numeric.min && value <= numeric.max) continue;
     const word = tokens.word[t] as number;
     if (numeric.arg === 1 && plan.literalWords.has(word)) continue;
     if (plan.enumWords?.has(word)) continue;
-    const value = tokens.digits(t);
-    if (value < 0 || value < numeric.min || value > numeric.max) return false;
+    return false;
   }
   if (spec.maxLen !== undefined && tokens.length(first) > spec.maxLen) return false;
   if (plan.range) {
