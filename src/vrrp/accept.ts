@@ -32,6 +32,13 @@ export interface AcceptPolicy {
    * unicast_peer addresses, in canonical text). Without it keepalived takes them from anyone.
    */
   allowedSources?: string[];
+  /**
+   * unicast_peer ... min_ttl / max_ttl: the TTL (hop limit) window, inclusive, of the adverts
+   * of each peer that has one (canonical address text -> window). keepalived 2.2.7 (measured)
+   * drops a peer's advert outside it ("TTL/HL 200 not in range 201 - 255"); a peer without a
+   * window takes any TTL.
+   */
+  peerTtl?: ReadonlyMap<string, { min: number; max: number }>;
 }
 
 export type Verdict =
@@ -51,6 +58,10 @@ export function judgeAdvert(
     return { accept: false, reason: 'source', detail: `unicast source address ${packet.source} is not a unicast peer` };
   }
   if (!policy.unicast && packet.ttl !== 255) return { accept: false, reason: 'ttl', detail: `TTL ${packet.ttl ?? 'unknown'}` };
+  const window = policy.peerTtl?.get(packet.source);
+  if (window && packet.ttl !== undefined && (packet.ttl < window.min || packet.ttl > window.max)) {
+    return { accept: false, reason: 'ttl', detail: `TTL ${packet.ttl} not in range ${window.min} - ${window.max} (unicast_peer ${packet.source})` };
+  }
   if (advert.version !== policy.version) return { accept: false, reason: 'version', detail: `version ${advert.version}, ours ${policy.version}` };
   if (problems.includes('bad-checksum') || !decoded.checksum.valid) return { accept: false, reason: 'checksum', detail: 'bad checksum' };
   if (problems.includes('count-mismatch')) return { accept: false, reason: 'address-count', detail: 'address count does not match the packet' };

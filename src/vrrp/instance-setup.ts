@@ -110,6 +110,11 @@ export function prepareInstance(
     (family === 6 ? (instance.unicastSrcIp && isIPv6(instance.unicastSrcIp) ? instance.unicastSrcIp : own.find((a) => a.address.startsWith('fe80:'))?.address) : own[0]?.address) ??
     fail(`interface ${link.name} has no IPv${family} address to send adverts from`);
   const peers = instance.unicastPeers.map((p) => canonical(p.address));
+  // keepalived 2.2.7 (measured): min_ttl / max_ttl on any peer turn check_unicast_src on for
+  // the instance (adverts from other sources are dropped); each window, 0..255 by default,
+  // applies to its own peer's adverts.
+  const windowed = instance.unicastPeers.filter((p) => p.minTtl !== undefined || p.maxTtl !== undefined);
+  const peerTtl = new Map(windowed.map((p) => [canonical(p.address), { min: p.minTtl ?? 0, max: p.maxTtl ?? VRRP_TTL }] as const));
   const group = canonical(instance.mcastDstIp ?? options.groups?.[family] ?? (family === 6 ? VRRP_GROUP_IPV6 : VRRP_GROUP_IPV4));
   // Like keepalived, a VIP of the other family is not advertised but still added and removed
   // with the instance, as if it were written in virtual_ipaddress_excluded.
@@ -157,7 +162,8 @@ export function prepareInstance(
     ...(ah ? { ah: true } : {}),
     // keepalived checks TTL / hop limit 255 only for multicast (unicast may cross routers).
     ...(peers.length > 0 ? { unicast: true } : {}),
-    ...(peers.length > 0 && instance.checkUnicastSrc ? { allowedSources: peers } : {}),
+    ...(peers.length > 0 && (instance.checkUnicastSrc || windowed.length > 0) ? { allowedSources: peers } : {}),
+    ...(peers.length > 0 && windowed.length > 0 ? { peerTtl } : {}),
   };
   const machine: MachineConfig = {
     version: instance.version,
