@@ -242,6 +242,17 @@ let scratchHashes = new Int32Array(16);
 let scratchLengths = new Int32Array(16);
 let scratchPorts = new Float64Array(16);
 
+/** Case numbers (1, 2, ...) of the keywords a virtual_server view notes, by word id; 0: others. */
+function caseTable(words: number[]): Uint8Array {
+  const table = new Uint8Array(Math.max(...words) + 1);
+  for (let i = 0; i < words.length; i += 1) table[words[i] as number] = i + 1;
+  return table;
+}
+const SERVER_CHILD = caseTable([
+  K.real_server, K.protocol, K.lb_algo, K.lb_kind, K.delay_loop, K.persistence_timeout, K.lvs_sched, K.lvs_method,
+  K.connect_timeout, K.retry, K.delay_before_retry, K.quorum, K.hysteresis, K.quorum_up, K.quorum_down, K.sorry_server,
+]);
+
 /** A virtual_server block as a view. */
 export class VirtualServerView implements VirtualServer {
   // Fields are set in the constructor, not by initialisers: one function per view instead of
@@ -297,25 +308,66 @@ export class VirtualServerView implements VirtualServer {
     let quorumDownNode = -1;
     let sorryNode = -1;
     const next = syntax.next;
+    const tok = syntax.tok;
+    const words = syntax.tokens.word;
     const end = next[node] as number;
+    // A table from word id to a small case number and a switch: one lookup per child where a
+    // chain of comparisons read up to sixteen keyword ids (this runs for thousands of servers
+    // before V8 has optimised it).
     for (let c = node + 1; c < end; c = next[c] as number) {
-      const word = syntax.word(c);
-      if (word === K.real_server) servers.push(c);
-      else if (word === K.protocol) protocolNode = c;
-      else if (word === K.lb_algo) algoNode = c;
-      else if (word === K.lb_kind) lbKindNode = c;
-      else if (word === K.delay_loop) delayLoopNode = c;
-      else if (word === K.persistence_timeout) persistenceNode = c;
-      else if (word === K.lvs_sched) schedNode = c;
-      else if (word === K.lvs_method) lvsMethodNode = c;
-      else if (word === K.connect_timeout) connectTimeoutNode = c;
-      else if (word === K.retry) retryNode = c;
-      else if (word === K.delay_before_retry) delayBeforeRetryNode = c;
-      else if (word === K.quorum) quorumNode = c;
-      else if (word === K.hysteresis) hysteresisNode = c;
-      else if (word === K.quorum_up) quorumUpNode = c;
-      else if (word === K.quorum_down) quorumDownNode = c;
-      else if (word === K.sorry_server) sorryNode = c;
+      const word = words[tok[c] as number] as number;
+      switch (word >= 0 && word < SERVER_CHILD.length ? (SERVER_CHILD[word] as number) : 0) {
+        case 1:
+          servers.push(c);
+          break;
+        case 2:
+          protocolNode = c;
+          break;
+        case 3:
+          algoNode = c;
+          break;
+        case 4:
+          lbKindNode = c;
+          break;
+        case 5:
+          delayLoopNode = c;
+          break;
+        case 6:
+          persistenceNode = c;
+          break;
+        case 7:
+          schedNode = c;
+          break;
+        case 8:
+          lvsMethodNode = c;
+          break;
+        case 9:
+          connectTimeoutNode = c;
+          break;
+        case 10:
+          retryNode = c;
+          break;
+        case 11:
+          delayBeforeRetryNode = c;
+          break;
+        case 12:
+          quorumNode = c;
+          break;
+        case 13:
+          hysteresisNode = c;
+          break;
+        case 14:
+          quorumUpNode = c;
+          break;
+        case 15:
+          quorumDownNode = c;
+          break;
+        case 16:
+          sorryNode = c;
+          break;
+        default:
+          break;
+      }
     }
     this.servers = servers;
     this.protocolNode = protocolNode;
