@@ -6,9 +6,11 @@
 // returns false and goes to oclif as usual. The work is the same
 // code the oclif commands run (src/ipvs/tasks.ts), and errors are worded by the same
 // function (src/error-report.ts). Nothing here may import oclif.
+import { writeSync } from 'node:fs';
 import { reportError } from '../error-report.js';
+import { Output } from '../ipvs/bulk-text.js';
 import { withIpvs } from '../ipvs/client.js';
-import { plainListing, readRestoreInput, restoreProgress, runRestore, savedRules } from '../ipvs/tasks.js';
+import { readRestoreInput, restoreProgress, runRestore, writePlainListing, writeSavedRules } from '../ipvs/tasks.js';
 
 /** Boolean flags of a command: the spellings each letter has (short, long, and -Ln style clusters). */
 function booleanFlags(args: string[], spellings: Record<string, string>, clusters: Record<string, string>): Set<string> | undefined {
@@ -25,6 +27,30 @@ function booleanFlags(args: string[], spellings: Record<string, string>, cluster
   return seen;
 }
 
+/**
+ * Output to standard output through one 64 KiB buffer, written synchronously as it fills:
+ * a listing of a big table touches no more fresh memory than that (each fresh page costs a
+ * trip through the host inside user-mode Linux). A reader that has gone (EPIPE, `| head`)
+ * is not an error, as for oclif's commands: the rest is dropped.
+ */
+function standardOutput(): Output {
+  let gone = false;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  return new Output(1 << 16, (bytes) => {
+    for (let at = 0; !gone && at < bytes.length; ) {
+      try {
+        at += writeSync(1, bytes, at, bytes.length - at);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') gone = true;
+        // A non-blocking descriptor that is full: wait a millisecond for the reader.
+        else if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+        else throw error;
+      }
+    }
+  });
+}
+
 const LIST_FLAGS = { '-n': 'n', '--numeric': 'n', '-L': 'L', '--list': 'L' };
 const LIST_CLUSTERS = { '-Ln': 'Ln', '-nL': 'nL' };
 const SAVE_FLAGS = { '-n': 'n', '--numeric': 'n' };
@@ -37,15 +63,17 @@ export async function runDirectLb(argv: string[]): Promise<boolean> {
     const flags = booleanFlags(args, LIST_FLAGS, LIST_CLUSTERS);
     if (!flags) return false;
     run = async () => {
-      const text = await withIpvs((client) => plainListing(client, { numeric: flags.has('n') }));
-      process.stdout.write(text);
+      const out = standardOutput();
+      await withIpvs((client) => writePlainListing(client, { numeric: flags.has('n') }, out));
+      out.flush();
     };
   } else if (command === 'save') {
     const flags = booleanFlags(args, SAVE_FLAGS, {});
     if (!flags) return false;
     run = async () => {
-      const rules = await withIpvs((client) => savedRules(client, flags.has('n')));
-      process.stdout.write(rules);
+      const out = standardOutput();
+      await withIpvs((client) => writeSavedRules(client, flags.has('n'), out));
+      out.flush();
     };
   } else if (command === 'restore') {
     const [file = '-', ...more] = args;

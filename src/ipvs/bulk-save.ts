@@ -1,17 +1,18 @@
-// lb save -n of big tables, straight from the dumps to the bytes of the rules: real
-// servers come as columns of numbers (codec.ts RealColumns) and each IPv4 real server's
-// rule is written into one buffer without an object or a string (see bulk-text.ts for
-// why that matters). Services with other real servers (IPv6, tunnels) get their rules
+// lb save -n of big tables, straight from the dumps to the bytes of the rules: services
+// and real servers come as columns of numbers (service-columns.ts, codec.ts RealColumns)
+// and the rules of plain IPv4 services and real servers are written into the output
+// buffer without an object or a string (see bulk-text.ts for why that matters). Services with other real servers (IPv6, tunnels) get their rules
 // from the general functions of text.ts, and tables that are not IPv4 throughout are
 // ordered by sortEntries: the output is the bytes saveText gives (the unit tests hold
 // the two together).
 import type { RealColumns } from './codec.js';
 import { AF_INET, IP_VS_CONN_F_TUNNEL } from './constants.js';
-import { Output, orderKeys, sortByAddressAndPort, sortedOrder } from './bulk-text.js';
-import type { Destination, Service } from './model.js';
-import { NUMERIC_NAMES, saveRealLine, saveServiceLine, serviceRuleKey, sortDestinations, sortEntries } from './text.js';
+import { sortByAddressAndPort, sortedOrder, type Output } from './bulk-text.js';
+import type { Destination } from './model.js';
+import type { ServiceColumns } from './service-columns.js';
+import { NUMERIC_NAMES, saveRealLine, saveServiceLine, serviceOption, serviceRuleKey, sortDestinations, sortEntries } from './text.js';
 
-const DOT = 46;
+const BLANK = 32;
 const COLON = 58;
 const NEWLINE = 10;
 
@@ -36,25 +37,35 @@ function realOf(columns: RealColumns, index: number): Destination {
 }
 
 /** The order of services as saveText's sortEntries gives it. */
-function serviceOrder(services: Service[]): number[] {
-  const keys = orderKeys(services);
+function serviceOrder(services: ServiceColumns): number[] {
+  const keys = services.orderKeys();
   if (keys) return sortedOrder(keys);
-  const position = new Map(services.map((service, i) => [service, i]));
-  return sortEntries(services.map((service) => ({ service, destinations: [] }))).map((entry) => position.get(entry.service) as number);
+  const all = services.services();
+  const position = new Map(all.map((service, i) => [service, i]));
+  return sortEntries(all.map((service) => ({ service, destinations: [] }))).map((entry) => position.get(entry.service) as number);
 }
 
+/** The rule key of service i when it is plain (ServiceColumns.isPlain): "-f mark" or "-t a.b.c.d:port". */
+function writeKey(out: Output, services: ServiceColumns, i: number): void {
+  if (services.kind[i] === 1) {
+    out.text('-f ');
+    out.digits(services.fwmark[i] as number);
+    return;
+  }
+  out.text(serviceOption(services.protocol[i] as number));
+  out.byte(BLANK);
+  out.ipv4(services.address[i] as number);
+  out.byte(COLON);
+  out.digits(services.port[i] as number);
+}
 
-/** "-a KEY -r a.b.c.d:port -m|-g -w weight[ -x n][ -y n]" of an IPv4 real server that is not a tunnel. */
-function writeReal(out: Output, rulePrefix: string, columns: RealColumns, r: number): void {
-  const address = columns.address[r] as number;
-  out.text(rulePrefix);
-  out.digits(address >>> 24);
-  out.byte(DOT);
-  out.digits((address >>> 16) & 255);
-  out.byte(DOT);
-  out.digits((address >>> 8) & 255);
-  out.byte(DOT);
-  out.digits(address & 255);
+/** "-a KEY -r a.b.c.d:port -m|-g -w weight[ -x n][ -y n]" of an IPv4 real server that is not a tunnel; KEY as a string, or written from the columns when undefined. */
+function writeReal(out: Output, key: string | undefined, services: ServiceColumns, index: number, columns: RealColumns, r: number): void {
+  out.text('-a ');
+  if (key === undefined) writeKey(out, services, index);
+  else out.text(key);
+  out.text(' -r ');
+  out.ipv4(columns.address[r] as number);
   out.byte(COLON);
   out.digits(columns.port[r] as number);
   out.text(columns.forward[r] === 0 ? ' -m -w ' : ' -g -w ');
@@ -72,27 +83,52 @@ function writeReal(out: Output, rulePrefix: string, columns: RealColumns, r: num
   out.byte(NEWLINE);
 }
 
-/** The numeric rules of the table (services in the kernel's order, their real servers as columns). */
-export function renderSavedRules(services: Service[], columns: RealColumns): Buffer {
-  // Each service's real servers, in the order the dumps gave them.
-  const reals: number[][] = services.map(() => []);
-  for (let r = 0; r < columns.service.length; r++) (reals[columns.service[r] as number] as number[]).push(r);
-  // Service rules are under 100 bytes and real server rules about 70 (longer ones make the buffer grow).
-  const out = new Output(256 + 100 * services.length + 80 * columns.service.length);
+/** Writes the numeric rules of the table into `out` (services in the kernel's order, their real servers as columns). */
+export function renderSavedRules(services: ServiceColumns, columns: RealColumns, out: Output): void {
+  // Each service's real servers, in the order the dumps gave them: byService[starts[i]..starts[i + 1]).
+  const starts = new Int32Array(services.length + 1);
+  for (let r = 0; r < columns.length; r++) {
+    const next = (columns.service[r] as number) + 1;
+    starts[next] = (starts[next] as number) + 1;
+  }
+  for (let i = 0; i < services.length; i++) starts[i + 1] = (starts[i + 1] as number) + (starts[i] as number);
+  const byService = new Int32Array(columns.length);
+  const filled = starts.slice(0, services.length);
+  for (let r = 0; r < columns.length; r++) {
+    const service = columns.service[r] as number;
+    byService[filled[service] as number] = r;
+    filled[service] = (filled[service] as number) + 1;
+  }
+  // Service rules are under 100 bytes and real server rules about 70.
+  out.expect(256 + 100 * services.length + 80 * columns.length);
+  const line: number[] = [];
   for (const index of serviceOrder(services)) {
-    const service = services[index] as Service;
-    const key = serviceRuleKey(service, NUMERIC_NAMES, true);
-    out.text(saveServiceLine(service, key));
-    const line = reals[index] as number[];
+    // Plain services (no options after the scheduler) are written from the columns, the rest by the general functions.
+    let key: string | undefined;
+    let protocol: number;
+    if (services.isPlain(index)) {
+      out.text('-A ');
+      writeKey(out, services, index);
+      out.text(' -s ');
+      out.text(services.names[services.scheduler[index] as number] as string);
+      out.byte(NEWLINE);
+      protocol = services.protocol[index] as number;
+    } else {
+      const service = services.service(index);
+      key = serviceRuleKey(service, NUMERIC_NAMES, true);
+      out.text(saveServiceLine(service, key));
+      protocol = service.protocol;
+    }
+    line.length = 0;
+    for (let at = starts[index] as number; at < (starts[index + 1] as number); at++) line.push(byService[at] as number);
     let plain = true;
     for (const r of line) if (columns.af[r] !== AF_INET || columns.forward[r] === IP_VS_CONN_F_TUNNEL) plain = false;
     if (plain) {
       sortByAddressAndPort(line, columns);
-      const rulePrefix = `-a ${key} -r `;
-      for (const r of line) writeReal(out, rulePrefix, columns, r);
+      for (const r of line) writeReal(out, key, services, index, columns, r);
     } else {
-      for (const dest of sortDestinations(line.map((r) => realOf(columns, r)))) out.text(saveRealLine(key, dest, service.protocol, NUMERIC_NAMES, true));
+      key ??= serviceRuleKey(services.service(index), NUMERIC_NAMES, true);
+      for (const dest of sortDestinations(line.map((r) => realOf(columns, r)))) out.text(saveRealLine(key, dest, protocol, NUMERIC_NAMES, true));
     }
   }
-  return out.result();
 }

@@ -3,11 +3,10 @@
 // straight into one buffer, without an object or a string per real server: inside
 // user-mode Linux, where every page a process touches for the first time costs a trip
 // through the host, those were most of the time of big listings and saves.
-import { AF_INET, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
-import type { Service } from './model.js';
+import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
 
 // The order of protocols (by number), as a small rank for numeric keys.
-const PROTOCOL_RANK: Record<number, number> = { [IPPROTO_TCP]: 0, [IPPROTO_UDP]: 1, [IPPROTO_SCTP]: 2 };
+export const PROTOCOL_RANK: Record<number, number> = { [IPPROTO_TCP]: 0, [IPPROTO_UDP]: 1, [IPPROTO_SCTP]: 2 };
 // Mark services sort after every other (their mark is not 0), by mark.
 const MARK_BASE = 2 ** 50;
 
@@ -29,30 +28,6 @@ export function ipv4Value(text: string): number {
     } else part = part * 10 + (code - 48);
   }
   return value * 256 + part;
-}
-
-/**
- * Numbers that order IPv4 services as sortEntries does (mark, family, protocol, address,
- * port), or undefined when a service is not IPv4, has another protocol, or shares its
- * mark with another (then the general way does it).
- */
-export function orderKeys(services: Service[]): Float64Array | undefined {
-  const keys = new Float64Array(services.length);
-  const marks = new Set<number>();
-  for (let i = 0; i < services.length; i++) {
-    const service = services[i] as Service;
-    if (service.af !== AF_INET) return undefined;
-    if (service.fwmark) {
-      const mark = service.fwmark >>> 0;
-      if (marks.has(mark)) return undefined;
-      marks.add(mark);
-      keys[i] = markOrderKey(mark);
-    } else {
-      if (PROTOCOL_RANK[service.protocol] === undefined || !service.address) return undefined;
-      keys[i] = serviceOrderKey(service.protocol, ipv4Value(service.address), service.port);
-    }
-  }
-  return keys;
 }
 
 /** Indices in the order of their keys (keys are distinct). */
@@ -85,22 +60,56 @@ export class Output {
   length = 0;
 
   /**
-   * `capacity`: the expected size. Not zero-filled, so a generous guess costs nothing:
-   * only the pages written are touched, while each doubling copies what is there.
+   * `capacity`: the expected size, or with a `sink` the size of the one buffer that is
+   * handed to the sink each time it is full (then big outputs touch no more memory than
+   * that: every fresh page costs a trip through the host inside user-mode Linux). Not
+   * zero-filled, so a generous guess costs nothing: only the pages written are touched,
+   * while each doubling copies what is there.
    */
-  constructor(capacity = 1 << 16) {
+  constructor(
+    capacity = 1 << 16,
+    private readonly sink?: (bytes: Buffer) => void,
+  ) {
     this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Says that about `bytes` will be written: without a sink, the buffer is made that big at once. */
+  expect(bytes: number): void {
+    if (!this.sink && this.length === 0 && bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
   }
 
   private room(extra: number): void {
     if (this.length + extra <= this.buffer.length) return;
+    if (this.sink) {
+      this.flush();
+      if (extra <= this.buffer.length) return;
+    }
     const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
     this.buffer.copy(next, 0, 0, this.length);
     this.buffer = next;
   }
 
+  /** Hands what is written to the sink (nothing without one). */
+  flush(): void {
+    if (!this.sink || this.length === 0) return;
+    this.sink(this.buffer.subarray(0, this.length));
+    this.length = 0;
+  }
+
   /** Text as UTF-8 (byte by byte while it is ASCII, which it nearly always is). */
   text(value: string): void {
+    if (this.sink && value.length > this.buffer.length >> 1) {
+      // Long text (the general way's whole listing) in pieces, so that the buffer stays its size.
+      for (let start = 0; start < value.length; ) {
+        let end = Math.min(value.length, start + (this.buffer.length >> 2));
+        // Not between the two halves of a surrogate pair.
+        const last = value.charCodeAt(end - 1);
+        if (last >= 0xd800 && last <= 0xdbff && end < value.length) end++;
+        this.text(value.slice(start, end));
+        start = end;
+      }
+      return;
+    }
     this.room(value.length);
     const { buffer } = this;
     let at = this.length;
@@ -139,6 +148,17 @@ export class Output {
     return count;
   }
 
+  /** An IPv4 address (a number) as a dotted quad; returns how many characters. */
+  ipv4(address: number): number {
+    let width = this.digits(address >>> 24);
+    this.byte(46);
+    width += 1 + this.digits((address >>> 16) & 255);
+    this.byte(46);
+    width += 1 + this.digits((address >>> 8) & 255);
+    this.byte(46);
+    return width + 1 + this.digits(address & 255);
+  }
+
   /** A signed 32-bit integer as C's %d; returns how many characters. */
   int(value: number): number {
     if (value >= 0) return this.digits(value);
@@ -155,6 +175,7 @@ export class Output {
     for (let i = 0; i < count; i++) buffer[this.length++] = 32;
   }
 
+  /** What is written (without a sink: everything). */
   result(): Buffer {
     return this.buffer.subarray(0, this.length);
   }

@@ -38,13 +38,16 @@ import {
   serviceNest,
   timeoutAttributes,
   topLevelAttribute,
+  topLevelAttributeAt,
 } from './codec.js';
 import { IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE } from './constants.js';
 import { ipvsError, type IpvsOperation } from './errors.js';
 import { openIpvs } from './info.js';
 import { serviceId, type Daemon, type Destination, type Service, type ServiceEntry, type ServiceKey, type Timeouts } from './model.js';
 import { parseProcServices, readProcServices, type ProcService } from './procfs.js';
-import { IpvsSockopt, entryOf } from './sockopt.js';
+import { ServiceColumns } from './service-columns.js';
+import { IpvsSockopt, destinationCount } from './sockopt.js';
+import { u16HostAt } from '../native/bytes.js';
 
 /** One change to the table, as a batch or a restore plan holds it. */
 export type Change =
@@ -116,6 +119,24 @@ export class IpvsClient {
     return services;
   }
 
+  /** Every service, without counters, as columns (service-columns.ts): no object per service. */
+  async serviceColumns(): Promise<ServiceColumns> {
+    const columns = new ServiceColumns();
+    await this.guard('list', () =>
+      this.genl.connection.dumpSequenceSpans(
+        this.genl.family.id,
+        [this.payload(IPVS_CMD_GET_SERVICE)],
+        (_, bytes, start, end) => {
+          const at = topLevelAttributeAt(bytes, start, end, IPVS_CMD_ATTR_SERVICE);
+          if (at >= 0) columns.add(bytes, at + 4, at + u16HostAt(bytes, at));
+        },
+        () => columns.clear(),
+      ),
+    );
+    if (columns.problems.length > 0) this.problems.push(...columns.problems);
+    return columns;
+  }
+
   async service(key: ServiceKey): Promise<Service> {
     const replies = await this.guard('get-service', () =>
       this.genl.connection.request(this.request(IPVS_CMD_GET_SERVICE, serviceAttributes(key, false))),
@@ -166,15 +187,19 @@ export class IpvsClient {
    * The real servers of each service as columns (codec.ts RealColumns), for saves of big
    * tables; undefined when a reply has a problem (the general way then decodes and reports it).
    */
-  async realColumns(services: Service[]): Promise<RealColumns | undefined> {
-    const columns = newRealColumns();
+  async realColumns(services: ServiceColumns): Promise<RealColumns | undefined> {
     // The real servers of IPv4 services by socket options, one call each (sockopt.ts); netlink
     // reads the rest, and those the options cannot give whole (tunnels, the other family).
     const asked: number[] = [];
     const sockopt = services.length > 0 ? this.sockopt() : undefined;
     const table = sockopt?.serviceTable();
+    // Room for the real servers the kernel counted (IPv4 services; others make the columns grow).
+    let expected = 0;
+    for (let entry = 0; table && entry < table.byKey.size; entry++) expected += destinationCount(table, entry);
+    const columns = newRealColumns(expected + 16);
     for (let i = 0; i < services.length; i++) {
-      const entry = table && entryOf(table, services[i] as Service);
+      const key = table && services.key(i);
+      const entry = key === undefined ? undefined : table?.byKey.get(key);
       if (entry === undefined || !sockopt || !table || sockopt.readReals(table, entry, i, columns) !== 'ok') asked.push(i);
     }
     const starts = new Int32Array(services.length);
@@ -182,17 +207,17 @@ export class IpvsClient {
     await this.guard('list', () =>
       this.genl.connection.dumpSequence(
         this.genl.family.id,
-        this.destinationPayloads(asked.map((i) => services[i] as Service)),
+        this.destinationPayloads(asked.map((i) => services.service(i))),
         (dump, payload) => {
           if (problem) return;
           const index = asked[dump] as number;
-          if (columns.service.length === 0 || columns.service[columns.service.length - 1] !== index) starts[index] = columns.service.length;
+          if (columns.length === 0 || columns.service[columns.length - 1] !== index) starts[index] = columns.length;
           const nest = topLevelAttribute(payload, IPVS_CMD_ATTR_DEST);
-          if (nest && !decodeRealColumns(nest, index, (services[index] as Service).af, columns)) problem = true;
+          if (nest && !decodeRealColumns(nest, index, services.af(index), columns)) problem = true;
         },
         (dump) => {
           const index = asked[dump] as number;
-          if (columns.service[columns.service.length - 1] === index) truncateRealColumns(columns, starts[index] as number);
+          if (columns.length > 0 && columns.service[columns.length - 1] === index) truncateRealColumns(columns, starts[index] as number);
         },
       ),
     );

@@ -3,7 +3,7 @@
 // the kernel's NEW/SET/DEL commands expect; decoders read GET dumps and never throw:
 // a malformed attribute becomes a default value and a line in `problems`.
 import { AttributeDecoder, AttributeWriter } from '../netlink/attributes.js';
-import { readU16Host, readU32Host, writeU32Host } from '../native/bytes.js';
+import { readU16Host, readU32Host, u16HostAt, writeU32Host } from '../native/bytes.js';
 import { addressBytesScratch, addressToBytes, bytesToAddress } from './address.js';
 import {
   AF_INET,
@@ -334,6 +334,20 @@ export function walkAttributes(bytes: Buffer, visit: (type: number, data: Buffer
   return undefined;
 }
 
+/**
+ * topLevelAttribute over bytes[start, end) (a genl payload, its 4-byte header first), without
+ * a view: the offset of the attribute's header (its data follow, up to its length), or -1.
+ */
+export function topLevelAttributeAt(bytes: Buffer, start: number, end: number, wanted: number): number {
+  for (let offset = start + 4; offset + 4 <= end; ) {
+    const length = u16HostAt(bytes, offset);
+    if (length < 4 || offset + length > end) return -1;
+    if ((u16HostAt(bytes, offset + 2) & 0x3fff) === wanted) return offset;
+    offset += (length + 3) & ~3;
+  }
+  return -1;
+}
+
 /** The data of the first attribute of a type at the top level of a genl payload (after its 4-byte header). */
 export function topLevelAttribute(genlPayload: Buffer, wanted: number): Buffer | undefined {
   let found: Buffer | undefined;
@@ -571,31 +585,90 @@ export function decodeServiceBytes(nest: Buffer, withStats: boolean): Decoded<Se
 /**
  * Real servers as columns, for saving big tables without an object per real server
  * (bulk-save.ts): what lb save shows of each, with IPv4 addresses as numbers and other
- * addresses as text on the side.
+ * addresses as text on the side. Typed arrays, made the size the caller expects: arrays of
+ * numbers grown by push were most of the fresh memory of a big save (eleven columns,
+ * copied at each growth), and every fresh page costs a trip through the host inside
+ * user-mode Linux.
  */
-export interface RealColumns {
-  service: number[];
-  af: number[];
-  address: number[];
-  port: number[];
-  forward: number[];
-  weight: number[];
-  upper: number[];
-  lower: number[];
-  tunnelType: number[];
-  tunnelPort: number[];
-  tunnelFlags: number[];
+export class RealColumns {
+  length = 0;
+  /** The index of each real server's service. */
+  service: Int32Array;
+  af: Uint16Array;
+  address: Uint32Array;
+  port: Uint16Array;
+  forward: Uint8Array;
+  weight: Uint32Array;
+  upper: Uint32Array;
+  lower: Uint32Array;
+  tunnelType: Uint8Array;
+  tunnelPort: Uint16Array;
+  tunnelFlags: Uint16Array;
   /** Addresses that are not IPv4, by real server index. */
-  otherAddress: Map<number, string>;
+  readonly otherAddress = new Map<number, string>();
+
+  constructor(capacity = 256) {
+    const size = Math.max(1, capacity);
+    this.service = new Int32Array(size);
+    this.af = new Uint16Array(size);
+    this.address = new Uint32Array(size);
+    this.port = new Uint16Array(size);
+    this.forward = new Uint8Array(size);
+    this.weight = new Uint32Array(size);
+    this.upper = new Uint32Array(size);
+    this.lower = new Uint32Array(size);
+    this.tunnelType = new Uint8Array(size);
+    this.tunnelPort = new Uint16Array(size);
+    this.tunnelFlags = new Uint16Array(size);
+  }
+
+  private grow(): void {
+    const bigger = <T extends Int32Array | Uint8Array | Uint16Array | Uint32Array>(column: T): T => {
+      const next = new (column.constructor as new (length: number) => T)(column.length * 2);
+      next.set(column);
+      return next;
+    };
+    this.service = bigger(this.service);
+    this.af = bigger(this.af);
+    this.address = bigger(this.address);
+    this.port = bigger(this.port);
+    this.forward = bigger(this.forward);
+    this.weight = bigger(this.weight);
+    this.upper = bigger(this.upper);
+    this.lower = bigger(this.lower);
+    this.tunnelType = bigger(this.tunnelType);
+    this.tunnelPort = bigger(this.tunnelPort);
+    this.tunnelFlags = bigger(this.tunnelFlags);
+  }
+
+  /** Appends a real server of service `service`; returns its index. */
+  push(service: number, af: number, address: number, port: number, forward: number, weight: number, upper: number, lower: number, tunnelType: number, tunnelPort: number, tunnelFlags: number): number {
+    const r = this.length;
+    if (r === this.service.length) this.grow();
+    this.service[r] = service;
+    this.af[r] = af;
+    this.address[r] = address;
+    this.port[r] = port;
+    this.forward[r] = forward;
+    this.weight[r] = weight;
+    this.upper[r] = upper;
+    this.lower[r] = lower;
+    this.tunnelType[r] = tunnelType;
+    this.tunnelPort[r] = tunnelPort;
+    this.tunnelFlags[r] = tunnelFlags;
+    this.length = r + 1;
+    return r;
+  }
 }
 
-export function newRealColumns(): RealColumns {
-  return { service: [], af: [], address: [], port: [], forward: [], weight: [], upper: [], lower: [], tunnelType: [], tunnelPort: [], tunnelFlags: [], otherAddress: new Map() };
+/** Columns with room for about `capacity` real servers (more make them grow). */
+export function newRealColumns(capacity?: number): RealColumns {
+  return new RealColumns(capacity);
 }
 
 /** Drops the real servers from index `length` on (a dump read again). */
 export function truncateRealColumns(columns: RealColumns, length: number): void {
-  for (const column of [columns.service, columns.af, columns.address, columns.port, columns.forward, columns.weight, columns.upper, columns.lower, columns.tunnelType, columns.tunnelPort, columns.tunnelFlags]) column.length = length;
+  columns.length = Math.min(columns.length, length);
   for (const index of [...columns.otherAddress.keys()]) if (index >= length) columns.otherAddress.delete(index);
 }
 
@@ -659,21 +732,8 @@ export function decodeRealColumns(nest: Buffer, service: number, serviceAf: numb
     offset += (length + 3) & ~3;
   }
   if (addressAtOffset < 0) return false;
-  const index = columns.service.length;
-  if (af === AF_INET && addressSize >= 4) columns.address.push(nest.readUInt32BE(addressAtOffset));
-  else {
-    columns.address.push(0);
-    columns.otherAddress.set(index, addressAt(nest, af, addressAtOffset, addressSize));
-  }
-  columns.service.push(service);
-  columns.af.push(af);
-  columns.port.push(port);
-  columns.forward.push(forward);
-  columns.weight.push(weight);
-  columns.upper.push(upper);
-  columns.lower.push(lower);
-  columns.tunnelType.push(tunnelType);
-  columns.tunnelPort.push(tunnelPort);
-  columns.tunnelFlags.push(tunnelFlags);
+  const ipv4 = af === AF_INET && addressSize >= 4;
+  const index = columns.push(service, af, ipv4 ? nest.readUInt32BE(addressAtOffset) : 0, port, forward, weight, upper, lower, tunnelType, tunnelPort, tunnelFlags);
+  if (!ipv4) columns.otherAddress.set(index, addressAt(nest, af, addressAtOffset, addressSize));
   return true;
 }

@@ -176,13 +176,13 @@ export function parseProcServices(text: string): ProcService[] | undefined {
 }
 
 /**
- * The file's text (read synchronously: it is one pass over kernel memory); undefined when
+ * The file's bytes (read synchronously: it is one pass over kernel memory); undefined when
  * it cannot be read. The kernel hands out a page per read() whatever the buffer, so the
  * reads go one after another into one big buffer: readFileSync would take a fresh 64 KiB
  * buffer per page and join them, several times the file's size in fresh memory (every
  * fresh page costs a trip through the host inside user-mode Linux).
  */
-export function readProcText(path = IPVS_PROC_FILE): string | undefined {
+export function readProcBytes(path = IPVS_PROC_FILE): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -203,12 +203,17 @@ export function readProcText(path = IPVS_PROC_FILE): string | undefined {
       if (count === 0) break;
       length += count;
     }
-    return buffer.toString('latin1', 0, length);
+    return buffer.subarray(0, length);
   } catch {
     return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The file's text (see readProcBytes); undefined when it cannot be read. */
+export function readProcText(path = IPVS_PROC_FILE): string | undefined {
+  return readProcBytes(path)?.toString('latin1');
 }
 
 // A table of 10,000 services with two real servers each is about 1.5 MB of text.

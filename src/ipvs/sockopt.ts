@@ -23,7 +23,7 @@
 // grew meanwhile). Only those two: every page a process touches first costs a trip through
 // the host inside user-mode Linux, and the kernel's own writes are cheaper.
 import { constant } from '../native/addon.js';
-import { readU16Host, readU32Host, writeU16Host, writeU32Host } from '../native/bytes.js';
+import { readU16Host, readU32Host, setU32HostAt, u16BeAt, u16HostAt, u32BeAt, u32HostAt, writeU16Host, writeU32Host } from '../native/bytes.js';
 import { Socket } from '../native/socket.js';
 import { AF_INET, IP_VS_CONN_F_FWD_MASK, IP_VS_CONN_F_TUNNEL } from './constants.js';
 import type { RealColumns } from './codec.js';
@@ -72,8 +72,8 @@ export interface ServiceTable {
 export const destinationCount = (table: ServiceTable, index: number): number => readU32Host(table.bytes, index * SERVICE_ENTRY + S_NUM_DESTS);
 
 function entryKey(bytes: Buffer, at: number): number {
-  const fwmark = readU32Host(bytes, at + S_FWMARK);
-  return fwmark ? markOrderKey(fwmark) : serviceOrderKey(readU16Host(bytes, at + S_PROTOCOL), bytes.readUInt32BE(at + S_ADDR), bytes.readUInt16BE(at + S_PORT));
+  const fwmark = u32HostAt(bytes, at + S_FWMARK);
+  return fwmark ? markOrderKey(fwmark) : serviceOrderKey(u16HostAt(bytes, at + S_PROTOCOL), u32BeAt(bytes, at + S_ADDR), u16BeAt(bytes, at + S_PORT));
 }
 
 /** The table entry of an IPv4 service, if the table has it. */
@@ -154,34 +154,39 @@ export class IpvsSockopt {
    * this interface hides, or the service changed since the table was read).
    */
   readReals(table: ServiceTable, index: number, service: number, columns: RealColumns): RealsOutcome {
-    const expected = destinationCount(table, index);
+    // Plain byte reads and writes (see bytes.ts): this runs once per service of the table.
+    const expected = u32HostAt(table.bytes, index * SERVICE_ENTRY + S_NUM_DESTS);
     // One slot more than counted, as for the services.
     const slots = expected + 1;
     const length = GET_DESTS_HEAD + slots * DEST_ENTRY;
     if (this.destArea.length < length) this.destArea = Buffer.alloc(Math.max(length, this.destArea.length * 2));
     const area = this.destArea;
     // The request: the service key as the entry has it (protocol, address, port, mark), then the count.
-    table.bytes.copy(area, 0, index * SERVICE_ENTRY, index * SERVICE_ENTRY + 16);
-    writeU32Host(area, slots, 16);
+    const from = table.bytes;
+    const entry = index * SERVICE_ENTRY;
+    for (let i = 0; i < 16; i++) area[i] = from[entry + i] as number;
+    setU32HostAt(area, 16, slots);
     const flagsAt = (slot: number): number => GET_DESTS_HEAD + slot * DEST_ENTRY + D_CONN_FLAGS;
-    writeU32Host(area, UNFILLED_FLAGS, flagsAt(expected));
-    if (expected > 0) writeU32Host(area, UNFILLED_FLAGS, flagsAt(expected - 1));
+    setU32HostAt(area, flagsAt(expected), UNFILLED_FLAGS);
+    if (expected > 0) setU32HostAt(area, flagsAt(expected - 1), UNFILLED_FLAGS);
     if (this.get(IP_VS_SO_GET_DESTS, area, length) === undefined) return 'other';
-    if (readU32Host(area, flagsAt(expected)) !== UNFILLED_FLAGS || (expected > 0 && readU32Host(area, flagsAt(expected - 1)) === UNFILLED_FLAGS)) return 'other';
-    for (let i = 0; i < expected; i++) if ((readU32Host(area, flagsAt(i)) & IP_VS_CONN_F_FWD_MASK) === IP_VS_CONN_F_TUNNEL) return 'tunnel';
+    if (u32HostAt(area, flagsAt(expected)) !== UNFILLED_FLAGS || (expected > 0 && u32HostAt(area, flagsAt(expected - 1)) === UNFILLED_FLAGS)) return 'other';
+    for (let i = 0; i < expected; i++) if ((u32HostAt(area, flagsAt(i)) & IP_VS_CONN_F_FWD_MASK) === IP_VS_CONN_F_TUNNEL) return 'tunnel';
     for (let i = 0; i < expected; i++) {
       const at = GET_DESTS_HEAD + i * DEST_ENTRY;
-      columns.service.push(service);
-      columns.af.push(AF_INET);
-      columns.address.push(area.readUInt32BE(at + D_ADDR));
-      columns.port.push(area.readUInt16BE(at + D_PORT));
-      columns.forward.push(readU32Host(area, at + D_CONN_FLAGS) & IP_VS_CONN_F_FWD_MASK);
-      columns.weight.push(readU32Host(area, at + D_WEIGHT));
-      columns.upper.push(readU32Host(area, at + D_U_THRESHOLD));
-      columns.lower.push(readU32Host(area, at + D_L_THRESHOLD));
-      columns.tunnelType.push(0);
-      columns.tunnelPort.push(0);
-      columns.tunnelFlags.push(0);
+      columns.push(
+        service,
+        AF_INET,
+        u32BeAt(area, at + D_ADDR),
+        u16BeAt(area, at + D_PORT),
+        u32HostAt(area, at + D_CONN_FLAGS) & IP_VS_CONN_F_FWD_MASK,
+        u32HostAt(area, at + D_WEIGHT),
+        u32HostAt(area, at + D_U_THRESHOLD),
+        u32HostAt(area, at + D_L_THRESHOLD),
+        0,
+        0,
+        0,
+      );
     }
     return 'ok';
   }

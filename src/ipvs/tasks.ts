@@ -10,35 +10,55 @@ import type { IpvsClient } from './client.js';
 import { getInfo } from './info.js';
 import { resolveNames } from './names.js';
 import { renderPlainListing } from './plain-listing.js';
-import { readProcText } from './procfs.js';
+import { readProcBytes } from './procfs.js';
+import { Output } from './bulk-text.js';
 import { applyRestore, planRestore, type RestoreResult } from './restore.js';
 import { NUMERIC_NAMES, listText, saveText, type ListFormat } from './text.js';
 
 /** `lb list` without a service, counters or other columns (format: numeric, nosort): ipvsadm -L's text. */
 export async function plainListing(client: IpvsClient, format: ListFormat): Promise<string | Buffer> {
+  const out = new Output();
+  await writePlainListing(client, format, out);
+  return out.result();
+}
+
+/** plainListing, written into `out`. */
+export async function writePlainListing(client: IpvsClient, format: ListFormat, out: Output): Promise<void> {
   if (format.numeric) {
     // Big numeric listings are written straight from the dump and /proc/net/ip_vs (plain-listing.ts).
-    const services = await client.services(false);
-    const procText = readProcText();
+    const services = await client.serviceColumns();
+    const procBytes = readProcBytes();
     const info = await getInfo(client.genl);
-    const bytes = procText === undefined ? undefined : renderPlainListing(info, services, procText, format.nosort);
-    if (bytes) return bytes;
-    return listText(info, await client.snapshotForPlainList(services, procText), format, NUMERIC_NAMES);
+    if (procBytes && renderPlainListing(info, services, procBytes, out, format.nosort)) return;
+    out.text(listText(info, await client.snapshotForPlainList(services.services(), procBytes?.toString('latin1')), format, NUMERIC_NAMES));
+    return;
   }
   const entries = await client.snapshotForPlainList();
-  return listText(await getInfo(client.genl), entries, format, await resolveNames(entries));
+  out.text(listText(await getInfo(client.genl), entries, format, await resolveNames(entries)));
 }
 
 /** `lb save`: ipvsadm -S's rules, plus what ipvsadm loses. */
 export async function savedRules(client: IpvsClient, numeric: boolean): Promise<string | Buffer> {
-  const services = await client.services(false);
+  const out = new Output();
+  await writeSavedRules(client, numeric, out);
+  return out.result();
+}
+
+/** savedRules, written into `out`. */
+export async function writeSavedRules(client: IpvsClient, numeric: boolean, out: Output): Promise<void> {
   if (numeric) {
     // Numeric rules are written straight from the dumps (bulk-save.ts).
+    const services = await client.serviceColumns();
     const columns = await client.realColumns(services);
-    if (columns) return renderSavedRules(services, columns);
+    if (columns) {
+      renderSavedRules(services, columns, out);
+      return;
+    }
+    out.text(saveText(await client.snapshotOf(services.services(), false), true, NUMERIC_NAMES));
+    return;
   }
-  const entries = await client.snapshotOf(services, false);
-  return saveText(entries, numeric, numeric ? NUMERIC_NAMES : await resolveNames(entries));
+  const entries = await client.snapshotOf(await client.services(false), false);
+  out.text(saveText(entries, false, await resolveNames(entries)));
 }
 
 /** The rules text of FILE, or of standard input for "-". */

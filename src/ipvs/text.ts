@@ -245,7 +245,8 @@ export function listText(info: IpvsInfo, entries: ServiceEntry[], format: ListFo
 // ---------------------------------------------------------------------------------------
 // Rules (ipvsadm -S).
 
-function serviceOption(protocol: number): string {
+/** The option that names a service's protocol in a rule (-t, -u, --sctp-service). */
+export function serviceOption(protocol: number): string {
   if (protocol === IPPROTO_TCP) return '-t';
   if (protocol === IPPROTO_UDP) return '-u';
   if (protocol === IPPROTO_SCTP) return '--sctp-service';

@@ -25,7 +25,7 @@ import {
 } from './constants.js';
 import { decodeHeader, encodeHeader, splitMessages, type NetlinkMessage } from './header.js';
 import { decodeAcknowledgement, netlinkError, type NetlinkError } from './message.js';
-import { readS32Host, readU16Host, readU32Host, writeU16Host, writeU32Host } from '../native/bytes.js';
+import { readS32Host, readU16Host, readU32Host, u16HostAt, u32HostAt, writeU16Host, writeU32Host } from '../native/bytes.js';
 
 
 export interface NetlinkRequest {
@@ -193,6 +193,21 @@ export class NetlinkConnection {
     restart: (index: number) => void = () => undefined,
     flags = 0,
   ): Promise<void> {
+    await this.dumpSequenceSpans(type, payloads, (index, bytes, start, end) => visit(index, bytes.subarray(start, end)), restart, flags);
+  }
+
+  /**
+   * dumpSequence without a view per reply: each reply's payload is bytes[start, end) of the
+   * received datagram (valid during the call). A view is an object on the heap, and a dump
+   * of tens of thousands of services made one per service, which the decoder then dropped.
+   */
+  async dumpSequenceSpans(
+    type: number,
+    payloads: Buffer[],
+    visit: (index: number, bytes: Buffer, start: number, end: number) => void,
+    restart: (index: number) => void = () => undefined,
+    flags = 0,
+  ): Promise<void> {
     for (let index = 0; index < payloads.length; index++) {
       const payload = payloads[index] as Buffer;
       for (let attempt = 1; ; attempt++) {
@@ -204,7 +219,7 @@ export class NetlinkConnection {
         encodeHeader({ length, type, flags: flags | NLM_F_REQUEST | NLM_F_DUMP, seq, portId: this.portId }, datagram, 0);
         payload.copy(datagram, NLMSG_HDRLEN);
         this.socket.send(datagram, this.kernelAddress);
-        if (!(await this.readDump(seq, (part) => visit(index, part)))) break;
+        if (!(await this.readDump(seq, index, visit))) break;
         if (attempt >= DUMP_ATTEMPTS) throw netlinkError(4, { message: `the table kept changing while it was read (${attempt} attempts)` });
         restart(index);
       }
@@ -229,8 +244,8 @@ export class NetlinkConnection {
     return datagrams;
   }
 
-  /** Reads one dump's replies up to its end; true when the kernel flagged it interrupted. */
-  private async readDump(seq: number, visit: (payload: Buffer) => void): Promise<boolean> {
+  /** Reads dump `index`'s replies up to its end; true when the kernel flagged it interrupted. */
+  private async readDump(seq: number, index: number, visit: (index: number, bytes: Buffer, start: number, end: number) => void): Promise<boolean> {
     let interrupted = false;
     // Messages read after the dump's end in the same call are notifications, if anything.
     let finished = false;
@@ -251,29 +266,31 @@ export class NetlinkConnection {
       for (const { data, flags } of received) {
         if (flags & constant('MSG_TRUNC')) throw netlinkError(90, { message: 'a netlink reply was larger than the receive buffer' });
         for (let at = 0; at + NLMSG_HDRLEN <= data.length; ) {
-          const length = readU32Host(data, at);
+          // Plain byte reads: this loop runs once per reply (tens of thousands in a big dump), see bytes.ts.
+          const length = u32HostAt(data, at);
           if (length < NLMSG_HDRLEN || at + length > data.length) throw netlinkError(71, { message: `truncated netlink message at byte ${at} (length ${length})` });
-          const messageType = readU16Host(data, at + 4);
-          const messageFlags = readU16Host(data, at + 6);
-          const ours = !finished && readU32Host(data, at + 8) === seq && readU32Host(data, at + 12) === this.portId;
-          const payload = data.subarray(at + NLMSG_HDRLEN, at + length);
+          const messageType = u16HostAt(data, at + 4);
+          const messageFlags = u16HostAt(data, at + 6);
+          const ours = !finished && u32HostAt(data, at + 8) === seq && u32HostAt(data, at + 12) === this.portId;
+          const start = at + NLMSG_HDRLEN;
+          const end = at + length;
           const header = at;
           at += align4(length);
           if (!ours) {
             // A copy: the dump area is read into again.
-            if (messageType !== NLMSG_NOOP) this.notificationHandler?.({ header: decodeHeader(data, header), payload: Buffer.from(payload) });
+            if (messageType !== NLMSG_NOOP) this.notificationHandler?.({ header: decodeHeader(data, header), payload: Buffer.from(data.subarray(start, end)) });
             continue;
           }
           if (messageFlags & NLM_F_DUMP_INTR) interrupted = true;
           if (messageType === NLMSG_NOOP || messageType === NLMSG_OVERRUN) continue;
           if (messageType === NLMSG_ERROR || messageType === NLMSG_DONE) {
             // A dump may end with an error code (and extended ack) in its DONE message.
-            const error = payload.length >= 4 ? readS32Host(payload, 0) : 0;
-            if (error < 0) throw netlinkError(error, decodeAcknowledgement(payload, messageFlags).extended, seq);
+            const error = end - start >= 4 ? readS32Host(data, start) : 0;
+            if (error < 0) throw netlinkError(error, decodeAcknowledgement(data.subarray(start, end), messageFlags).extended, seq);
             finished = true;
             continue;
           }
-          visit(payload);
+          visit(index, data, start, end);
           if (!(messageFlags & NLM_F_MULTI)) finished = true;
         }
       }

@@ -9,6 +9,20 @@ import { parseProcServices } from '../../../src/ipvs/procfs.js';
 import { NUMERIC_NAMES, listText } from '../../../src/ipvs/text.js';
 import { serviceId, type Destination, type Service, type ServiceEntry } from '../../../src/ipvs/model.js';
 import { fixture } from '../../support/paths.js';
+import { columnsOf } from './service-nests.js';
+import { Output } from '../../../src/ipvs/bulk-text.js';
+
+/** The quick listing's text, or undefined when it steps aside; written through a small buffer handed out as it fills. */
+function quick(services: Service[], text: string, nosort = false): string | undefined {
+  const chunks: Buffer[] = [];
+  const out = new Output(64, (bytes) => chunks.push(Buffer.from(bytes)));
+  if (!renderPlainListing(info, columnsOf(services), Buffer.from(text, 'latin1'), out, nosort)) {
+    assert.equal(chunks.length + out.length, 0, 'nothing written when stepping aside');
+    return undefined;
+  }
+  out.flush();
+  return Buffer.concat(chunks).toString('latin1');
+}
 
 const info = { version: '1.2.1', versionCode: 0x10201, connectionTableSize: 4096 };
 const FORWARD = ['Masq', 'Local', 'Tunnel', 'Route', 'Bypass'];
@@ -110,9 +124,9 @@ describe('quick plain listing against the general way', () => {
         const order = services.map((_, i) => i);
         if (reversed) order.reverse();
         const text = procText({ services, reals }, order);
-        const quick = renderPlainListing(info, services, text, nosort);
-        assert.ok(quick, text);
-        assert.equal(quick.toString('latin1'), generalListing(services, text, nosort));
+        const listing = quick(services, text, nosort);
+        assert.ok(listing, text);
+        assert.equal(listing, generalListing(services, text, nosort));
       }),
       { numRuns: 800 },
     );
@@ -121,16 +135,16 @@ describe('quick plain listing against the general way', () => {
   it('steps aside for IPv6, services the file leaves out, and files it does not know', () => {
     const text = readFileSync(fixture('ipvs', 'proc-net-ip_vs.txt'), 'latin1');
     const v4: Service = { af: 2, protocol: 6, address: '10.0.0.1', port: 80, fwmark: 0, scheduler: 'rr', flags: 0, timeout: 0, netmask: 0xffffffff, peName: '' };
-    assert.equal(renderPlainListing(info, [{ ...v4, af: 10, address: '2001:db8::1', port: 53, protocol: 17 }], text), undefined);
-    assert.equal(renderPlainListing(info, [v4], text), undefined, 'an IPv6 real server in the file');
+    assert.equal(quick([{ ...v4, af: 10, address: '2001:db8::1', port: 53, protocol: 17 }], text), undefined);
+    assert.equal(quick([v4], text), undefined, 'an IPv6 real server in the file');
     const small = procText({ services: [v4], reals: [[]] }, [0]);
-    assert.ok(renderPlainListing(info, [v4], small));
-    assert.equal(renderPlainListing(info, [v4, { ...v4, port: 81 }], small), undefined, 'a service the file leaves out');
-    assert.equal(renderPlainListing(info, [v4], small.replace('TCP', 'ICMP')), undefined);
-    assert.equal(renderPlainListing(info, [v4], `${small}  -> 0A000001:0050      Masq    x      0          0\n`), undefined);
-    assert.equal(renderPlainListing(info, [v4], small + small.split('\n').slice(3).join('\n')), undefined, 'a service listed twice');
+    assert.ok(quick([v4], small));
+    assert.equal(quick([v4, { ...v4, port: 81 }], small), undefined, 'a service the file leaves out');
+    assert.equal(quick([v4], small.replace('TCP', 'ICMP')), undefined);
+    assert.equal(quick([v4], `${small}  -> 0A000001:0050      Masq    x      0          0\n`), undefined);
+    assert.equal(quick([v4], small + small.split('\n').slice(3).join('\n')), undefined, 'a service listed twice');
     const marks: Service[] = [{ ...v4, protocol: 0, address: '', port: 0, fwmark: 7 }, { ...v4, af: 10, protocol: 0, address: '', port: 0, fwmark: 7 }];
-    assert.equal(renderPlainListing(info, marks, small), undefined, 'a mark used by both families');
+    assert.equal(quick(marks, small), undefined, 'a mark used by both families');
   });
 
   it('skips real servers of services the dump does not have', () => {
@@ -138,7 +152,7 @@ describe('quick plain listing against the general way', () => {
     const extra: Service = { ...v4, address: '10.0.0.2' };
     const reals = [[{ address: 1, port: 1, forward: 0, weight: 1, active: 0, inactive: 0 }], [{ address: 2, port: 2, forward: 3, weight: 1, active: 0, inactive: 0 }]];
     const text = procText({ services: [v4, extra], reals }, [1, 0]);
-    assert.equal(renderPlainListing(info, [v4], text)?.toString('latin1'), generalListing([v4], text, false));
+    assert.equal(quick([v4], text), generalListing([v4], text, false));
   });
 });
 
@@ -147,5 +161,23 @@ describe('the /proc generator of these tests', () => {
   it('writes what the general parser reads', () => {
     const d: Destination[] | undefined = parseProcServices(procText({ services: [{ af: 2, protocol: 17, address: '10.0.0.3', port: 5060, fwmark: 0, scheduler: 'rr', flags: 4, timeout: 0, netmask: 0xffffffff, peName: '' }], reals: [[{ address: 0x0a000301, port: 5060, forward: 0, weight: 65535, active: 0, inactive: 0 }]] }, [0]))?.[0]?.destinations;
     assert.deepEqual(d?.map((x) => [x.address, x.port, x.weight]), [['10.0.3.1', 5060, 65535]]);
+  });
+});
+
+describe('quick plain listing on damaged files', () => {
+  it('steps aside or gives what the general way gives', () => {
+    const damage = fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', 'A', 'a', '-', '0', '9', 'F', 'G', ':', '[', 'x', '')), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(table, damage, ({ services, reals }, changes) => {
+        let text = procText({ services, reals }, services.map((_, i) => i));
+        for (const [where, what] of changes) {
+          const at = where % (text.length + 1);
+          text = text.slice(0, at) + what + text.slice(at + 1);
+        }
+        const listing = quick(services, text);
+        if (listing !== undefined) assert.equal(listing, generalListing(services, text, false), text);
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
