@@ -169,10 +169,13 @@ export function prepareInstance(
     version: instance.version,
     priority: instance.priority,
     advertIntervalMs: intervalCs * 10,
-    // keepalived honours nopreempt only with state BACKUP.
-    preempt: !(instance.nopreempt && instance.state === 'BACKUP'),
+    // keepalived honours nopreempt only with state BACKUP, and never for the address owner
+    // (2.2.7: "nopreempt is incompatible with priority 255. resetting nopreempt").
+    preempt: !(instance.nopreempt && instance.state === 'BACKUP' && instance.priority !== 255),
     preemptDelayMs: instance.preemptDelay * 1000,
     localAddress: source,
+    // An unknown state is BACKUP in the model, as in keepalived; only MASTER or none lets the owner start as master.
+    ...(instance.stateSet && instance.state === 'BACKUP' ? { startBackup: true } : {}),
     ...(options.inSyncGroup ? { inSyncGroup: true } : {}),
     ...(instance.downTimerAdverts !== 3 ? { downTimerAdverts: instance.downTimerAdverts } : {}),
     ...(instance.lowerPrioNoAdvert ? { lowerPrioNoAdvert: true } : {}),

@@ -6,7 +6,11 @@
 //
 // keepalived's behaviour where the RFC is silent or keepalived differs, from field facts:
 // - `state MASTER` below priority 255 starts as backup and waits out Master_Down_Interval
-//   like a backup does; only the address owner (priority 255) becomes master at once.
+//   like a backup does; only the address owner (priority 255) becomes master at once, and
+//   only when its state is MASTER or not written: an owner with `state BACKUP` (or an unknown
+//   state, which keepalived reads as BACKUP) starts as backup, discards lower priorities and
+//   takes over when Master_Down_Interval runs out (keepalived 2.2.7, measured: 3.0 s at
+//   advert_int 1, v2 and v3, alone or beside a lower-priority master).
 // - preempt_delay: a backup that would preempt a lower-priority master waits this long
 //   after start-up before it does.
 // - FAULT: a failed tracked object stops the router; a master leaving for FAULT sends a
@@ -36,6 +40,11 @@ export interface MachineConfig {
   preemptDelayMs: number;
   /** Our primary address on the interface: breaks priority ties (higher address wins). */
   localAddress: string;
+  /**
+   * `state BACKUP` was written (or an unknown state): even the address owner starts as a
+   * backup and waits out Master_Down_Interval. Below 255 every router starts as a backup.
+   */
+  startBackup?: boolean;
   /**
    * A member of a vrrp_sync_group: when its Master_Down timer runs out it does not take over
    * alone but says it wants to (action `want-master`); the engine moves the whole group
@@ -224,7 +233,7 @@ export function step(machine: Machine, event: MachineEvent, now: number): StepRe
       next.startedAt = now;
       next.masterAdvertIntervalMs = next.config.advertIntervalMs;
       if (next.faults.length > 0) enterFault(next, actions, now, `tracked ${next.faults.join(', ')} failed at start-up`);
-      else if (next.priority === 255) enterMaster(next, actions, now, 'address owner (priority 255) at start-up');
+      else if (next.priority === 255 && !next.config.startBackup) enterMaster(next, actions, now, 'address owner (priority 255) at start-up');
       else enterBackup(next, actions, now, 'start-up');
       break;
     }

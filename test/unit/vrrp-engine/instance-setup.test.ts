@@ -52,6 +52,18 @@ test('VIPs of the other family and virtual_ipaddress_excluded are added but not 
   assert.equal(setup.policy.vrid, 7);
 });
 
+test('priority 255: only state BACKUP (or an unknown state, read as BACKUP) starts the owner as a backup; nopreempt is reset', () => {
+  const vip = '  virtual_ipaddress {\n    192.0.2.100\n  }';
+  const setup = (lines: string) => prepareInstance(instanceOf(`  priority 255\n${lines}${vip}`), links, addresses).machine;
+  assert.equal(setup('  state BACKUP\n').startBackup, true);
+  assert.equal(setup('  state foo\n').startBackup, true);
+  assert.equal(setup('  state MASTER\n').startBackup, undefined);
+  assert.equal(setup('').startBackup, undefined);
+  // keepalived 2.2.7: "nopreempt is incompatible with priority 255. resetting nopreempt".
+  assert.equal(setup('  state BACKUP\n  nopreempt\n').preempt, true);
+  assert.equal(prepareInstance(instanceOf(`  state BACKUP\n  nopreempt\n${vip}`), links, addresses).machine.preempt, false);
+});
+
 test('v2 rounds the interval to seconds, v3 keeps centiseconds; nopreempt needs state BACKUP', () => {
   const v2 = prepareInstance(instanceOf('  advert_int 0.5\n  virtual_ipaddress {\n    192.0.2.100\n  }'), links, addresses);
   assert.equal(v2.policy.intervalCs, 100);

@@ -107,6 +107,42 @@ test('the address owner becomes master at once and advertises every interval', (
   assert.deepEqual(segment.adverts.map((a) => a.at), [0, 1000, 2000, 3000, 4000, 5000]);
 });
 
+test('the address owner with `state BACKUP` is a backup first: alone or beside a lower master, it takes over after Master_Down_Interval (keepalived 2.2.7, measured)', () => {
+  for (const version of [2, 3] as const) {
+    // Alone: no advert until Master_Down_Interval (3 x 1 s + 1/256 s) has run out.
+    const alone = new Segment();
+    alone.add('owner', { version, priority: 255, localAddress: '10.0.0.1', startBackup: true });
+    alone.start('owner');
+    assert.equal(alone.state('owner'), 'backup');
+    assert.equal(alone.adverts.length, 0);
+    alone.runUntil(10_000);
+    assert.equal(alone.becameMasterAt('owner'), 3000 + 1000 / 256);
+    assert.equal(alone.adverts[0]?.at, 3000 + 1000 / 256);
+
+    // Beside a running master of priority 100: the owner discards its adverts (preempting),
+    // sends nothing, and takes over when its down timer runs out; the other steps down.
+    const beside = new Segment();
+    beside.add('low', { version, priority: 100, localAddress: '10.0.0.2' });
+    beside.add('owner', { version, priority: 255, localAddress: '10.0.0.1', startBackup: true });
+    beside.start('low');
+    beside.runUntil(20_000);
+    assert.deepEqual(beside.masters(), ['low']);
+    beside.start('owner');
+    assert.equal(beside.state('owner'), 'backup');
+    beside.runUntil(20_000 + 3000);
+    assert.equal(beside.state('owner'), 'backup');
+    assert.ok(!beside.adverts.some((a) => a.from === 'owner'), 'the owner sends nothing while it waits');
+    beside.runUntil(40_000);
+    assert.equal(beside.becameMasterAt('owner'), 20_000 + 3000 + 1000 / 256);
+    assert.deepEqual(beside.masters(), ['owner']);
+    assert.equal(beside.state('low'), 'backup');
+  }
+  // state MASTER or none (no startBackup): master at once, as before.
+  const owner = step(createMachine({ version: 2, priority: 255, advertIntervalMs: 1000, preempt: true, preemptDelayMs: 0, localAddress: '10.0.0.1' }), { type: 'startup' }, 0);
+  assert.equal(owner.machine.state, 'master');
+  assert.deepEqual(owner.actions[0], { type: 'send-advert', priority: 255 });
+});
+
 test('`state MASTER` below 255 is a backup first and takes over after Master_Down_Interval', () => {
   const segment = new Segment();
   segment.add('a', { priority: 150, localAddress: '10.0.0.1' });
