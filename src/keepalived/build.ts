@@ -355,6 +355,7 @@ class Builder {
     instance.garpLowerPrioDelay = this.num(at.get(K.garp_lower_prio_delay), global.vrrpGarpLowerPrioDelay ?? global.vrrpGarpMasterDelay);
     instance.garpLowerPrioRepeat = instance.strictMode ? 0 : this.num(at.get(K.garp_lower_prio_repeat), global.vrrpGarpLowerPrioRepeat ?? global.vrrpGarpMasterRepeat);
     instance.unicastFaultNoPeer = at.get(K.unicast_fault_no_peer) >= 0;
+    if (at.get(K.unicast_ttl) >= 0) instance.unicastTtlSet = true;
     const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
     const vmacNode = at.get(K.use_vmac);

@@ -107,6 +107,11 @@ export interface VrrpInstance {
   mcastDstIp?: string;
   /** TTL / hop limit of unicast adverts (default 255). */
   unicastTtl: number;
+  /**
+   * unicast_ttl was written: keepalived 2.2.7 (measured) sends IPv6 unicast adverts with the
+   * kernel's hop limit (the interface's hop_limit, 64 by default) unless it is.
+   */
+  unicastTtlSet?: boolean;
   /** Adverts a backup waits before declaring the master down (default 3). */
   downTimerAdverts: number;
   dontTrackPrimary: boolean;
