@@ -1059,7 +1059,7 @@ export class Engine {
     const { setup } = runtime;
     const unicast = setup.peers.length > 0;
     const destinations = unicast ? setup.peers : [setup.group];
-    const packets = authenticator.wrap(messages, setup.source, destinations, unicast ? setup.unicastTtl : VRRP_TTL);
+    const packets = authenticator.wrap(messages, setup.source, destinations, unicast ? (setup.unicastTtl ?? VRRP_TTL) : VRRP_TTL);
     for (let i = 0; i < packets.length; i++) {
       try {
         runtime.transport.sendPacket(packets[i] as Buffer, destinations[i] as string);

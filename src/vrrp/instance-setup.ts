@@ -39,8 +39,12 @@ export interface InstanceSetup {
   peers: string[];
   /** The multicast group adverts go to and come from (mcast_dst_ip, else vrrp_mcast_group4/6). */
   group: string;
-  /** TTL / hop limit of unicast adverts (unicast_ttl; 255 by default). */
-  unicastTtl: number;
+  /**
+   * TTL / hop limit of unicast adverts (unicast_ttl; 255 by default for IPv4). Undefined for
+   * IPv6 without unicast_ttl: keepalived 2.2.7 sets no hop limit then, so its unicast adverts
+   * leave with the kernel's (the interface's hop_limit, 64 by default; measured).
+   */
+  unicastTtl: number | undefined;
   /**
    * Why the instance cannot run and stays in FAULT whatever its tracking says (keepalived's
    * unicast_fault_no_peer with no peers); undefined when it can.
@@ -186,7 +190,7 @@ export function prepareInstance(
   // the keyword such an instance falls back to multicast.
   const configFault = instance.unicastFaultNoPeer && peers.length === 0 ? 'no unicast peer (unicast_fault_no_peer)' : undefined;
   return {
-    instance, link, wire, home, family, source, peers, group, unicastTtl: instance.unicastTtl ?? VRRP_TTL, vips, advertised, routes, rules, kernelObjects: kernelObjects(routes, rules), policy, machine,
+    instance, link, wire, home, family, source, peers, group, unicastTtl: family === 6 && !instance.unicastTtlSet ? undefined : (instance.unicastTtl ?? VRRP_TTL), vips, advertised, routes, rules, kernelObjects: kernelObjects(routes, rules), policy, machine,
     ...(configFault ? { configFault } : {}),
     ...(ah ? { ahKey: ah } : {}),
     ...(plan ? { vmac: { name: plan.name, mac: plan.mac, xmitBase: instance.vmacXmitBase === true } } : {}),

@@ -1,5 +1,7 @@
 // VRRP on the wire for the engine: one raw IP protocol-112 socket per interface and family,
-// sending adverts with TTL / hop limit 255 and precedence 0xc0 (as keepalived does), and
+// sending adverts with TTL 255 / multicast hop limit 255 and precedence 0xc0 (as keepalived
+// does; IPv6 unicast adverts get the kernel's hop limit unless unicast_ttl is set, as
+// keepalived 2.2.7's do), and
 // receiving them with what validation needs: the IP source and destination and the TTL or
 // hop limit. Multicast (224.0.0.18 / ff02::12, or the group mcast_dst_ip / vrrp_mcast_group4/6
 // name) and unicast peers use the same socket; unicast adverts may carry their own TTL
@@ -26,7 +28,10 @@ export interface TransportOptions {
   multicast: boolean;
   /** The group joined and sent to when none is named (default 224.0.0.18 / ff02::12). */
   group?: string;
-  /** TTL / hop limit of this user's unicast adverts when not 255 (unicast_ttl; pool attachments only). */
+  /**
+   * TTL / hop limit of this user's unicast adverts (unicast_ttl; pool attachments only). IPv4
+   * sends 255 when absent; IPv6 the kernel's unicast hop limit (the interface's hop_limit).
+   */
   unicastTtl?: number;
   /** Receive buffer to ask for, bytes (SO_RCVBUFFORCE as root, else SO_RCVBUF); the kernel's default if absent. */
   receiveBuffer?: number;
@@ -230,7 +235,6 @@ export class VrrpTransport {
       if (v6) {
         const level = c('IPPROTO_IPV6');
         socket.setOption(level, c('IPV6_MULTICAST_HOPS'), VRRP_TTL);
-        socket.setOption(level, c('IPV6_UNICAST_HOPS'), VRRP_TTL);
         socket.setOption(level, c('IPV6_TCLASS'), PRECEDENCE_NETWORK_CONTROL);
         socket.setOption(level, c('IPV6_MULTICAST_IF'), options.ifindex);
         socket.setOption(level, c('IPV6_MULTICAST_LOOP'), 0);
@@ -265,7 +269,8 @@ export class VrrpTransport {
 
   /**
    * Sends one VRRP message to the group or a unicast peer, from `source` (default: the
-   * configured one), with `ttl` as its TTL / hop limit when given (else the socket's 255).
+   * configured one), with `ttl` as its TTL / hop limit when given (else the socket's: 255,
+   * or for IPv6 unicast the kernel's hop limit).
    */
   send(message: Buffer, destination?: string, source = this.options.source, ttl?: number): void {
     const { address, control } = this.prepareSend(destination, source, ttl);
@@ -607,8 +612,11 @@ export class TransportPool {
     }
     const shared = entry;
     shared.users += 1;
-    // unicast_ttl: the adverts of a unicast user only (multicast ones keep 255, as keepalived's do).
-    const ttl = !options.multicast && options.unicastTtl !== undefined && options.unicastTtl !== VRRP_TTL ? options.unicastTtl : undefined;
+    // unicast_ttl: the adverts of a unicast user only (multicast ones keep 255, as keepalived's
+    // do). The IPv4 socket's own TTL is 255, so only another value needs a control message;
+    // the IPv6 socket leaves unicast hops to the kernel, so any value set does.
+    const ttl =
+      !options.multicast && options.unicastTtl !== undefined && (options.family === 6 || options.unicastTtl !== VRRP_TTL) ? options.unicastTtl : undefined;
     let handler: ((view: AdvertView) => void) | undefined;
     let urgent = false;
     let closed = false;

@@ -89,10 +89,18 @@ test('the multicast group: mcast_dst_ip, else vrrp_mcast_group4/6, else 224.0.0.
 
 const unicast = (extra = ''): string => instance(`  unicast_src_ip 192.0.2.1\n  unicast_peer {\n    192.0.2.2\n    2001:DB8:0::3\n  }\n${extra}`);
 
-test('unicast_ttl is the setup\'s unicast TTL (255 by default) and part of what makes the router', () => {
+test('unicast_ttl is the setup\'s unicast TTL (255 by default for IPv4, the kernel\'s hop limit for IPv6) and part of what makes the router', () => {
   assert.equal(setupOf(unicast()).unicastTtl, 255);
   assert.equal(setupOf(unicast('  unicast_ttl 10')).unicastTtl, 10);
   assert.equal(sameRouter(setupOf(unicast()), setupOf(unicast('  unicast_ttl 10'))), false);
+  // IPv6: keepalived 2.2.7 sets no hop limit without unicast_ttl (its adverts leave with the
+  // interface's hop_limit, 64 by default; measured), so the setup leaves it to the kernel.
+  const unicast6 = (extra = ''): string => instance(`  unicast_peer {\n    fe80::2\n  }\n${extra}`, 'V6', '2001:db8::100/128');
+  assert.equal(setupOf(unicast6()).family, 6);
+  assert.equal(setupOf(unicast6()).unicastTtl, undefined);
+  assert.equal(setupOf(unicast6('  unicast_ttl 255')).unicastTtl, 255);
+  assert.equal(setupOf(unicast6('  unicast_ttl 200')).unicastTtl, 200);
+  assert.equal(sameRouter(setupOf(unicast6()), setupOf(unicast6('  unicast_ttl 255'))), false);
 });
 
 test('check_unicast_src: unicast adverts only from a listed peer (peers compared in canonical text)', () => {
