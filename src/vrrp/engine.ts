@@ -1108,6 +1108,7 @@ export class Engine {
       ...(notify.fault ? { fault: notify.fault.argv } : {}),
       ...(notify.stop ? { stop: notify.stop.argv } : {}),
       ...(notify.any ? { any: notify.any.argv } : {}),
+      ...(notify.masterRxLowerPri ? { masterRxLowerPri: notify.masterRxLowerPri.argv } : {}),
     };
   }
 
@@ -1180,6 +1181,8 @@ export class Engine {
   private onLowerPriority(runtime: Runtime, from: string, priority: number): void {
     const { instance } = runtime.setup;
     this.log.limited(`${instance.name}:lower-priority`, 'info', `${instance.name}: master heard a lower priority`, { instance: instance.name, from, priority, ours: runtime.machine.priority });
+    // keepalived: notify_master_rx_lower_pri and a fifo line for every such advert.
+    this.notify(this.scriptsOf(instance.notify), { kind: 'INSTANCE', name: instance.name, state: 'MASTER_RX_LOWER_PRI', priority: runtime.machine.priority });
     const repeat = instance.garpLowerPrioRepeat ?? 0;
     if (repeat <= 0 || runtime.heldVips.length === 0) return;
     this.announceVips(runtime, runtime.setup.vips, repeat);

@@ -7,15 +7,22 @@
 // written; the generic `notify` script gets four more arguments: "INSTANCE" or "GROUP", the
 // name, the new state (MASTER, BACKUP, FAULT, STOP) and the priority. notify_fifo receives
 // one line per change: `INSTANCE "VI_1" MASTER 100`.
+//
+// MASTER_RX_LOWER_PRI (keepalived 2.2.7, measured): each time a master receives an advert of a
+// lower priority, notify_master_rx_lower_pri runs as written (no arguments added) and the fifo
+// gets `INSTANCE "VI_1" MASTER_RX_LOWER_PRI 255` (our priority), even with no such script;
+// the generic `notify` script is not called for it.
 import { spawn } from 'node:child_process';
 
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI';
 
 export interface NotifyScripts {
   master?: string[];
   backup?: string[];
   fault?: string[];
   stop?: string[];
+  /** notify_master_rx_lower_pri: a master received a lower-priority advert. */
+  masterRxLowerPri?: string[];
   /** The generic `notify` script: called for every change with the four arguments. */
   any?: string[];
 }
@@ -29,10 +36,10 @@ export interface Notification {
 
 /** The argument vectors to run for one change, in keepalived's order (specific, then generic). */
 export function commandsFor(scripts: NotifyScripts, change: Notification): string[][] {
-  const specific = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop }[change.state];
+  const specific = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop, MASTER_RX_LOWER_PRI: scripts.masterRxLowerPri }[change.state];
   const commands: string[][] = [];
   if (specific && specific.length > 0) commands.push(specific);
-  if (scripts.any && scripts.any.length > 0) {
+  if (scripts.any && scripts.any.length > 0 && change.state !== 'MASTER_RX_LOWER_PRI') {
     commands.push([...scripts.any, change.kind, change.name, change.state, String(change.priority)]);
   }
   return commands;

@@ -18,6 +18,13 @@ test('keepalived\'s arguments: the specific script as written, then notify with 
 
 test('notify_fifo lines have keepalived\'s shape', () => {
   assert.equal(fifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER', priority: 100 }), 'INSTANCE "VI_1" MASTER 100\n');
+  assert.equal(fifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER_RX_LOWER_PRI', priority: 255 }), 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 255\n');
+});
+
+test('MASTER_RX_LOWER_PRI: notify_master_rx_lower_pri as written, never the generic notify (keepalived 2.2.7, measured)', () => {
+  const change = { kind: 'INSTANCE' as const, name: 'VI_1', state: 'MASTER_RX_LOWER_PRI' as const, priority: 255 };
+  assert.deepEqual(commandsFor({ masterRxLowerPri: ['/etc/k/rx.sh', 'a'], master: ['/etc/k/m.sh'], any: ['/etc/k/all.sh'] }, change), [['/etc/k/rx.sh', 'a']]);
+  assert.deepEqual(commandsFor({ master: ['/etc/k/m.sh'], any: ['/etc/k/all.sh'] }, change), []);
 });
 
 test('one instance\'s notifications run in order even when an earlier one is slow; others do not wait', async () => {
