@@ -18,6 +18,8 @@ import { wordId } from './words.js';
 const VMAC_XMIT_BASE = wordId('vmac_xmit_base');
 /** Read only for vrrp run's virtual_rules. */
 const VIRTUAL_RULES = wordId('virtual_rules');
+/** Read only for vrrp run's notify fifo. */
+const NOTIFY_PRIORITY_CHANGES = wordId('notify_priority_changes');
 
 // Kept here for the code that imported them from the builder.
 export { familyOf } from './node-values.js';
@@ -356,6 +358,7 @@ class Builder {
     instance.garpLowerPrioRepeat = instance.strictMode ? 0 : this.num(at.get(K.garp_lower_prio_repeat), global.vrrpGarpLowerPrioRepeat ?? global.vrrpGarpMasterRepeat);
     instance.unicastFaultNoPeer = at.get(K.unicast_fault_no_peer) >= 0;
     if (at.get(K.unicast_ttl) >= 0) instance.unicastTtlSet = true;
+    if (at.get(NOTIFY_PRIORITY_CHANGES) >= 0 && this.flag(at, NOTIFY_PRIORITY_CHANGES)) instance.notifyPriorityChanges = true;
     const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
     const vmacNode = at.get(K.use_vmac);

@@ -112,6 +112,8 @@ export interface VrrpInstance {
    * kernel's hop limit (the interface's hop_limit, 64 by default) unless it is.
    */
   unicastTtlSet?: boolean;
+  /** notify_priority_changes (on): the notify fifo gets a <STATE>_PRIORITY line when the effective priority moves. */
+  notifyPriorityChanges?: boolean;
   /** Adverts a backup waits before declaring the master down (default 3). */
   downTimerAdverts: number;
   dontTrackPrimary: boolean;
