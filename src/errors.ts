@@ -143,3 +143,30 @@ export function adviceFor(error: SystemErrorLike): { message: string; hint?: str
       return { message: error.message, exitCode: ExitCode.Kernel };
   }
 }
+
+/** Plain words for the errors of opening or reading a file that a user causes and can mend. */
+const FILE_ERROR_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EIO: 'input/output error',
+};
+
+/**
+ * The one error for an input file that cannot be read (exit status 2): "cannot read FILE: no
+ * such file (ENOENT)", with a hint (by default one for the cause). An error without a system
+ * error code is not the file's but a bug: it is given back unchanged, for the caller to rethrow.
+ */
+export function cannotReadError(file: string, error: unknown, hint?: string): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('E')) return error;
+  const words = FILE_ERROR_WORDS[code] ?? (error as Error).message;
+  const defaultHint = code === 'EACCES' || code === 'EPERM' ? 'check the permissions (or run as root)' : code in FILE_ERROR_WORDS ? 'check the path' : undefined;
+  const options: VipctlErrorOptions = { exitCode: ExitCode.Usage, cause: error };
+  if (hint ?? defaultHint) options.hint = hint ?? defaultHint;
+  return new VipctlError(`cannot read ${file}: ${words} (${code})`, options);
+}

@@ -6,7 +6,7 @@
 //
 // Corrupt or truncated files stop with a CaptureFileError that names the byte offset.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { ExitCode, VipctlError } from '../errors.js';
+import { ExitCode, VipctlError, cannotReadError } from '../errors.js';
 
 const PCAP_MAGIC_MICRO = 0xa1b2c3d4;
 const PCAP_MAGIC_NANO = 0xa1b23c4d;
@@ -127,9 +127,7 @@ export class CaptureFileReader {
         throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       }
     } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
-      throw new VipctlError(`cannot read ${file}: ${reason}`, { exitCode: ExitCode.Usage, cause: error });
+      throw cannotReadError(file, error);
     }
     try {
       return new CaptureFileReader(file, fd, true);

@@ -1,5 +1,5 @@
 // The linter's entry points: lint one file (for one config id), parse --rule overrides.
-import { ExitCode, VipctlError } from '../errors.js';
+import { ExitCode, VipctlError, cannotReadError } from '../errors.js';
 import { loadConfig, type LoadedConfig } from '../keepalived/load.js';
 import { SourceFiles } from '../keepalived/sources.js';
 import { CLUSTER_RULES, lintCluster } from './cluster.js';
@@ -27,15 +27,8 @@ export function readConfigOrFail(file: string, options: Omit<LintFileOptions, 's
       ...(options.keepalivedVersion === undefined ? {} : { keepalivedVersion: options.keepalivedVersion }),
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'EPERM' || code === 'ENOTDIR') {
-      throw new VipctlError(`cannot read ${file} (${code})`, {
-        exitCode: ExitCode.Usage,
-        hint: code === 'ENOENT' ? 'give the configuration file to check (keepalived -t would silently pass a missing file)' : 'check the path and permissions',
-        cause: error,
-      });
-    }
-    throw error;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw cannotReadError(file, error, missing ? 'give the configuration file to check (keepalived -t would silently pass a missing file)' : undefined);
   }
 }
 

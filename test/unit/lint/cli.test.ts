@@ -51,7 +51,7 @@ describe('config lint exit status', () => {
   it('2 on a missing file (keepalived -t says 0) and on bad flags', () => {
     const missing = vipctl(['config', 'lint', path.join(directory, 'nope.conf')]);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /cannot read .*nope\.conf \(ENOENT\)/);
+    assert.match(missing.stderr, /cannot read .*nope\.conf: no such file \(ENOENT\)/);
     assert.equal(vipctl(['config', 'lint', clean, '--rule', 'no-such-rule=off']).status, 2);
     assert.equal(vipctl(['config', 'lint', clean, '--format', 'xml']).status, 2);
   });
