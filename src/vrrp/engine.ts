@@ -787,7 +787,15 @@ export class Engine {
     for (const name of effect.faults.filter((f) => !current.includes(f))) this.dispatch(runtime, { type: 'fault', name, failed: true });
     for (const name of current.filter((f) => !effect.faults.includes(f))) this.dispatch(runtime, { type: 'fault', name, failed: false });
     const priority = effectivePriority(runtime.setup.instance.priority, effect.weights);
-    if (priority !== runtime.machine.priority) this.dispatch(runtime, { type: 'priority', priority });
+    if (priority !== runtime.machine.priority) {
+      this.dispatch(runtime, { type: 'priority', priority });
+      // notify_priority_changes: a fifo line with the new priority (keepalived 2.2.7, measured
+      // as master and as backup; what it writes in FAULT is not measured, so nothing is).
+      const { state } = runtime.machine;
+      if (runtime.setup.instance.notifyPriorityChanges && (state === 'master' || state === 'backup')) {
+        this.notify({}, { kind: 'INSTANCE', name: runtime.setup.instance.name, state: state === 'master' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY', priority: runtime.machine.priority });
+      }
+    }
     if (runtime.group) this.reconcileGroupFaults(runtime.group);
   }
 

@@ -12,9 +12,16 @@
 // lower priority, notify_master_rx_lower_pri runs as written (no arguments added) and the fifo
 // gets `INSTANCE "VI_1" MASTER_RX_LOWER_PRI 255` (our priority), even with no such script;
 // the generic `notify` script is not called for it.
+//
+// <STATE>_PRIORITY (notify_priority_changes, keepalived 2.2.7, measured): when tracking moves
+// the effective priority, the fifo gets `INSTANCE "VI_1" MASTER_PRIORITY 210` (or
+// BACKUP_PRIORITY) with the new priority; no script is run.
 import { spawn } from 'node:child_process';
 
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI';
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
+
+/** The states the generic `notify` script is called for (the others go to their own script or the fifo only). */
+const GENERIC: ReadonlySet<NotifyState> = new Set(['MASTER', 'BACKUP', 'FAULT', 'STOP']);
 
 export interface NotifyScripts {
   master?: string[];
@@ -36,10 +43,10 @@ export interface Notification {
 
 /** The argument vectors to run for one change, in keepalived's order (specific, then generic). */
 export function commandsFor(scripts: NotifyScripts, change: Notification): string[][] {
-  const specific = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop, MASTER_RX_LOWER_PRI: scripts.masterRxLowerPri }[change.state];
+  const specific = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop, MASTER_RX_LOWER_PRI: scripts.masterRxLowerPri, MASTER_PRIORITY: undefined, BACKUP_PRIORITY: undefined }[change.state];
   const commands: string[][] = [];
   if (specific && specific.length > 0) commands.push(specific);
-  if (scripts.any && scripts.any.length > 0 && change.state !== 'MASTER_RX_LOWER_PRI') {
+  if (scripts.any && scripts.any.length > 0 && GENERIC.has(change.state)) {
     commands.push([...scripts.any, change.kind, change.name, change.state, String(change.priority)]);
   }
   return commands;

@@ -27,6 +27,14 @@ test('MASTER_RX_LOWER_PRI: notify_master_rx_lower_pri as written, never the gene
   assert.deepEqual(commandsFor({ master: ['/etc/k/m.sh'], any: ['/etc/k/all.sh'] }, change), []);
 });
 
+test('<STATE>_PRIORITY (notify_priority_changes): a fifo line only, no script (keepalived 2.2.7, measured)', () => {
+  for (const state of ['MASTER_PRIORITY', 'BACKUP_PRIORITY'] as const) {
+    const change = { kind: 'INSTANCE' as const, name: 'VI_1', state, priority: 205 };
+    assert.deepEqual(commandsFor({ master: ['/m'], backup: ['/b'], any: ['/all'] }, change), []);
+    assert.equal(fifoLine(change), `INSTANCE "VI_1" ${state} 205\n`);
+  }
+});
+
 test('one instance\'s notifications run in order even when an earlier one is slow; others do not wait', async () => {
   const log: string[] = [];
   const delays: Record<string, number> = { slow: 40, fast: 1, other: 1 };
