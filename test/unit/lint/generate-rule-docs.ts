@@ -11,7 +11,7 @@ import { RULE_EXAMPLES } from './rule-examples.js';
 /** Why a rule exists, where keepalived's behaviour makes it worth a paragraph. */
 const WHY: Record<string, string> = {
   "unknown-vs-group": "keepalived -t accepts this silently: the service then has no addresses and balances nothing. An error because it is always a mistake (usually a typo in the group name).",
-  "priority-255-not-master": "keepalived -t accepts this silently. Priority 255 marks the address owner, which takes over at once whatever state says, so the node is a MASTER in all but name: a real defect, hence an error.",
+  "priority-255-not-master": "keepalived -t accepts this silently. Priority 255 marks the address owner. keepalived 2.2.7 (measured) starts such an instance as a backup, discards every lower-priority advert, stays silent for Master_Down_Interval and then takes over and preempts the running master, nopreempt or not: the node is a MASTER in all but name, a few seconds late. A real defect, hence an error. Without a state line an owner takes over at once, like MASTER, and the rule is silent.",
   "vs-missing-protocol": "keepalived 2.2.7 creates a virtual_server without protocol as UDP (\"no protocol set - defaulting to UDP\"): a TCP service then never gets traffic. keepalived -t only warns; we make it an error because the result is almost never intended.",
   "duplicate-vip": "keepalived -t accepts this silently; at run time both instances add and delete the same address as each changes state. An error because it is always a mistake.",
   "duplicate-virtual-server": "keepalived -t accepts this silently; the second block re-programs the same IPVS service. An error because it is always a mistake.",

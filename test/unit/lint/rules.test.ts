@@ -70,6 +70,12 @@ describe('lint rules', () => {
     for (const rule of [...RULES, ...CLUSTER_RULES]) assert.ok(index.includes(`[${rule.id}](${rule.id}.md)`), `${rule.id} missing from docs/rules/README.md`);
   });
 
+  it('priority-255-not-master: silent without a state line (an owner then takes over at once, as MASTER)', () => {
+    const unset = RULE_EXAMPLES['priority-255-not-master']?.bad.replace('  state BACKUP\n', '') ?? '';
+    assert.ok(unset.includes('priority 255') && !unset.includes('state'));
+    assert.deepEqual(lint(unset).filter((f) => f.rule === 'priority-255-not-master'), []);
+  });
+
   it('the good examples are clean of errors altogether', () => {
     for (const [id, example] of Object.entries(RULE_EXAMPLES)) {
       const errors = lint(example.good).filter((f) => f.severity === 'error');
