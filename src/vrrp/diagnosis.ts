@@ -29,6 +29,8 @@ export interface Observation {
   authText: string;
   addresses: readonly string[];
   ttl: number;
+  /** Sent to a unicast address: no TTL rule applies (keepalived checks none; IPv6 ones leave with hop limit 64). */
+  unicast?: boolean;
   /** False when a checked checksum failed; true when it passed or could not be checked. */
   checksumValid: boolean;
   /** Decoder problem codes other than ttl and bad-checksum. */
@@ -262,7 +264,7 @@ export class Diagnosis {
     router.lastSeen = o.time;
 
     // Per-packet anomalies of this router.
-    if (o.ttl !== 255) this.note(group, `ttl/${o.source}`, 'ttl', [o.source], o.time, () => `${o.source} sends with TTL/hop limit ${o.ttl} (receivers drop anything but 255)`, emit);
+    if (o.ttl !== 255 && o.unicast !== true) this.note(group, `ttl/${o.source}`, 'ttl', [o.source], o.time, () => `${o.source} sends with TTL/hop limit ${o.ttl} (receivers drop anything but 255)`, emit);
     if (!o.checksumValid) this.note(group, `checksum/${o.source}`, 'bad-checksum', [o.source], o.time, () => `${o.source} sends adverts with a bad checksum`, emit);
     if (o.problems.length > 0) {
       this.note(group, o.problems.length === 1 ? `malformed/${o.source}/${o.problems[0]}` : `malformed/${o.source}/${o.problems.join(',')}`, 'malformed', [o.source], o.time, () => `${o.source} sends malformed adverts (${o.problems.join(', ')})`, emit);

@@ -86,10 +86,23 @@ export interface DecodeContext {
   addressBytes?: Uint8Array;
   sourceOffset?: number;
   destinationOffset?: number;
-  /** IPv4 TTL or IPv6 hop limit; anything but 255 is a problem. */
+  /** IPv4 TTL or IPv6 hop limit; anything but 255 is a problem when sent to a multicast group. */
   ttl?: number;
   /** The message length the IP header declares; defaults to the bytes given. */
   length?: number;
+}
+
+/**
+ * Whether the advert went to a unicast address (keepalived's unicast_peer). The TTL rule is
+ * the multicast one (RFC 5798 5.1.1.3): keepalived checks no TTL on unicast adverts unless
+ * unicast_peer sets min_ttl / max_ttl, and sends IPv6 ones with the kernel's hop limit (64).
+ */
+function sentToUnicast(context: DecodeContext): boolean {
+  const bytes = context.addressBytes;
+  const at = context.destinationOffset;
+  if (bytes === undefined || at === undefined || at >= bytes.length) return false;
+  const first = bytes[at] as number;
+  return context.family === 'ipv6' ? first !== 0xff : first < 224 || first > 239;
 }
 
 /** A context with the pseudo-header addresses given as text (handy outside the hot path). */
@@ -160,7 +173,7 @@ export function decodeAdvertisement(bytes: Buffer, context: DecodeContext = {}, 
   };
   const checksum: ChecksumVerdict = { checked: false, valid: false };
   const result: DecodedAdvertisement = { advert, problems, checksum, length };
-  if (context.ttl !== undefined && context.ttl !== VRRP_TTL) problems.push('ttl');
+  if (context.ttl !== undefined && context.ttl !== VRRP_TTL && !sentToUnicast(context)) problems.push('ttl');
   if (captured < 8 || length < 8) {
     if (captured >= 1) {
       advert.version = (bytes[offset] as number) >> 4;

@@ -5,6 +5,7 @@ import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, decodeLink, macText, newLinkFrame, virt
 import { AUTH_TYPE_NAMES } from './constants.js';
 import { Diagnosis, type Observation, type Anomaly, type DiagnosisEvent, type DiagnosisSummary, type GroupSummary, type RouterSummary } from './diagnosis.js';
 import { decodeIpPacket } from './ip-packet.js';
+import { isMulticastText } from '../keepalived/ip-text.js';
 import { simplePassword } from './packet.js';
 import { clockText, packetLine, printable, type LinkText } from './text.js';
 
@@ -307,6 +308,7 @@ export class SniffSession {
         authText: a.authType === 1 && a.authData.length > 0 ? simplePassword(a.authData) : '',
         addresses: a.addresses,
         ttl: ip.ttl,
+        unicast: !isMulticastText(ip.destination),
         checksumValid: !(vrrp.checksum.checked && !vrrp.checksum.valid),
         problems: other.length > 0 ? other : NO_PROBLEMS,
         sourceMac: link?.source,

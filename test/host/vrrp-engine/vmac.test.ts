@@ -199,7 +199,7 @@ describe('use_vmac side by side with keepalived 2.2.7', { concurrency: 2 }, () =
       capture = runIn(observerNs, 'tcpdump', ['-i', segment.ifname, '-l', '-nn', '-e', '-v', 'vrrp or arp']);
       await capture.waitFor(/listening on/, 5000);
       const cap = capture;
-      // Each the master of its own VRID (priority 255: at once).
+      // Each the master of its own VRID (priority 255; written as BACKUP, so after Master_Down_Interval, ~3 s).
       const tools = [
         { who: 'ours', ns: oursNs, address: VIPCTL, vrid: 71, vip: '192.0.2.71' },
         { who: 'theirs', ns: theirsNs, address: KEEPALIVED, vrid: 72, vip: '192.0.2.72' },

@@ -139,6 +139,11 @@ describe('diagnosis', () => {
     assert.deepEqual(kinds(summary), ['bad-checksum', 'malformed', 'priority-tie', 'ttl', 'vip-mismatch']);
   });
 
+  it('no TTL anomaly for unicast adverts (keepalived checks none; its IPv6 ones leave with hop limit 64)', () => {
+    const { summary } = run([advert(A, 0, { ttl: 64, unicast: true }), advert(A, 1000, { ttl: 64, unicast: true })]);
+    assert.ok(!kinds(summary).includes('ttl'), kinds(summary).join(', '));
+  });
+
   it('two masters taking turns (as keepalived with mismatched peers can) is a split brain too', () => {
     const turns = [advert(A, 0), advert(B, 500), advert(A, 1000), ...[2500, 3500, 4500].map((t) => advert(B, t)), ...[7500, 8500].map((t) => advert(A, t)), ...[10_000, 11_000].map((t) => advert(B, t)), ...[12_000, 13_000, 14_000].map((t) => advert(A, t))];
     const { summary } = run(turns);

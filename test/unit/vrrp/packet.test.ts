@@ -167,6 +167,15 @@ describe('VRRP codec: problems, never exceptions', () => {
   it('TTL != 255', () => {
     assert.deepEqual(problems(good, { ...context, ttl: 64 }), ['ttl']);
   });
+  it('TTL != 255 is no problem on a unicast advert (IPv4 and IPv6: keepalived checks none)', () => {
+    const unicast4 = encodeAdvertisement({ version: 3, vrid: 5, priority: 100, addresses: ['192.0.2.5'], interval: 100 }, { source: '192.0.2.1', destination: '192.0.2.2' });
+    assert.deepEqual(decodeAdvertisement(unicast4, contextFor('192.0.2.1', '192.0.2.2', { ttl: 64 })).problems, []);
+    const message6 = { version: 3 as const, vrid: 5, priority: 100, addresses: ['2001:db8::5'], interval: 100 };
+    const unicast6 = encodeAdvertisement(message6, { source: 'fe80::1', destination: 'fe80::2' });
+    assert.deepEqual(decodeAdvertisement(unicast6, contextFor('fe80::1', 'fe80::2', { ttl: 64 })).problems, []);
+    const multicast6 = encodeAdvertisement(message6, { source: 'fe80::1', destination: 'ff02::12' });
+    assert.deepEqual(decodeAdvertisement(multicast6, contextFor('fe80::1', 'ff02::12', { ttl: 64 })).problems, ['ttl']);
+  });
   it('reserved bits set', () => {
     const bytes = encodeAdvertisement({ version: 3, vrid: 5, priority: 100, addresses: ['192.0.2.5'], interval: 100, reserved: 0xa }, { source: '192.0.2.1', destination: '224.0.0.18' });
     assert.deepEqual(problems(bytes), ['reserved-bits']);
