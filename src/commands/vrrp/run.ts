@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { ExitCode, VipctlError } from '../../errors.js';
+import { ExitCode, VipctlError, cannotReadError } from '../../errors.js';
 import { loadConfig } from '../../keepalived/load.js';
 import { Engine } from '../../vrrp/engine.js';
 import { unsupportedKeywords, unsupportedSummary } from '../../vrrp/support.js';
@@ -65,7 +65,7 @@ Keywords of the file that are not carried out yet (track_process, use_vmac_addr,
     try {
       loaded = loadConfig(file, configId ? { configId } : {});
     } catch (error) {
-      throw new VipctlError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: ExitCode.Usage, cause: error });
+      throw cannotReadError(file, error, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'name keepalived.conf with -f (the default is /etc/keepalived/keepalived.conf)' : undefined);
     }
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {

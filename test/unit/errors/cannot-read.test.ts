@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { ExitCode, VipctlError, cannotReadError } from '../../../src/errors.js';
+import { vipctlBin } from '../../support/paths.js';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'vipctl-cannot-read-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -45,5 +47,14 @@ describe('cannotReadError', () => {
   it('gives back an error that is not a system error unchanged (a bug, not the file)', () => {
     const bug = new TypeError('x is undefined');
     assert.equal(cannotReadError('/etc/hosts', bug), bug);
+  });
+
+  it('the commands that read a named file say it the same way, exit 2', () => {
+    const missing = path.join(directory, 'nope.conf');
+    for (const args of [['config', 'lint', missing], ['config', 'dump', missing], ['vrrp', 'run', '-f', missing], ['vrrp', 'sniff', '-r', missing]]) {
+      const result = spawnSync(process.execPath, [vipctlBin, ...args], { encoding: 'utf8' });
+      assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`^vipctl: cannot read ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file \\(ENOENT\\)\n  hint: `), args.join(' '));
+    }
   });
 });
