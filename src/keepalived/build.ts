@@ -20,6 +20,10 @@ const VMAC_XMIT_BASE = wordId('vmac_xmit_base');
 const VIRTUAL_RULES = wordId('virtual_rules');
 /** Read only for vrrp run's notify fifo. */
 const NOTIFY_PRIORITY_CHANGES = wordId('notify_priority_changes');
+const VRRP_NOTIFY_PRIORITY_CHANGES = wordId('vrrp_notify_priority_changes');
+/** Read only for vrrp run's sync groups (global_tracking is its deprecated name). */
+const SYNC_GROUP_TRACKING_WEIGHT = wordId('sync_group_tracking_weight');
+const GLOBAL_TRACKING = wordId('global_tracking');
 
 // Kept here for the code that imported them from the builder.
 export { familyOf } from './node-values.js';
@@ -182,6 +186,7 @@ class Builder {
       const lowerRepeat = this.optionalNum(at.get(K.vrrp_garp_lower_prio_repeat));
       if (lowerRepeat !== undefined) global.vrrpGarpLowerPrioRepeat = lowerRepeat;
       if (at.get(K.vrrp_check_unicast_src) >= 0) global.vrrpCheckUnicastSrc = true;
+      if (at.get(VRRP_NOTIFY_PRIORITY_CHANGES) >= 0) global.vrrpNotifyPriorityChanges = this.flag(at, VRRP_NOTIFY_PRIORITY_CHANGES);
       const sync = at.get(K.lvs_sync_daemon);
       const syncInterface = this.text(sync);
       if (syncInterface) {
@@ -358,7 +363,7 @@ class Builder {
     instance.garpLowerPrioRepeat = instance.strictMode ? 0 : this.num(at.get(K.garp_lower_prio_repeat), global.vrrpGarpLowerPrioRepeat ?? global.vrrpGarpMasterRepeat);
     instance.unicastFaultNoPeer = at.get(K.unicast_fault_no_peer) >= 0;
     if (at.get(K.unicast_ttl) >= 0) instance.unicastTtlSet = true;
-    if (at.get(NOTIFY_PRIORITY_CHANGES) >= 0 && this.flag(at, NOTIFY_PRIORITY_CHANGES)) instance.notifyPriorityChanges = true;
+    if (at.get(NOTIFY_PRIORITY_CHANGES) >= 0) instance.notifyPriorityChanges = this.flag(at, NOTIFY_PRIORITY_CHANGES);
     const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
     const vmacNode = at.get(K.use_vmac);
@@ -429,6 +434,8 @@ class Builder {
       const script = this.script(at.get(word));
       if (script) group.notify[key] = script;
     }
+    if (at.get(NOTIFY_PRIORITY_CHANGES) >= 0) group.notifyPriorityChanges = this.flag(at, NOTIFY_PRIORITY_CHANGES);
+    if (at.get(SYNC_GROUP_TRACKING_WEIGHT) >= 0 || at.get(GLOBAL_TRACKING) >= 0) group.trackingWeight = true;
     return group;
   }
 

@@ -112,7 +112,11 @@ export interface VrrpInstance {
    * kernel's hop limit (the interface's hop_limit, 64 by default) unless it is.
    */
   unicastTtlSet?: boolean;
-  /** notify_priority_changes (on): the notify fifo gets a <STATE>_PRIORITY line when the effective priority moves. */
+  /**
+   * notify_priority_changes as written in the instance: true (on), false (off), undefined (not
+   * written: the sync group's setting, else global vrrp_notify_priority_changes, decides). When
+   * on, the notify fifo gets a <STATE>_PRIORITY line when the effective priority moves.
+   */
   notifyPriorityChanges?: boolean;
   /** Adverts a backup waits before declaring the master down (default 3). */
   downTimerAdverts: number;
@@ -151,6 +155,10 @@ export interface SyncGroup {
   trackInterfaces: TrackReference[];
   trackScripts: TrackReference[];
   trackFiles: TrackReference[];
+  /** notify_priority_changes as written in the group (the default of its members), or undefined. */
+  notifyPriorityChanges?: boolean;
+  /** sync_group_tracking_weight (or the deprecated global_tracking): members' tracking weights count. */
+  trackingWeight?: boolean;
 }
 
 /**
@@ -311,6 +319,8 @@ export interface GlobalDefs {
   vrrpGarpLowerPrioDelay?: number;
   vrrpGarpLowerPrioRepeat?: number;
   vrrpCheckUnicastSrc?: boolean;
+  /** vrrp_notify_priority_changes: the default of the instances' notify_priority_changes. */
+  vrrpNotifyPriorityChanges?: boolean;
   /** `lvs_sync_daemon IFNAME [INSTANCE] ...` */
   lvsSyncDaemon?: { interface: string; instance?: string };
   at?: SourceRef;
