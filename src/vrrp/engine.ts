@@ -606,9 +606,10 @@ export class Engine {
       objects.push({ kind: 'interface', name: instance.interface, weight: 0, reverse: false, up: this.linkStates.get(instance.interface) ?? false });
     }
     // Inside a sync group keepalived zeroes tracking weights (members must not end up with
-    // inconsistent priorities): a failure then means FAULT, and the group follows.
+    // inconsistent priorities): a failure then means FAULT, and the group follows. The group's
+    // sync_group_tracking_weight keeps them, the members' and the group's own (measured).
     const weightIn = (kind: string, name: string, weight: number, where: string): number => {
-      if (!group || weight === 0) return weight;
+      if (!group || group.trackingWeight || weight === 0) return weight;
       this.log.limited(`group-weight:${where}:${kind}:${name}`, 'info', `${where}: ${kind} ${name} weight counts as 0 inside a vrrp_sync_group (as keepalived does)`);
       return 0;
     };
@@ -792,7 +793,7 @@ export class Engine {
       // notify_priority_changes: a fifo line with the new priority (keepalived 2.2.7, measured
       // as master and as backup; what it writes in FAULT is not measured, so nothing is).
       const { state } = runtime.machine;
-      if (runtime.setup.instance.notifyPriorityChanges && (state === 'master' || state === 'backup')) {
+      if (this.notifiesPriorityChanges(runtime) && (state === 'master' || state === 'backup')) {
         this.notify({}, { kind: 'INSTANCE', name: runtime.setup.instance.name, state: state === 'master' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY', priority: runtime.machine.priority });
       }
     }
@@ -800,6 +801,15 @@ export class Engine {
   }
 
   // ---- sync groups -----------------------------------------------------------------------
+
+  /**
+   * notify_priority_changes as keepalived 2.2.7 resolves it (measured): the instance's own
+   * setting (on or off), else its sync group's, else global vrrp_notify_priority_changes.
+   */
+  private notifiesPriorityChanges(runtime: Runtime): boolean {
+    const group = this.config.syncGroups.find((g) => g.name === runtime.group);
+    return runtime.setup.instance.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? this.config.global.vrrpNotifyPriorityChanges ?? false;
+  }
 
   private members(group: string): Runtime[] {
     return [...this.runtimes.values()].filter((r) => r.group === group && !r.closed);

@@ -18,7 +18,10 @@ const INSTANCE = new Set([
   'higher_prio_send_advert', 'down_timer_adverts', 'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'unicast_fault_no_peer',
   'use_vmac', 'vmac_xmit_base', 'virtual_rules', 'notify_master_rx_lower_pri', 'notify_priority_changes',
 ]);
-const SYNC_GROUP = new Set(['group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script', 'track_file']);
+const SYNC_GROUP = new Set([
+  'group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script', 'track_file',
+  'notify_priority_changes', 'sync_group_tracking_weight', 'global_tracking',
+]);
 const TRACK_FILE = new Set(['file', 'weight', 'init_file']);
 const SCRIPT = new Set(['script', 'interval', 'timeout', 'weight', 'rise', 'fall', 'user', 'init_fail']);
 /** VRRP settings of global_defs that the engine honours. */
@@ -26,7 +29,7 @@ const GLOBAL_HANDLED = new Set([
   'enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat',
   'vrrp_skip_check_adv_addr', 'vrrp_garp_interval', 'vrrp_gna_interval', 'vrrp_notify_fifo', 'notify_fifo',
   'vrrp_mcast_group4', 'vrrp_mcast_group6', 'vrrp_check_unicast_src', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert',
-  'vrrp_down_timer_adverts', 'vrrp_garp_lower_prio_delay', 'vrrp_garp_lower_prio_repeat',
+  'vrrp_down_timer_adverts', 'vrrp_garp_lower_prio_delay', 'vrrp_garp_lower_prio_repeat', 'vrrp_notify_priority_changes',
 ]);
 /** global_defs keywords that concern VRRP (the rest are other parts of keepalived). */
 function globalIsVrrp(keyword: string): boolean {
