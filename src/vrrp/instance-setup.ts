@@ -47,7 +47,8 @@ export interface InstanceSetup {
   unicastTtl: number | undefined;
   /**
    * Why the instance cannot run and stays in FAULT whatever its tracking says (keepalived's
-   * unicast_fault_no_peer with no peers); undefined when it can.
+   * unicast_fault_no_peer with no peers, a unicast_src_ip the host does not have); undefined
+   * when it can.
    */
   configFault?: string;
   /** Every address added on MASTER: virtual_ipaddress and virtual_ipaddress_excluded. */
@@ -188,7 +189,19 @@ export function prepareInstance(
   // keepalived 2.2.7 (measured): unicast_fault_no_peer makes the instance unicast, so with no
   // unicast_peer it logs "Cannot use unicast without any peers" and stays in FAULT; without
   // the keyword such an instance falls back to multicast.
-  const configFault = instance.unicastFaultNoPeer && peers.length === 0 ? 'no unicast peer (unicast_fault_no_peer)' : undefined;
+  // keepalived 2.2.7 (measured): a unicast_src_ip that is on no interface here fails its bind
+  // ("bind unicast_src ... failed 99 - Cannot assign requested address"), and the instance
+  // enters FAULT ("src address not configured") and stays there, even once the address is
+  // added, until a reload; a missing mcast_src_ip changes nothing. Without this an engine that
+  // cannot advertise became master beside the real one and took its VIPs (a split brain).
+  const unicastSource = peers.length > 0 && instance.unicastSrcIp !== undefined ? canonical(instance.unicastSrcIp) : undefined;
+  const sourceMissing = unicastSource !== undefined && !addresses.some((a) => a.proto !== VIPCTL_ADDRESS_PROTO && canonical(a.address) === unicastSource);
+  const configFault =
+    instance.unicastFaultNoPeer && peers.length === 0
+      ? 'no unicast peer (unicast_fault_no_peer)'
+      : sourceMissing
+        ? `unicast_src_ip ${instance.unicastSrcIp} is not an address of this host (src address not configured)`
+        : undefined;
   return {
     instance, link, wire, home, family, source, peers, group, unicastTtl: family === 6 && !instance.unicastTtlSet ? undefined : (instance.unicastTtl ?? VRRP_TTL), vips, advertised, routes, rules, kernelObjects: kernelObjects(routes, rules), policy, machine,
     ...(configFault ? { configFault } : {}),

@@ -307,6 +307,18 @@ describe('unicast', { concurrency: 2 }, () => {
       assert.deepEqual(both(V4).map((t) => bed.adverts(t).length), [0, 0]);
     });
   });
+
+  it('a unicast_src_ip the host does not have: FAULT, no adverts, no VIP (not a master beside the real one)', async () => {
+    const missing = '192.0.2.99';
+    await sideBySide(4, (tool, ifname) => instance(tool, ifname, ['state MASTER', 'priority 255', 'advert_int 1', `unicast_src_ip ${missing}`, 'unicast_peer {', `  ${V4.peer}`, '}']), async (bed) => {
+      await bed.theirs.waitFor(/src address not configured/);
+      await until('ours in FAULT', () => bed.ours.loggedState() === 'fault');
+      await sleep(2500);
+      assert.equal(bed.ours.instance().state, 'fault');
+      assert.equal(bed.ours.instance().vipsHeld, false);
+      assert.deepEqual(both(V4).map((t) => bed.adverts(t).length), [0, 0]);
+    });
+  });
 });
 
 describe('the multicast group', { concurrency: 2 }, () => {

@@ -122,3 +122,16 @@ test('virtual_routes become route specs; one vrrp run cannot honour refuses the 
     (error: unknown) => error instanceof VipctlError && /virtual_routes `10.9.0.0\/16 via 192.0.2.254 or 192.0.2.253`: `or` is not supported/.test(error.message) && /k\.conf:9$/.test(error.where ?? ''),
   );
 });
+
+test('a unicast_src_ip the host does not have is a FAULT that tracking cannot clear (keepalived: src address not configured)', () => {
+  const vip = '  virtual_ipaddress {\n    192.0.2.100\n  }';
+  const peers = '  unicast_peer {\n    192.0.2.2\n  }\n';
+  const setup = (lines: string) => prepareInstance(instanceOf(`${lines}${vip}`), links, addresses);
+  assert.match(setup(`  unicast_src_ip 192.0.2.9\n${peers}`).configFault ?? '', /unicast_src_ip 192\.0\.2\.9 is not an address of this host/);
+  assert.equal(setup(`  unicast_src_ip 192.0.2.1\n${peers}`).configFault, undefined);
+  // One of our own VIPs is not the host's address: it goes away with the instance.
+  assert.match(setup(`  unicast_src_ip 192.0.2.100\n${peers}`).configFault ?? '', /not an address of this host/);
+  // A missing mcast_src_ip, or a unicast_src_ip without peers (multicast then), changes nothing in keepalived.
+  assert.equal(setup('  mcast_src_ip 192.0.2.9\n').configFault, undefined);
+  assert.equal(setup('  unicast_src_ip 192.0.2.9\n').configFault, undefined);
+});
