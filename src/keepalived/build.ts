@@ -364,6 +364,7 @@ class Builder {
     instance.unicastFaultNoPeer = at.get(K.unicast_fault_no_peer) >= 0;
     if (at.get(K.unicast_ttl) >= 0) instance.unicastTtlSet = true;
     if (at.get(NOTIFY_PRIORITY_CHANGES) >= 0) instance.notifyPriorityChanges = this.flag(at, NOTIFY_PRIORITY_CHANGES);
+    if (at.get(K.notify_deleted) >= 0) instance.notifyDeleted = true;
     const mcastDst = this.text(at.get(K.mcast_dst_ip));
     if (mcastDst) instance.mcastDstIp = mcastDst;
     const vmacNode = at.get(K.use_vmac);

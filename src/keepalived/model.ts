@@ -118,6 +118,8 @@ export interface VrrpInstance {
    * on, the notify fifo gets a <STATE>_PRIORITY line when the effective priority moves.
    */
   notifyPriorityChanges?: boolean;
+  /** notify_deleted is written (with or without a script): a reload's removal is notified as DELETED, not FAULT. */
+  notifyDeleted?: boolean;
   /** Adverts a backup waits before declaring the master down (default 3). */
   downTimerAdverts: number;
   dontTrackPrimary: boolean;
