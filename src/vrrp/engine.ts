@@ -114,6 +114,8 @@ interface Runtime {
   counters: InstanceStatus['counters'];
   /** Set when a reload removed or replaced this instance: late events are ignored. */
   closed: boolean;
+  /** Set when a reload removed this instance from the file (not replaced): its stop is notified as FAULT or DELETED. */
+  deleted?: boolean;
   /** Address changes run one after another (a release never overtakes the take before it). */
   vipWork: Promise<void>;
   /** Address changes queued or running: with none, the next one starts at once. */
@@ -273,7 +275,7 @@ export class Engine {
     const wanted = new Set(setups.map((s) => s.instance.name));
     for (const [name, runtime] of [...this.runtimes]) {
       if (!wanted.has(name) || fresh.has(name)) {
-        await this.retire(runtime);
+        await this.retire(runtime, !wanted.has(name));
         this.runtimes.delete(name);
         if (!wanted.has(name)) summary.removed.push(name);
       }
@@ -531,7 +533,8 @@ export class Engine {
   }
 
   /** Stops an instance a reload removed or replaced, as a shutdown would. */
-  private async retire(runtime: Runtime): Promise<void> {
+  private async retire(runtime: Runtime, deleted = false): Promise<void> {
+    runtime.deleted = deleted;
     this.dispatch(runtime, { type: 'shutdown' });
     runtime.closed = true;
     this.clearTimers(runtime);
@@ -1138,8 +1141,18 @@ export class Engine {
       this.clearTimers(runtime);
       await this.serially(runtime, () => this.releaseVips(runtime));
     }
+    const { notify, name } = runtime.setup.instance;
+    const priority = runtime.machine.priority;
+    if (to === 'init' && runtime.deleted === true) {
+      // Removed by a reload (keepalived 2.2.7, measured): FAULT, or DELETED with notify_deleted, to
+      // the generic script and the fifo; notify_fault / notify_stop do not run, notify_deleted's script does.
+      const deleted = runtime.setup.instance.notifyDeleted === true;
+      const scripts: NotifyScripts = { ...(notify.any ? { any: notify.any.argv } : {}), ...(notify.deleted && notify.deleted.argv.length > 0 ? { deleted: notify.deleted.argv } : {}) };
+      this.notify(scripts, { kind: 'INSTANCE', name, state: deleted ? 'DELETED' : 'FAULT', priority });
+      return;
+    }
     const state: NotifyState = to === 'master' ? 'MASTER' : to === 'backup' ? 'BACKUP' : to === 'fault' ? 'FAULT' : 'STOP';
-    this.notify(this.scriptsOf(runtime.setup.instance.notify), { kind: 'INSTANCE', name: runtime.setup.instance.name, state, priority: runtime.machine.priority });
+    this.notify(this.scriptsOf(notify), { kind: 'INSTANCE', name, state, priority });
   }
 
   /**

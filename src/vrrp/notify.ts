@@ -16,18 +16,25 @@
 // <STATE>_PRIORITY (notify_priority_changes, keepalived 2.2.7, measured): when tracking moves
 // the effective priority, the fifo gets `INSTANCE "VI_1" MASTER_PRIORITY 210` (or
 // BACKUP_PRIORITY) with the new priority; no script is run.
+//
+// An instance a reload removes (keepalived 2.2.7, measured): the generic `notify` script and the
+// fifo get FAULT with its priority, and neither notify_fault nor notify_stop runs; with
+// notify_deleted they get DELETED instead and notify_deleted's script, if given, runs as written.
+// At a stop (SIGTERM) notify_deleted changes nothing: STOP and notify_stop as always.
 import { spawn } from 'node:child_process';
 
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
 
 /** The states the generic `notify` script is called for (the others go to their own script or the fifo only). */
-const GENERIC: ReadonlySet<NotifyState> = new Set(['MASTER', 'BACKUP', 'FAULT', 'STOP']);
+const GENERIC: ReadonlySet<NotifyState> = new Set(['MASTER', 'BACKUP', 'FAULT', 'STOP', 'DELETED']);
 
 export interface NotifyScripts {
   master?: string[];
   backup?: string[];
   fault?: string[];
   stop?: string[];
+  /** notify_deleted's script: an instance removed by a reload. */
+  deleted?: string[];
   /** notify_master_rx_lower_pri: a master received a lower-priority advert. */
   masterRxLowerPri?: string[];
   /** The generic `notify` script: called for every change with the four arguments. */
@@ -43,7 +50,7 @@ export interface Notification {
 
 /** The argument vectors to run for one change, in keepalived's order (specific, then generic). */
 export function commandsFor(scripts: NotifyScripts, change: Notification): string[][] {
-  const specific = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop, MASTER_RX_LOWER_PRI: scripts.masterRxLowerPri, MASTER_PRIORITY: undefined, BACKUP_PRIORITY: undefined }[change.state];
+  const specific = { MASTER: scripts.master, BACKUP: scripts.backup, FAULT: scripts.fault, STOP: scripts.stop, DELETED: scripts.deleted, MASTER_RX_LOWER_PRI: scripts.masterRxLowerPri, MASTER_PRIORITY: undefined, BACKUP_PRIORITY: undefined }[change.state];
   const commands: string[][] = [];
   if (specific && specific.length > 0) commands.push(specific);
   if (scripts.any && scripts.any.length > 0 && GENERIC.has(change.state)) {

@@ -16,7 +16,7 @@ const INSTANCE = new Set([
   'dont_track_primary', 'accept', 'skip_check_adv_addr', 'garp_master_refresh', 'garp_master_refresh_repeat',
   'virtual_routes', 'track_file', 'mcast_dst_ip', 'unicast_ttl', 'check_unicast_src', 'lower_prio_no_advert',
   'higher_prio_send_advert', 'down_timer_adverts', 'garp_lower_prio_delay', 'garp_lower_prio_repeat', 'unicast_fault_no_peer',
-  'use_vmac', 'vmac_xmit_base', 'virtual_rules', 'notify_master_rx_lower_pri', 'notify_priority_changes',
+  'use_vmac', 'vmac_xmit_base', 'virtual_rules', 'notify_master_rx_lower_pri', 'notify_priority_changes', 'notify_deleted',
 ]);
 const SYNC_GROUP = new Set([
   'group', 'notify', 'notify_master', 'notify_backup', 'notify_fault', 'notify_stop', 'track_interface', 'track_script', 'track_file',

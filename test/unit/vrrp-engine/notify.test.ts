@@ -35,6 +35,15 @@ test('<STATE>_PRIORITY (notify_priority_changes): a fifo line only, no script (k
   }
 });
 
+test('DELETED (notify_deleted): its own script as written, then the generic notify; the fifo line (keepalived 2.2.7, measured)', () => {
+  const change = { kind: 'INSTANCE', name: 'VI_2', state: 'DELETED', priority: 150 } as const;
+  assert.deepEqual(commandsFor({ deleted: ['/etc/k/d.sh', 'x'], stop: ['/etc/k/s.sh'], any: ['/etc/k/all.sh'] }, change), [
+    ['/etc/k/d.sh', 'x'],
+    ['/etc/k/all.sh', 'INSTANCE', 'VI_2', 'DELETED', '150'],
+  ]);
+  assert.equal(fifoLine(change), 'INSTANCE "VI_2" DELETED 150\n');
+});
+
 test('one instance\'s notifications run in order even when an earlier one is slow; others do not wait', async () => {
   const log: string[] = [];
   const delays: Record<string, number> = { slow: 40, fast: 1, other: 1 };
